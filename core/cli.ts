@@ -1,0 +1,148 @@
+// The command line, like redis-server's: `echokv [config-file] [--directive value ...]`,
+// `--version`, `--help`. Starting and stopping follow redis-server too, because tools wait for
+// its log lines: the PID, "Ready to accept connections", "Failed listening on port", and a clean
+// exit on SIGTERM/SIGINT (saving first when the configuration asks for it).
+
+import { Config } from './config/mod.ts';
+import { ConfigFileError, type ConfigLine, loadConfigFile, parseCommandLine, parseConfigText } from './config/parse.ts';
+import type { Host } from './host.ts';
+import type { Plugin } from './plugin.ts';
+import { REDIS_VERSION, Server, VERSION } from './server.ts';
+
+const HELP = `Usage: echokv [/path/to/echokv.conf] [options] [-]
+       echokv - (read config from stdin)
+       echokv -v or --version
+       echokv -h or --help
+
+Examples:
+       echokv (run the server with default config)
+       echokv conf/echokv.conf
+       echokv --port 7777
+       echokv /etc/redis/6379.conf --loglevel verbose -
+       echokv --port 7777 --replicaof 127.0.0.1 8888
+
+Any redis.conf directive may be given as --name value and overrides the file.
+`;
+
+/** Loads the configuration named by the command line; throws ConfigFileError. */
+export function loadConfig(host: Host, configFile: string | null, options: string): Config {
+  const config = new Config();
+  const lines: ConfigLine[] = [];
+  if (configFile !== null) {
+    if (configFile === '-') {
+      lines.push(...parseConfigText(host.readText('/dev/stdin'), 'stdin'));
+    } else {
+      lines.push(...loadConfigFile(configFile, (p) => host.readText(p)));
+      config.file = host.resolve(configFile);
+    }
+  }
+  lines.push(...parseConfigText(options, 'command line'));
+  config.load(lines);
+  return config;
+}
+
+/** The plugins the configuration names (`transport`, `persistence`), from those available. */
+export function selectPlugins(config: Config, available: readonly Plugin<any>[]): Plugin<any>[] {
+  const byName = new Map(available.map((p) => [p.name, p]));
+  const out: Plugin<any>[] = [];
+  for (const name of config.get<string[]>('transport')) {
+    const p = byName.get(name);
+    if (p === undefined || p.kind !== 'transport') throw new Error(`Unknown transport plugin '${name}'`);
+    out.push(p);
+  }
+  const persistence = byName.get(config.str('persistence'));
+  if (persistence === undefined) throw new Error(`Unknown persistence plugin '${config.str('persistence')}'`);
+  out.push(persistence);
+  return out;
+}
+
+export async function runCli(host: Host, available: readonly Plugin<any>[]): Promise<Server | null> {
+  const cl = parseCommandLine(host.args);
+  if (cl.version) {
+    host.stdout(`echokv server v=${VERSION} redis=${REDIS_VERSION} runtime=${host.runtime}-${host.runtimeVersion} bits=64\n`);
+    host.exit(0);
+    return null;
+  }
+  if (cl.help) {
+    host.stdout(HELP);
+    host.exit(0);
+    return null;
+  }
+  if (cl.error !== null) {
+    host.stderr(cl.error + '\n\n' + HELP);
+    host.exit(1);
+    return null;
+  }
+  let config: Config;
+  let plugins: Plugin<any>[];
+  try {
+    config = loadConfig(host, cl.configFile, cl.options);
+    plugins = selectPlugins(config, available);
+  } catch (e) {
+    if (e instanceof ConfigFileError) {
+      host.stderr(`\n*** FATAL CONFIG FILE ERROR (echokv ${VERSION}) ***\n` +
+        `Reading the configuration file ${e.file}, at line ${e.line}\n` +
+        `>>> '${e.text}'\n${e.reason}\n`);
+    } else {
+      host.stderr(`\n*** FATAL CONFIG FILE ERROR (echokv ${VERSION}) ***\n${(e as Error).message}\n`);
+    }
+    host.exit(1);
+    return null;
+  }
+
+  const server = new Server({ config, host, plugins, exitOnShutdown: true });
+  const log = server.log;
+  log.notice('oO0OoO0OoO0Oo echokv is starting oO0OoO0OoO0Oo');
+  log.notice(`echokv version=${VERSION}, redis_version=${REDIS_VERSION}, bits=64, runtime=${host.runtime} ${host.runtimeVersion}, pid=${host.pid}, just started`);
+  if (cl.configFile === null) {
+    log.warning('Warning: no config file specified, using the default config. In order to specify a config file use echokv /path/to/echokv.conf');
+  } else {
+    log.notice('Configuration loaded');
+  }
+  if (config.unimplementedSeen.size > 0) {
+    log.warning(`Directives accepted but not implemented by echokv yet (they have no effect): ${[...config.unimplementedSeen].join(', ')}`);
+  }
+  const port = config.num('port');
+  log.notice(`echokv ${VERSION} (Redis ${REDIS_VERSION} compatible) on ${host.runtime} ${host.runtimeVersion}, standalone mode, port ${port}, PID: ${host.pid}`);
+
+  const pidfile = config.str('pidfile');
+  if (pidfile !== '') {
+    try {
+      host.writeText(pidfile, `${host.pid}\n`);
+    } catch (e) {
+      log.warning(`Failed to write PID file: ${(e as Error).message}`);
+    }
+  }
+
+  let signals = 0;
+  const onSignal = (name: 'SIGTERM' | 'SIGINT'): void => {
+    signals++;
+    if (signals > 1 && name === 'SIGINT') {
+      log.warning('You insist... exiting now.');
+      host.exit(1);
+      return;
+    }
+    if (server.isShuttingDown) return;
+    log.warning(`Received ${name} scheduling shutdown...`);
+    const mode = config.get<string[]>(name === 'SIGINT' ? 'shutdown-on-sigint' : 'shutdown-on-sigterm');
+    const save = mode.includes('save') ? true : mode.includes('nosave') ? false : undefined;
+    const force = mode.includes('force');
+    void server.shutdown({ save, force }).then((ok) => {
+      if (!ok) signals = 0;
+    });
+  };
+  host.onSignal('SIGTERM', () => onSignal('SIGTERM'));
+  host.onSignal('SIGINT', () => onSignal('SIGINT'));
+
+  log.notice('Server initialized');
+  try {
+    await server.start();
+  } catch (e) {
+    log.warning((e as Error).message);
+    host.exit(1);
+    return null;
+  }
+  const kinds = server.plugins.filter((p) => p.kind === 'transport').map((p) => p.name).join(' ');
+  log.notice(`Ready to accept connections ${kinds}`);
+  return server;
+}

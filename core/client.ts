@@ -1,0 +1,90 @@
+// One connection's state: its database, protocol version, name, auth, reply mode, and the
+// parser and reply buffer between it and its transport. The server drives it (core/server.ts).
+
+import { RequestParser } from './resp/parser.ts';
+import { ReplyWriter } from './resp/writer.ts';
+import type { Database } from './keyspace.ts';
+import type { Server } from './server.ts';
+
+/** What a transport gives the server for each connection. */
+export interface Connection {
+  /** "tcp", "unix" or "ws": CLIENT LIST and INFO show it. */
+  readonly kind: 'tcp' | 'unix' | 'ws';
+  /** "ip:port" of the peer ("/path:0" for unix sockets, as Redis prints them). */
+  readonly remoteAddress: string;
+  readonly localAddress: string;
+  /** A socket descriptor number where the runtime exposes one, else a stable counter. */
+  readonly fd: number;
+  /** Sends chunks in order. */
+  write(chunks: readonly Uint8Array[]): void;
+  /** Bytes queued by the transport and not yet sent (for output-buffer limits). */
+  readonly bufferedAmount: number;
+  /** Closes after pending output is sent. */
+  close(): void;
+}
+
+/**
+ * The client's reply mode (CLIENT REPLY):
+ * - on: every reply is sent
+ * - off: no reply is sent until CLIENT REPLY ON
+ * - skip: the reply to the next command is dropped, then back to on
+ */
+export type ReplyMode = 'on' | 'off' | 'skip';
+
+export class Client {
+  readonly id: number;
+  readonly server: Server;
+  readonly conn: Connection;
+  readonly parser: RequestParser;
+  /** Where replies go; swapped for a scratch writer while CLIENT REPLY OFF/SKIP drops them. */
+  out = new ReplyWriter();
+  db: Database;
+  name = '';
+  libName = '';
+  libVer = '';
+  user = 'default';
+  authenticated: boolean;
+  createdAt: number;
+  lastInteraction: number;
+  replyMode: ReplyMode = 'on';
+  /** Set by CLIENT REPLY SKIP: the next command's reply is dropped. */
+  skipNextReply = false;
+  /** Close once the pending replies are written (QUIT, protocol errors, CLIENT KILL). */
+  closeAfterReply = false;
+  closed = false;
+  /** Receives the MONITOR feed. */
+  monitor = false;
+  /** Name of the last command run, for CLIENT LIST. */
+  lastCommand = 'NULL';
+  /** Set while a command runs that must not be interrupted by another client's flush. */
+  flags = new Set<string>();
+
+  constructor(server: Server, conn: Connection, id: number, db: Database, authenticated: boolean) {
+    this.server = server;
+    this.conn = conn;
+    this.id = id;
+    this.db = db;
+    this.authenticated = authenticated;
+    this.createdAt = server.keyspace.clock();
+    this.lastInteraction = this.createdAt;
+    this.parser = new RequestParser({
+      maxBulkLen: server.config.num('proto-max-bulk-len'),
+      maxQueryBuffer: server.config.num('client-query-buffer-limit'),
+    });
+    this.parser.unauthenticated = !authenticated;
+  }
+
+  /** The transport calls this with each received chunk (the parser may keep it). */
+  onData(chunk: Uint8Array): void {
+    this.server.onClientData(this, chunk);
+  }
+
+  /** The transport calls this once when the connection is gone. */
+  onClose(): void {
+    this.server.onClientClosed(this);
+  }
+
+  get resp(): 2 | 3 {
+    return this.out.proto;
+  }
+}

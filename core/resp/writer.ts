@@ -1,0 +1,209 @@
+// RESP2/RESP3 reply encoder. Every reply to one read goes into one growing buffer that the
+// transport sends with a single write (DESIGN.md: one write per read is what matters most).
+// Values above BIG_VALUE are not copied into that buffer; they become chunks of their own.
+// Strings are byte strings (core/bytes.ts). Where RESP3 has a type RESP2 lacks, the RESP2
+// fallback is the one Redis uses (map -> flat array, double -> bulk, null -> $-1, bool -> :0/:1).
+
+import { strIntoBytes } from '../bytes.ts';
+import { formatDouble } from '../numbers.ts';
+
+const BIG_VALUE = 64 * 1024;
+const INITIAL = 16 * 1024;
+
+export type Proto = 2 | 3;
+
+export class ReplyWriter {
+  proto: Proto = 2;
+  private buf = new Uint8Array(INITIAL);
+  private pos = 0;
+  /** Completed chunks, in order, before `buf`'s content; null when none. */
+  private chunks: Uint8Array[] | null = null;
+  private chunkBytes = 0;
+
+  /** Bytes waiting to be taken. */
+  get size(): number {
+    return this.pos + this.chunkBytes;
+  }
+
+  /** The pending output as chunks to send in order (empty when none), leaving the writer empty. */
+  take(): Uint8Array[] {
+    const out = this.chunks ?? [];
+    if (this.pos > 0) out.push(this.buf.slice(0, this.pos));
+    this.chunks = null;
+    this.chunkBytes = 0;
+    this.pos = 0;
+    // Give back memory after a large reply instead of keeping it for the connection's life.
+    if (this.buf.length > 1024 * 1024) this.buf = new Uint8Array(INITIAL);
+    return out;
+  }
+
+  /** Drops everything not yet taken (CLIENT REPLY OFF/SKIP, discarded replies). */
+  discard(): void {
+    this.chunks = null;
+    this.chunkBytes = 0;
+    this.pos = 0;
+  }
+
+  /** Position marker for `truncate`, used to drop a reply written by a command. */
+  mark(): number {
+    return this.size;
+  }
+
+  /** Drops what was written after `mark`, when nothing since became a chunk. */
+  truncate(mark: number): boolean {
+    if (this.chunks !== null && mark < this.chunkBytes) return false;
+    this.pos = mark - this.chunkBytes;
+    return true;
+  }
+
+  private grow(need: number): void {
+    let cap = this.buf.length * 2;
+    while (cap < this.pos + need) cap *= 2;
+    const next = new Uint8Array(cap);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+  }
+
+  private pushChunk(chunk: Uint8Array): void {
+    if (this.chunks === null) this.chunks = [];
+    if (this.pos > 0) {
+      this.chunks.push(this.buf.slice(0, this.pos));
+      this.chunkBytes += this.pos;
+      this.pos = 0;
+    }
+    this.chunks.push(chunk);
+    this.chunkBytes += chunk.length;
+  }
+
+  /** Writes ASCII or byte-string text as is. */
+  raw(s: string): void {
+    const n = s.length;
+    if (this.pos + n > this.buf.length) this.grow(n);
+    this.pos = strIntoBytes(s, this.buf, this.pos);
+  }
+
+  rawBytes(b: Uint8Array): void {
+    if (b.length >= BIG_VALUE) {
+      this.pushChunk(b);
+      return;
+    }
+    if (this.pos + b.length > this.buf.length) this.grow(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+
+  private crlf(): void {
+    if (this.pos + 2 > this.buf.length) this.grow(2);
+    this.buf[this.pos++] = 13;
+    this.buf[this.pos++] = 10;
+  }
+
+  /** `+text` (text must not hold CR or LF). */
+  simple(text: string): void {
+    this.raw('+' + text + '\r\n');
+  }
+
+  ok(): void {
+    this.raw('+OK\r\n');
+  }
+
+  /** `-text`: text is the whole error, code first ("ERR ...", "WRONGTYPE ..."). */
+  error(text: string): void {
+    // An error line cannot hold newlines; Redis replaces them the same way.
+    if (text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0) text = text.replace(/[\r\n]/g, ' ');
+    this.raw('-' + text + '\r\n');
+  }
+
+  int(n: number | bigint): void {
+    this.raw(':' + n + '\r\n');
+  }
+
+  /** A bulk string from a byte string. */
+  bulk(s: string): void {
+    const n = s.length;
+    if (n >= BIG_VALUE) {
+      this.raw('$' + n + '\r\n');
+      const b = new Uint8Array(n);
+      strIntoBytes(s, b, 0);
+      this.pushChunk(b);
+      this.crlf();
+      return;
+    }
+    const head = '$' + n + '\r\n';
+    const need = head.length + n + 2;
+    if (this.pos + need > this.buf.length) this.grow(need);
+    let p = strIntoBytes(head, this.buf, this.pos);
+    p = strIntoBytes(s, this.buf, p);
+    this.buf[p++] = 13;
+    this.buf[p++] = 10;
+    this.pos = p;
+  }
+
+  bulkBytes(b: Uint8Array): void {
+    this.raw('$' + b.length + '\r\n');
+    this.rawBytes(b);
+    this.crlf();
+  }
+
+  /** A bulk string or the null bulk. */
+  bulkOrNull(s: string | null | undefined): void {
+    if (s === null || s === undefined) this.nil();
+    else this.bulk(s);
+  }
+
+  /** The null reply: `$-1` in RESP2, `_` in RESP3. */
+  nil(): void {
+    this.raw(this.proto === 3 ? '_\r\n' : '$-1\r\n');
+  }
+
+  /** The null array: `*-1` in RESP2, `_` in RESP3. */
+  nilArray(): void {
+    this.raw(this.proto === 3 ? '_\r\n' : '*-1\r\n');
+  }
+
+  array(n: number): void {
+    this.raw('*' + n + '\r\n');
+  }
+
+  /** A map of n pairs: `%n` in RESP3, a flat array of 2n in RESP2. */
+  map(n: number): void {
+    this.raw(this.proto === 3 ? '%' + n + '\r\n' : '*' + n * 2 + '\r\n');
+  }
+
+  set(n: number): void {
+    this.raw(this.proto === 3 ? '~' + n + '\r\n' : '*' + n + '\r\n');
+  }
+
+  /** An out-of-band push (pub/sub, invalidation): `>n` in RESP3, an array in RESP2. */
+  push(n: number): void {
+    this.raw(this.proto === 3 ? '>' + n + '\r\n' : '*' + n + '\r\n');
+  }
+
+  /** A double as Redis 7.0 prints it (%.17g, inf, -inf): RESP3 `,` or a RESP2 bulk. */
+  double(d: number): void {
+    const s = formatDouble(d);
+    if (this.proto === 3) this.raw(',' + s + '\r\n');
+    else this.bulk(s);
+  }
+
+  bool(b: boolean): void {
+    if (this.proto === 3) this.raw(b ? '#t\r\n' : '#f\r\n');
+    else this.raw(b ? ':1\r\n' : ':0\r\n');
+  }
+
+  /** Text for humans (INFO, CLIENT LIST): RESP3 verbatim `=len\r\ntxt:...`, a RESP2 bulk. */
+  verbatim(s: string, format = 'txt'): void {
+    if (this.proto === 3) {
+      this.raw('=' + (s.length + 4) + '\r\n' + format + ':');
+      this.raw(s);
+      this.crlf();
+    } else {
+      this.bulk(s);
+    }
+  }
+
+  bulkArray(items: readonly string[]): void {
+    this.array(items.length);
+    for (let i = 0; i < items.length; i++) this.bulk(items[i]);
+  }
+}

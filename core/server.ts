@@ -1,0 +1,587 @@
+// The server: configuration -> plugins -> listen, then for every connection the data path
+//   transport bytes -> parser -> command lookup -> checks -> handler -> reply buffer -> one write
+// and, for every command that changed data, the propagation hook (AOF and replication listen).
+// The checks run in Redis's order (processCommand in src/server.c): unknown command, arity,
+// authentication, loading, then the handler.
+
+import { Client, type Connection } from './client.ts';
+import { Command, CommandTable } from './command.ts';
+import { ALL_COMMANDS } from './commands/mod.ts';
+import { Config } from './config/mod.ts';
+import { ERR, unknownCommand, unknownSubcommand, wrongArity } from './errors.ts';
+import type { Host } from './host.ts';
+import { type Database, Keyspace } from './keyspace.ts';
+import { Logger, type LogLevel } from './log.ts';
+import {
+  checkPlugins, type HookName, type HookSignatures, type Plugin, type PluginInstance,
+  pluginOptions,
+} from './plugin.ts';
+import { ReplyWriter } from './resp/writer.ts';
+import { utf8ToStr } from './bytes.ts';
+
+export const VERSION = '0.1.0';
+/** The Redis version whose behaviour echokv follows; INFO reports it as redis_version. */
+export const REDIS_VERSION = '7.0.15';
+
+export interface SlowlogEntry {
+  id: number;
+  time: number;
+  durationUs: number;
+  argv: string[];
+  peer: string;
+  name: string;
+}
+
+export interface ServerOptions {
+  config: Config;
+  host: Host;
+  plugins: readonly Plugin<any>[];
+  /** Options per plugin name, validated by each plugin's schema. */
+  pluginOptions?: Record<string, unknown>;
+  /** Injected clock (ms); tests drive expiry with it. */
+  clock?: () => number;
+  /** Exit the process when SHUTDOWN runs (the CLI sets this; embedded servers do not). */
+  exitOnShutdown?: boolean;
+}
+
+/** Counters behind INFO stats. */
+export interface ServerStats {
+  connectionsReceived: number;
+  commandsProcessed: number;
+  rejectedConnections: number;
+  netInputBytes: number;
+  netOutputBytes: number;
+  unexpectedErrorReplies: number;
+  totalErrorReplies: number;
+  errorCodes: Map<string, number>;
+  /** Ops/sec samples over the last 16 cron ticks of 100 ms, as Redis's instantaneous metrics. */
+  opsSamples: number[];
+  lastOpsSample: { time: number; count: number };
+  clientQueryBufferLimitDisconnections: number;
+}
+
+export class Server {
+  readonly config: Config;
+  readonly host: Host;
+  readonly keyspace: Keyspace;
+  readonly commands = new CommandTable();
+  readonly clients = new Map<number, Client>();
+  readonly log: Logger;
+  readonly startTime: number;
+  readonly runId: string;
+  readonly stats: ServerStats = {
+    connectionsReceived: 0,
+    commandsProcessed: 0,
+    rejectedConnections: 0,
+    netInputBytes: 0,
+    netOutputBytes: 0,
+    unexpectedErrorReplies: 0,
+    totalErrorReplies: 0,
+    errorCodes: new Map(),
+    opsSamples: [],
+    lastOpsSample: { time: 0, count: 0 },
+    clientQueryBufferLimitDisconnections: 0,
+  };
+  readonly slowlog: SlowlogEntry[] = [];
+  slowlogNextId = 0;
+  readonly monitors = new Set<Client>();
+  /** Paused until this time (CLIENT PAUSE) and which commands the pause holds back. */
+  pause: { until: number; writesOnly: boolean } | null = null;
+  loading = false;
+  lastSave: number;
+  readonly plugins: readonly Plugin<any>[];
+  readonly instances = new Map<string, PluginInstance>();
+  /** The client whose command is running, if any. */
+  current: Client | null = null;
+  /** A handler may set what is propagated instead of its argv (SET EX -> SET PXAT ...). */
+  propagateAs: string[][] | null = null;
+  private readonly hooks: { [K in HookName]: HookSignatures[K][] } = {
+    propagate: [], cron: [], beforeShutdown: [],
+  };
+  private nextClientId = 1;
+  private readonly pendingFlush = new Set<Client>();
+  private flushScheduled = false;
+  private cronTimer: ReturnType<typeof setInterval> | null = null;
+  private readonly pluginOpts: Record<string, unknown>;
+  private readonly exitOnShutdown: boolean;
+  private shuttingDown: Promise<boolean> | null = null;
+  private readonly sink = new ReplyWriter();
+  private readonly heldClients: Client[] = [];
+
+  constructor(opts: ServerOptions) {
+    this.config = opts.config;
+    this.host = opts.host;
+    this.plugins = opts.plugins;
+    this.pluginOpts = opts.pluginOptions ?? {};
+    this.exitOnShutdown = opts.exitOnShutdown ?? false;
+    this.keyspace = new Keyspace({ databases: this.config.num('databases'), clock: opts.clock });
+    this.keyspace.hooks = {
+      expired: (db, key) => this.propagate(db.id, ['DEL', key]),
+      modified: () => {},
+      notify: () => {},
+    };
+    this.startTime = this.keyspace.clock();
+    this.lastSave = this.startTime;
+    this.runId = randomHex(40);
+    this.log = new Logger(this.host.pid, (line) => this.writeLog(line), () => this.keyspace.clock());
+    this.log.level = this.config.str('loglevel') as LogLevel;
+    this.config.onChange('loglevel', (x) => {
+      this.log.level = x as LogLevel;
+    });
+    this.config.onChange('hz', () => this.restartCron());
+    this.commands.add(ALL_COMMANDS);
+    checkPlugins(this.plugins);
+  }
+
+  private writeLog(line: string): void {
+    const file = this.config.str('logfile');
+    if (file === '') this.host.stdout(line);
+    else {
+      try {
+        this.host.appendText(file, line);
+      } catch {
+        this.host.stderr(line);
+      }
+    }
+  }
+
+  /** Absolute directory where persistence files go (`dir`, relative to the start directory). */
+  get dir(): string {
+    return this.host.resolve(this.config.str('dir'));
+  }
+
+  /** Registers a hook listener (see HOOKS in core/plugin.ts). */
+  on<K extends HookName>(hook: K, fn: HookSignatures[K]): void {
+    this.hooks[hook].push(fn);
+  }
+
+  hasListeners(hook: HookName): boolean {
+    return this.hooks[hook].length > 0;
+  }
+
+  /** Sends a change to every propagate listener (AOF, replicas). */
+  propagate(dbIndex: number, argv: readonly string[]): void {
+    const list = this.hooks.propagate;
+    for (let i = 0; i < list.length; i++) list[i](dbIndex, argv);
+  }
+
+  /** Sets up plugins, loads data, starts listening. Rejects (after logging) when it cannot. */
+  async start(): Promise<void> {
+    const order = ['persistence', 'replication', 'policy', 'transport'];
+    const sorted = [...this.plugins].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
+    for (const p of sorted) {
+      const inst = await p.setup(this, pluginOptions(p, this.pluginOpts[p.name]));
+      this.instances.set(p.name, inst);
+    }
+    this.loading = true;
+    for (const inst of this.instances.values()) if (inst.load) await inst.load();
+    this.loading = false;
+    for (const inst of this.instances.values()) if (inst.listen) await inst.listen();
+    this.restartCron();
+  }
+
+  private restartCron(): void {
+    if (this.cronTimer !== null) clearInterval(this.cronTimer);
+    if (this.shuttingDown) return;
+    this.cronTimer = setInterval(() => this.cron(), 1000 / this.hz);
+    // Do not keep an embedded server's process alive for the timer alone.
+    (this.cronTimer as { unref?: () => void }).unref?.();
+  }
+
+  get hz(): number {
+    return Math.min(500, Math.max(1, this.config.num('hz')));
+  }
+
+  /** serverCron: expiry, idle clients, metrics, plugin timers. */
+  cron(): void {
+    const now = this.keyspace.clock();
+    // Redis gives the slow expire cycle 25% of a tick, scaled by active-expire-effort.
+    const effort = this.config.num('active-expire-effort');
+    const budget = ((1000 / this.hz) * (25 + 2 * (effort - 1))) / 100;
+    this.keyspace.activeExpireCycle(budget, () => this.host.now());
+    this.keyspace.time = now;
+    this.sampleOps(now);
+    this.checkTimeouts(now);
+    if (this.pause !== null && now >= this.pause.until) this.unpause();
+    for (const fn of this.hooks.cron) fn();
+    this.flushPending();
+  }
+
+  private sampleOps(now: number): void {
+    const s = this.stats;
+    if (now - s.lastOpsSample.time < 100) return;
+    const dt = now - s.lastOpsSample.time;
+    const ops = s.lastOpsSample.time === 0 ? 0 :
+      Math.round(((s.commandsProcessed - s.lastOpsSample.count) * 1000) / dt);
+    s.opsSamples.push(ops);
+    if (s.opsSamples.length > 16) s.opsSamples.shift();
+    s.lastOpsSample = { time: now, count: s.commandsProcessed };
+  }
+
+  private checkTimeouts(now: number): void {
+    const timeout = this.config.num('timeout');
+    if (timeout <= 0) return;
+    for (const c of this.clients.values()) {
+      if (c.monitor || c.flags.has('pubsub') || c.flags.has('replica') || c.flags.has('master')) continue;
+      if (now - c.lastInteraction > timeout * 1000) {
+        this.log.verbose('Closing idle client');
+        this.closeClient(c);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Connections
+
+  /**
+   * A transport calls this for each new connection. Returns the Client to feed bytes to, or null
+   * when the connection was refused (maxclients) and has been closed.
+   */
+  accept(conn: Connection): Client | null {
+    this.stats.connectionsReceived++;
+    if (this.clients.size >= this.config.num('maxclients')) {
+      this.stats.rejectedConnections++;
+      conn.write([new TextEncoder().encode('-' + ERR.maxClients + '\r\n')]);
+      conn.close();
+      return null;
+    }
+    const needsAuth = this.config.str('requirepass') !== '';
+    const c = new Client(this, conn, this.nextClientId++, this.keyspace.dbs[0], !needsAuth);
+    this.clients.set(c.id, c);
+    return c;
+  }
+
+  onClientData(c: Client, chunk: Uint8Array): void {
+    if (c.closed) return;
+    this.stats.netInputBytes += chunk.length;
+    c.lastInteraction = this.keyspace.clock();
+    c.parser.push(chunk);
+    if (c.parser.overflow) {
+      this.stats.clientQueryBufferLimitDisconnections++;
+      this.log.warning(`Closing client that reached max query buffer length: id=${c.id} addr=${c.conn.remoteAddress}`);
+      this.closeClient(c);
+      return;
+    }
+    this.processInput(c);
+  }
+
+  /** Runs every complete command buffered for `c`, then writes all replies at once. */
+  processInput(c: Client): void {
+    const parser = c.parser;
+    while (!c.closeAfterReply && !c.closed) {
+      if (this.pause !== null && this.isHeld(c)) break;
+      const argv = parser.next();
+      if (argv === null) break;
+      this.execute(c, argv);
+    }
+    if (parser.error !== null && !c.closeAfterReply) {
+      c.out.error('ERR ' + parser.error);
+      this.log.verbose(`Protocol error (${parser.error}) from client: id=${c.id} addr=${c.conn.remoteAddress}`);
+      c.closeAfterReply = true;
+    }
+    this.flush(c);
+  }
+
+  /** True when CLIENT PAUSE holds `c` back; it is resumed by unpause(). */
+  private isHeld(c: Client): boolean {
+    if (c.flags.has('replica') || c.flags.has('master')) return false;
+    if (!this.heldClients.includes(c)) this.heldClients.push(c);
+    return true;
+  }
+
+  /** Ends CLIENT PAUSE and runs what the paused clients sent meanwhile. */
+  unpause(): void {
+    this.pause = null;
+    const held = this.heldClients.splice(0);
+    for (const c of held) if (!c.closed) this.processInput(c);
+  }
+
+  /** Writes `c`'s pending replies to its connection. */
+  flush(c: Client): void {
+    if (c.out.size > 0 && !c.closed) {
+      const chunks = c.out.take();
+      for (const ch of chunks) this.stats.netOutputBytes += ch.length;
+      c.conn.write(chunks);
+    }
+    if (c.closeAfterReply && !c.closed) this.closeClient(c);
+  }
+
+  /** Queues a flush of `c` for output produced outside its own command (MONITOR, pub/sub). */
+  wake(c: Client): void {
+    this.pendingFlush.add(c);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      queueMicrotask(() => this.flushPending());
+    }
+  }
+
+  private flushPending(): void {
+    this.flushScheduled = false;
+    if (this.pendingFlush.size === 0) return;
+    const list = [...this.pendingFlush];
+    this.pendingFlush.clear();
+    for (const c of list) this.flush(c);
+  }
+
+  /** Closes a client's connection (after its pending output) and forgets it. */
+  closeClient(c: Client): void {
+    if (c.closed) return;
+    const chunks = c.out.take();
+    if (chunks.length > 0) c.conn.write(chunks);
+    c.conn.close();
+    this.onClientClosed(c);
+  }
+
+  onClientClosed(c: Client): void {
+    if (c.closed) return;
+    c.closed = true;
+    this.clients.delete(c.id);
+    this.monitors.delete(c);
+    this.pendingFlush.delete(c);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Commands
+
+  /** Looks up argv's command; replies with the error and returns null when there is none. */
+  private lookup(c: Client, argv: string[]): Command | null {
+    const cmd = this.commands.get(argv[0]);
+    if (cmd === undefined) {
+      this.rejectCommand(c, unknownCommand(argv));
+      return null;
+    }
+    if (cmd.subcommands === null) return cmd;
+    if (argv.length === 1) {
+      this.rejectCommand(c, wrongArity(cmd.fullname), cmd);
+      return null;
+    }
+    const sub = cmd.subcommands.get(argv[1].toLowerCase());
+    if (sub === undefined) {
+      this.rejectCommand(c, unknownSubcommand(argv[1], cmd.name), null);
+      return null;
+    }
+    return sub;
+  }
+
+  private rejectCommand(c: Client, error: string, cmd: Command | null = null): void {
+    if (cmd !== null) cmd.stats.rejected++;
+    this.replyError(c, error);
+  }
+
+  /** Writes an error reply and counts it for INFO errorstats. */
+  replyError(c: Client, error: string): void {
+    this.countError(error);
+    c.out.error(error);
+  }
+
+  countError(error: string): void {
+    const sp = error.indexOf(' ');
+    const code = sp > 0 ? error.slice(0, sp) : error;
+    this.stats.totalErrorReplies++;
+    // Redis stops adding new codes after 128 distinct ones to bound memory.
+    const m = this.stats.errorCodes;
+    if (m.has(code) || m.size < 128) m.set(code, (m.get(code) ?? 0) + 1);
+  }
+
+  /** Runs one command for `c` and writes its reply into `c.out`. */
+  execute(c: Client, argv: string[]): void {
+    const ks = this.keyspace;
+    ks.tick();
+    const cmd = this.lookup(c, argv);
+    if (cmd === null) return;
+    const arity = cmd.arity;
+    if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
+      this.rejectCommand(c, wrongArity(cmd.fullname), cmd);
+      return;
+    }
+    if (!c.authenticated && !cmd.noAuth) {
+      this.rejectCommand(c, ERR.noAuth, cmd);
+      return;
+    }
+    if (this.loading && !cmd.allowLoading) {
+      this.rejectCommand(c, ERR.loading, cmd);
+      return;
+    }
+    this.call(c, cmd, argv);
+  }
+
+  /** Redis's call(): runs the handler with stats, slowlog, MONITOR feed and propagation. */
+  call(c: Client, cmd: Command, argv: string[]): void {
+    const ks = this.keyspace;
+    const dirty = ks.dirty;
+    const realOut = c.out;
+    const suppress = c.replyMode !== 'on' || c.skipNextReply;
+    if (suppress) {
+      // CLIENT REPLY OFF/SKIP: the handler writes into a scratch buffer that is dropped.
+      this.sink.proto = realOut.proto;
+      c.out = this.sink;
+    }
+    const errors = this.stats.totalErrorReplies;
+    const prevCurrent = this.current;
+    this.current = c;
+    this.propagateAs = null;
+    const t0 = this.host.now();
+    try {
+      cmd.handler!(c, argv);
+    } catch (e) {
+      this.log.warning(`Command ${cmd.fullname} failed: ${(e as Error).stack ?? e}`);
+      this.replyError(c, 'ERR ' + utf8ToStr(String((e as Error).message ?? e)));
+    }
+    const us = Math.round((this.host.now() - t0) * 1000);
+    this.current = prevCurrent;
+    if (suppress) {
+      this.sink.discard();
+      c.out = realOut;
+      if (c.skipNextReply && cmd.fullname !== 'client|reply') c.skipNextReply = false;
+    }
+    c.lastCommand = cmd.fullname;
+    const st = cmd.stats;
+    st.calls++;
+    st.usec += us;
+    if (this.stats.totalErrorReplies !== errors) st.failed++;
+    this.stats.commandsProcessed++;
+    if (ks.dirty !== dirty && !cmd.noPropagate && this.hooks.propagate.length > 0) {
+      if (this.propagateAs !== null) for (const a of this.propagateAs) this.propagate(c.db.id, a);
+      else this.propagate(c.db.id, argv);
+    }
+    if (this.monitors.size > 0 && !cmd.skipMonitor && !cmd.isAdmin) this.feedMonitors(c, argv);
+    if (!cmd.skipSlowlog) this.slowlogPush(c, argv, us);
+  }
+
+  /** Runs `argv` as if `c` sent it (used by EXEC and scripting later). */
+  run(c: Client, argv: string[]): void {
+    this.execute(c, argv);
+  }
+
+  private feedMonitors(c: Client, argv: readonly string[]): void {
+    const t = this.keyspace.clock() / 1000;
+    const addr = c.conn.kind === 'unix' ? 'unix:' + c.conn.localAddress : c.conn.remoteAddress;
+    let line = `+${t.toFixed(6)} [${c.db.id} ${addr}]`;
+    for (const a of argv) line += ' ' + repr(a);
+    line += '\r\n';
+    for (const m of this.monitors) {
+      if (m === c) continue;
+      m.out.raw(line);
+      this.wake(m);
+    }
+  }
+
+  private slowlogPush(c: Client, argv: readonly string[], us: number): void {
+    const threshold = this.config.num('slowlog-log-slower-than');
+    if (threshold < 0 || us < threshold) return;
+    const max = this.config.num('slowlog-max-len');
+    if (max === 0) return;
+    const args: string[] = [];
+    const n = Math.min(argv.length, 32);
+    for (let i = 0; i < n; i++) {
+      if (i === n - 1 && argv.length > 32) {
+        args.push(`... (${argv.length - 31} more arguments)`);
+        break;
+      }
+      const a = argv[i];
+      args.push(a.length > 128 ? a.slice(0, 128) + `... (${a.length - 128} more bytes)` : a);
+    }
+    this.slowlog.unshift({
+      id: this.slowlogNextId++,
+      time: Math.floor(this.keyspace.clock() / 1000),
+      durationUs: us,
+      argv: args,
+      peer: c.conn.remoteAddress,
+      name: c.name,
+    });
+    while (this.slowlog.length > max) this.slowlog.pop();
+  }
+
+  /** Selects database `index` for `c`; false when out of range. */
+  selectDb(c: Client, index: number): boolean {
+    if (index < 0 || index >= this.keyspace.dbs.length || !Number.isInteger(index)) return false;
+    c.db = this.keyspace.dbs[index];
+    return true;
+  }
+
+  db(index: number): Database {
+    return this.keyspace.dbs[index];
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Shutdown
+
+  /**
+   * Stops the server: runs beforeShutdown hooks (persistence saves when `save`), closes plugins
+   * and clients, removes the pidfile. Resolves false when a hook failed and `force` is not set
+   * (SHUTDOWN then replies with an error and the server keeps running).
+   */
+  shutdown(opts: { save?: boolean; force?: boolean; reason?: string } = {}): Promise<boolean> {
+    if (this.shuttingDown) return this.shuttingDown;
+    this.shuttingDown = this.doShutdown(opts).then((ok) => {
+      if (!ok) this.shuttingDown = null;
+      return ok;
+    });
+    return this.shuttingDown;
+  }
+
+  private async doShutdown(opts: { save?: boolean; force?: boolean; reason?: string }): Promise<boolean> {
+    this.log.warning(opts.reason ?? 'User requested shutdown...');
+    const save = opts.save ?? this.config.get<number[]>('save').length > 0;
+    try {
+      for (const fn of this.hooks.beforeShutdown) await fn(save);
+    } catch (e) {
+      this.log.warning(`Error trying to save the DB, can't exit: ${(e as Error).message}`);
+      if (!opts.force) {
+        this.log.warning('Errors trying to shut down the server. Check the logs for more information');
+        return false;
+      }
+    }
+    if (this.cronTimer !== null) clearInterval(this.cronTimer);
+    this.cronTimer = null;
+    for (const c of [...this.clients.values()]) this.closeClient(c);
+    for (const inst of this.instances.values()) {
+      try {
+        await inst.close?.();
+      } catch (e) {
+        this.log.warning(`Error closing a plugin: ${(e as Error).message}`);
+      }
+    }
+    const pidfile = this.config.str('pidfile');
+    if (pidfile !== '') {
+      this.log.notice('Removing the pid file.');
+      try {
+        this.host.remove(pidfile);
+      } catch { /* already gone */ }
+    }
+    this.log.warning('echokv is now ready to exit, bye bye...');
+    if (this.exitOnShutdown) this.host.exit(0);
+    return true;
+  }
+
+  get isShuttingDown(): boolean {
+    return this.shuttingDown !== null;
+  }
+}
+
+/** Redis's sdscatrepr: a quoted, escaped rendering of bytes (MONITOR, CLIENT LIST). */
+export function repr(s: string): string {
+  let out = '"';
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    switch (c) {
+      case 92: out += '\\\\'; break;
+      case 34: out += '\\"'; break;
+      case 10: out += '\\n'; break;
+      case 13: out += '\\r'; break;
+      case 9: out += '\\t'; break;
+      case 7: out += '\\a'; break;
+      case 8: out += '\\b'; break;
+      default:
+        out += c >= 32 && c <= 126 ? s[i] : '\\x' + c.toString(16).padStart(2, '0');
+    }
+  }
+  return out + '"';
+}
+
+function randomHex(n: number): string {
+  const b = new Uint8Array(n / 2);
+  crypto.getRandomValues(b);
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+

@@ -1,0 +1,74 @@
+// The Host (core/host.ts) on node:* modules. Node runs it natively, and Deno 2 and Bun implement
+// these modules, so one adapter serves all three runtimes; only the hot socket path has
+// per-runtime code (plugins/transport/tcp/).
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import process from 'node:process';
+import { Buffer } from 'node:buffer';
+import type { Host, RuntimeName } from '../../core/host.ts';
+import { useFastLatin1 } from '../../core/bytes.ts';
+
+declare const Deno: { version: { deno: string } } | undefined;
+declare const Bun: { version: string } | undefined;
+
+function runtime(): { name: RuntimeName; version: string } {
+  if (typeof Deno !== 'undefined') return { name: 'deno', version: Deno.version.deno };
+  if (typeof Bun !== 'undefined') return { name: 'bun', version: Bun.version };
+  return { name: 'node', version: process.versions.node };
+}
+
+/** Node's Buffer codec for large byte strings (much faster than a JS loop there). */
+export function installFastLatin1(): void {
+  const rt = runtime().name;
+  // Deno's Buffer latin1 helpers are slow per call; its JS loop path is used instead.
+  if (rt === 'deno') return;
+  useFastLatin1({
+    decode(bytes, start, end) {
+      return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
+    },
+    encodeInto(s, into, at) {
+      const b = Buffer.from(into.buffer, into.byteOffset, into.length);
+      return at + b.write(s, at, 'latin1');
+    },
+  });
+}
+
+export function createHost(args: readonly string[] = process.argv.slice(2)): Host {
+  const rt = runtime();
+  const cpu0 = { user: 0, system: 0 };
+  return {
+    runtime: rt.name,
+    runtimeVersion: rt.version,
+    pid: process.pid,
+    args,
+    os: `${os.type()} ${os.release()} ${os.machine?.() ?? process.arch}`,
+    arch: process.arch,
+    executable: process.execPath,
+    isTTY: Boolean(process.stdout.isTTY),
+    cwd: () => process.cwd(),
+    chdir: (dir) => process.chdir(dir),
+    resolve: (...parts) => path.resolve(...parts),
+    readText: (p) => fs.readFileSync(p, 'utf8'),
+    writeText: (p, text) => fs.writeFileSync(p, text),
+    appendText: (p, text) => fs.appendFileSync(p, text),
+    remove: (p) => fs.unlinkSync(p),
+    exists: (p) => fs.existsSync(p),
+    mkdirp: (p) => void fs.mkdirSync(p, { recursive: true }),
+    chmod: (p, mode) => fs.chmodSync(p, mode),
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    memory: () => {
+      const m = process.memoryUsage();
+      return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external };
+    },
+    cpu: () => {
+      const u = process.cpuUsage();
+      return { user: u.user - cpu0.user, system: u.system - cpu0.system };
+    },
+    onSignal: (signal, fn) => void process.on(signal, fn),
+    exit: (code) => process.exit(code),
+    now: () => performance.now(),
+  };
+}
