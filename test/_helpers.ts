@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from '../mod.ts';
+import { createHost } from '../plugins/host/node.ts';
 import type { Server } from '../core/server.ts';
 import { decodeReply, encodeCommand, plain, type Reply } from './_resp.ts';
 
@@ -145,6 +146,8 @@ export async function startEchokv(
     config: { port: 0, bind: '127.0.0.1', ...config },
     pluginOptions: { tcp: { anyPort: true } },
     clock: opts.clock,
+    // Server logs stay out of test output unless ECHOKV_TEST_LOG=1.
+    host: process.env.ECHOKV_TEST_LOG === '1' ? undefined : { ...createHost([]), stdout: () => {} },
   });
   await server.start();
   const addr = server.instances.get('tcp')?.addresses?.()[0] ?? '';

@@ -53,7 +53,7 @@ function quit(c: Client): void {
 function select(c: Client, argv: string[]): void {
   const idx = parseInteger(argv[1]);
   if (idx === null) {
-    c.server.replyError(c, ERR.invalidDb);
+    c.server.replyError(c, ERR.notInteger);
     return;
   }
   if (!c.server.selectDb(c, idx)) {

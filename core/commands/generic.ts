@@ -1,0 +1,4 @@
+// generic commands: https://redis.io/commands/?group=generic
+import type { CommandSpec } from '../command.ts';
+
+export const commands: CommandSpec[] = [];
