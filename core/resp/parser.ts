@@ -1,26 +1,52 @@
 // RESP request decoder: multibulk (`*N\r\n$len\r\nbytes\r\n...`) and inline commands (a text line,
 // split like redis-cli splits it), incremental and binary-safe.
 //
-// Design, after Redis's processMultibulkBuffer/processInlineBuffer (src/networking.c):
+// Design, after Redis 7.0's processMultibulkBuffer/processInlineBuffer (src/networking.c):
 // - Bytes arrive in chunks cut at any point. The parser keeps the unparsed tail and, inside a
-//   multibulk, the arguments already read, so a chunk never re-parses what came before it.
-// - A large bulk argument (>= BIG_ARG) that has not fully arrived gets its own buffer of exactly
-//   its size, filled in place as chunks come: no quadratic concatenation for a 500 MB SET.
+//   multibulk, the arguments already read, so a chunk never re-parses what came before it. A line
+//   that is still incomplete is not rescanned either: `scanned` remembers how far the search for
+//   its end got, so a 64 KB line trickled in byte by byte costs linear time, not quadratic.
+// - The tail lives in a buffer that grows by doubling; a chunk that starts on a command boundary
+//   is parsed in place without a copy (the common case for pipelines).
+// - A large bulk argument (>= BIG_ARG) that has not fully arrived is decoded piece by piece as its
+//   chunks come and joined once at the end: memory follows the bytes actually received, never the
+//   length the client announced (a `$536870000` header alone costs nothing), and no quadratic
+//   concatenation for a 500 MB SET.
 // - Limits stop hostile input before it costs memory: proto-max-bulk-len bounds one argument,
 //   client-query-buffer-limit bounds what one client may have buffered, an inline line or a
 //   length header longer than 64 KB is an error. The error texts are Redis's; after an error
 //   the parser stops for good and the server closes the connection once the replies are out.
-// - Like Redis, the two bytes after a bulk payload are skipped, not checked.
+//   One deliberate difference: the arguments of a multibulk still being read count against
+//   client-query-buffer-limit too (Redis counts only its unparsed buffer), so `*2000000000`
+//   followed by endless `$0` bulks is bounded like everything else.
+// - Redis finds line ends with strchr() on a NUL-terminated buffer, so a NUL byte before the
+//   CR (headers) or LF (inline) hides the line end: Redis then waits for more input until the
+//   64 KB limit. The scans here stop at NUL the same way, so both servers answer alike.
+// - Like Redis, the byte after a header's CR and the two bytes after a bulk payload are skipped,
+//   not checked (`*1\r\n$4\r\nPINGxx` is a PING).
 // - A parsed argument is a byte string (see core/bytes.ts).
 
 import { bytesToStr } from '../bytes.ts';
 
 /** Redis's PROTO_INLINE_MAX_SIZE: the longest inline line or length header. */
 export const INLINE_MAX = 64 * 1024;
-/** Bulks at least this large and not yet complete get a buffer of their own. */
+/** Redis's PROTO_MBULK_BIG_ARG: bulks this large and not yet complete are read piecewise. */
 const BIG_ARG = 32 * 1024;
 const INT_MAX = 2147483647;
+/** Redis's limits before authentication (processMultibulkBuffer with authRequired()). */
+const UNAUTH_MAX_ARGS = 10;
+const UNAUTH_MAX_BULK = 16384;
+/**
+ * The longest byte string V8 can hold (Node, Deno; JavaScriptCore allows more). A bulk this long
+ * would throw while being joined, so a longer one is refused up front like one past
+ * proto-max-bulk-len: the default 512mb limit itself is 24 bytes beyond it.
+ */
+const MAX_STRING = 2 ** 29 - 24;
+/** Counted per parsed argument against the query buffer limit: `*huge` + `$0` stays bounded. */
+const ARG_OVERHEAD = 16;
 const EMPTY = new Uint8Array(0);
+const CR = 13;
+const LF = 10;
 
 export interface ParserLimits {
   /** proto-max-bulk-len: the largest bulk argument accepted. */
@@ -30,6 +56,7 @@ export interface ParserLimits {
 }
 
 export class RequestParser {
+  /** Read on every header, so a shared object updated by CONFIG SET takes effect at once. */
   limits: ParserLimits;
   /** Set while the client has not authenticated: Redis then refuses large requests. */
   unauthenticated = false;
@@ -38,8 +65,14 @@ export class RequestParser {
   /** True once buffered input passed client-query-buffer-limit. */
   overflow = false;
 
+  /** Unparsed input is buf[pos, end). */
   private buf: Uint8Array = EMPTY;
   private pos = 0;
+  private end = 0;
+  /** True when `buf` is our own allocation (bytes past `end` may be written), false for a chunk. */
+  private owned = false;
+  /** buf[pos, scanned) holds no line end: where the search for the current line resumes. */
+  private scanned = 0;
   /** Arguments still to read in the current multibulk; 0 between commands. */
   private argc = 0;
   private argv: string[] = [];
@@ -47,7 +80,11 @@ export class RequestParser {
   private argvBytes = 0;
   /** Length of the bulk being read, or -1 when its `$len` header comes next. */
   private bulkLen = -1;
-  private big: Uint8Array | null = null;
+  /** The pieces of a big bulk received so far, or null when none is being read. */
+  private big: string[] | null = null;
+  /** Payload bytes of the big bulk still to come, then the 2 bytes after it to skip. */
+  private bigLeft = 0;
+  private bigSkip = 0;
   private bigFill = 0;
 
   constructor(limits: ParserLimits) {
@@ -56,48 +93,91 @@ export class RequestParser {
 
   /** Bytes buffered and not yet returned as a command. */
   get pending(): number {
-    return this.buf.length - this.pos + this.bigFill + this.argvBytes;
+    return this.end - this.pos + this.bigFill + this.argvBytes;
   }
 
   /** True when no partial command is buffered. */
   get idle(): boolean {
-    return this.pos >= this.buf.length && this.argc === 0 && this.big === null;
+    return this.pos >= this.end && this.argc === 0 && this.argv.length === 0;
   }
 
   /**
    * Appends received bytes. The parser may keep a view of `chunk`, so the caller must not reuse
-   * its memory. Sets `overflow` when the client's buffered input passes the query buffer limit.
+   * its memory. Sets `overflow` when the client's buffered input passes the query buffer limit
+   * (Redis checks after each read, before parsing it, and closes without a reply).
    */
   push(chunk: Uint8Array): void {
     if (this.error !== null || this.overflow) return;
     if (this.big !== null) {
-      const need = this.big.length - this.bigFill;
-      if (chunk.length <= need) {
-        this.big.set(chunk, this.bigFill);
-        this.bigFill += chunk.length;
-        chunk = EMPTY;
-      } else {
-        this.big.set(chunk.subarray(0, need), this.bigFill);
-        this.bigFill += need;
-        chunk = chunk.subarray(need);
-      }
+      chunk = this.fillBig(chunk);
       if (chunk.length === 0) {
         this.checkLimit();
         return;
       }
     }
-    if (this.pos >= this.buf.length) {
+    if (this.pos >= this.end) {
       this.buf = chunk;
       this.pos = 0;
+      this.end = chunk.length;
+      this.scanned = 0;
+      this.owned = false;
     } else {
-      const rest = this.buf.length - this.pos;
-      const joined = new Uint8Array(rest + chunk.length);
-      joined.set(this.buf.subarray(this.pos), 0);
-      joined.set(chunk, rest);
-      this.buf = joined;
-      this.pos = 0;
+      this.append(chunk);
     }
     this.checkLimit();
+  }
+
+  /** Copies `chunk` after the tail, growing or compacting the buffer as needed. */
+  private append(chunk: Uint8Array): void {
+    const rest = this.end - this.pos;
+    const need = rest + chunk.length;
+    if (this.owned && this.end + chunk.length <= this.buf.length) {
+      this.buf.set(chunk, this.end);
+      this.end += chunk.length;
+      return;
+    }
+    let target = this.buf;
+    if (!this.owned || need > this.buf.length) {
+      let cap = Math.max(1024, this.owned ? this.buf.length * 2 : rest * 2);
+      while (cap < need) cap *= 2;
+      target = new Uint8Array(cap);
+      target.set(this.buf.subarray(this.pos, this.end), 0);
+    } else {
+      target.copyWithin(0, this.pos, this.end);
+    }
+    target.set(chunk, rest);
+    this.scanned -= this.pos;
+    this.buf = target;
+    this.pos = 0;
+    this.end = need;
+    this.owned = true;
+  }
+
+  /** Feeds a big bulk in progress; returns what is left of `chunk` after it. */
+  private fillBig(chunk: Uint8Array): Uint8Array {
+    let at = 0;
+    if (this.bigLeft > 0) {
+      const take = Math.min(this.bigLeft, chunk.length);
+      this.big!.push(bytesToStr(chunk, 0, take));
+      this.bigLeft -= take;
+      this.bigFill += take;
+      at = take;
+    }
+    if (this.bigLeft === 0 && this.bigSkip > 0) {
+      const skip = Math.min(this.bigSkip, chunk.length - at);
+      this.bigSkip -= skip;
+      at += skip;
+    }
+    if (this.bigLeft === 0 && this.bigSkip === 0) {
+      // The argument is complete: readBulks() takes it on the next call to next().
+      this.argv.push(this.big!.length === 1 ? this.big![0] : this.big!.join(''));
+      this.argvBytes += this.bigFill + ARG_OVERHEAD;
+      this.big = null;
+      this.bigFill = 0;
+      this.bulkLen = -1;
+      this.argc--;
+    }
+    return at === 0 ? chunk : chunk.subarray(at);
   }
 
   private checkLimit(): void {
@@ -110,34 +190,49 @@ export class RequestParser {
    */
   next(): string[] | null {
     if (this.error !== null) return null;
+    const argv = this.parse();
+    if (argv === null && !this.owned && this.pos < this.end) this.keepTail();
+    return argv;
+  }
+
+  private parse(): string[] | null {
     for (;;) {
       if (this.argc === 0) {
-        const buf = this.buf;
-        if (this.pos >= buf.length) {
-          if (this.pos > 0) this.release();
+        if (this.argv.length > 0) {
+          // A big bulk completed the multibulk inside push().
+          const argv = this.argv;
+          this.argv = [];
+          this.argvBytes = 0;
+          return argv;
+        }
+        if (this.pos >= this.end) {
+          this.release();
           return null;
         }
-        if (buf[this.pos] !== 42 /* * */) {
+        if (this.buf[this.pos] !== 42 /* * */) {
           const inline = this.inline();
           if (inline === null) return null;
           if (inline.length === 0) continue;
           return inline;
         }
-        const cr = buf.indexOf(13, this.pos);
-        if (cr < 0) {
-          if (buf.length - this.pos > INLINE_MAX) return this.fail('too big mbulk count string');
+        const cr = this.lineEnd(CR);
+        if (cr < 0 || cr - this.pos > INLINE_MAX) {
+          if (this.end - this.pos > INLINE_MAX) return this.fail('too big mbulk count string');
           return null;
         }
-        if (cr + 1 >= buf.length) return null;
-        const n = parseLength(buf, this.pos + 1, cr);
+        if (cr + 1 >= this.end) return null;
+        const n = parseLength(this.buf, this.pos + 1, cr);
         if (n === null || n > INT_MAX) return this.fail('invalid multibulk length');
-        if (n > 10 && this.unauthenticated) return this.fail('unauthenticated multibulk length');
+        if (n > UNAUTH_MAX_ARGS && this.unauthenticated) return this.fail('unauthenticated multibulk length');
         this.pos = cr + 2;
         if (n <= 0) continue;
         this.argc = n;
         this.bulkLen = -1;
       }
-      if (!this.readBulks()) return null;
+      if (!this.readBulks()) {
+        if (this.pos >= this.end) this.release();
+        return null;
+      }
       const argv = this.argv;
       this.argv = [];
       this.argvBytes = 0;
@@ -149,91 +244,134 @@ export class RequestParser {
   private readBulks(): boolean {
     const argv = this.argv;
     while (this.argc > 0) {
+      if (this.big !== null) return false;
       const buf = this.buf;
-      if (this.big === null && this.bulkLen === -1) {
-        const cr = buf.indexOf(13, this.pos);
-        if (cr < 0) {
-          if (buf.length - this.pos > INLINE_MAX) this.fail('too big bulk count string');
+      let n = this.bulkLen;
+      if (n === -1) {
+        const cr = this.lineEnd(CR);
+        if (cr < 0 || cr - this.pos > INLINE_MAX) {
+          if (this.end - this.pos > INLINE_MAX) this.fail('too big bulk count string');
           return false;
         }
-        if (cr + 1 >= buf.length) return false;
+        if (cr + 1 >= this.end) return false;
         if (buf[this.pos] !== 36 /* $ */) {
           this.fail(`expected '$', got '${String.fromCharCode(buf[this.pos])}'`);
           return false;
         }
-        const n = parseLength(buf, this.pos + 1, cr);
-        if (n === null || n < 0 || n > this.limits.maxBulkLen) {
+        n = parseLength(buf, this.pos + 1, cr);
+        if (n === null || n < 0 || n > this.limits.maxBulkLen || n > MAX_STRING) {
           this.fail('invalid bulk length');
           return false;
         }
-        if (n > 16384 && this.unauthenticated) {
+        if (n > UNAUTH_MAX_BULK && this.unauthenticated) {
           this.fail('unauthenticated bulk length');
           return false;
         }
         this.pos = cr + 2;
         this.bulkLen = n;
-        const have = buf.length - this.pos;
-        if (n >= BIG_ARG && have < n + 2) {
-          this.big = new Uint8Array(n + 2);
-          this.big.set(buf.subarray(this.pos), 0);
-          this.bigFill = have;
+        if (n >= BIG_ARG && this.end - this.pos < n + 2) {
+          // Hand what we have to the piecewise reader; push() feeds it from now on.
+          this.big = [];
+          this.bigLeft = n;
+          this.bigSkip = 2;
+          const have = buf.subarray(this.pos, this.end);
           this.release();
+          this.fillBig(have);
           this.checkLimit();
           return false;
         }
       }
-      if (this.big !== null) {
-        if (this.bigFill < this.big.length) return false;
-        argv.push(bytesToStr(this.big, 0, this.bulkLen));
-        this.big = null;
-        this.bigFill = 0;
-      } else {
-        const n = this.bulkLen;
-        if (buf.length - this.pos < n + 2) return false;
-        argv.push(bytesToStr(buf, this.pos, this.pos + n));
-        this.pos += n + 2;
-      }
-      // Small per-argument overhead keeps `*huge` followed by empty bulks bounded too.
-      this.argvBytes += this.bulkLen + 16;
+      if (this.end - this.pos < n + 2) return false;
+      argv.push(bytesToStr(buf, this.pos, this.pos + n));
+      this.pos += n + 2;
+      this.argvBytes += n + ARG_OVERHEAD;
       this.bulkLen = -1;
       this.argc--;
     }
     return true;
   }
 
+  /**
+   * Index of the first `target` byte of the line at `pos`, or -1 when the buffer holds none
+   * before its end or before a NUL byte (strchr semantics, see the design notes). Callers treat
+   * a line end more than 64 KB away as missing: Redis reads at most 16 KB at a time and fails
+   * once 64 KB lack a line end, so such a line fails there too unless the reads happened to
+   * line up; failing it always keeps the outcome independent of how the bytes were chunked.
+   */
+  private lineEnd(target: number): number {
+    const buf = this.buf;
+    const end = this.end;
+    let i = this.scanned > this.pos ? this.scanned : this.pos;
+    for (; i < end; i++) {
+      const c = buf[i];
+      if (c === target) break;
+      if (c === 0) {
+        this.scanned = i;
+        return -1;
+      }
+    }
+    this.scanned = i;
+    return i < end ? i : -1;
+  }
+
   /** One inline command line, [] for a blank line, or null when incomplete or on error. */
   private inline(): string[] | null {
-    const buf = this.buf;
-    const nl = buf.indexOf(10, this.pos);
-    if (nl < 0) {
-      if (buf.length - this.pos > INLINE_MAX) return this.fail('too big inline request');
+    const nl = this.lineEnd(LF);
+    if (nl < 0 || nl - this.pos > INLINE_MAX) {
+      if (this.end - this.pos > INLINE_MAX) return this.fail('too big inline request');
       return null;
     }
-    let end = nl;
-    if (end > this.pos && buf[end - 1] === 13) end--;
-    const args = splitArgs(buf, this.pos, end);
+    let lineEnd = nl;
+    if (lineEnd > this.pos && this.buf[lineEnd - 1] === CR) lineEnd--;
+    const args = splitArgs(this.buf, this.pos, lineEnd);
     if (args === null) return this.fail('unbalanced quotes in request');
     this.pos = nl + 1;
     return args;
   }
 
+  /**
+   * Copies a partial command out of the received chunk it points into, unless it fills most of
+   * it: an idle client must not pin a whole 64 KB read buffer for a few bytes.
+   */
+  private keepTail(): void {
+    const rest = this.end - this.pos;
+    if (rest * 2 > this.buf.buffer.byteLength) return;
+    const own = new Uint8Array(Math.max(1024, rest * 2));
+    own.set(this.buf.subarray(this.pos, this.end), 0);
+    this.scanned -= this.pos;
+    this.buf = own;
+    this.pos = 0;
+    this.end = rest;
+    this.owned = true;
+  }
+
   private release(): void {
     this.buf = EMPTY;
     this.pos = 0;
+    this.end = 0;
+    this.scanned = 0;
+    this.owned = false;
   }
 
   private fail(message: string): null {
     this.error = 'Protocol error: ' + message;
     this.release();
     this.argv = [];
+    this.argc = 0;
+    this.argvBytes = 0;
     this.big = null;
+    this.bigFill = 0;
     return null;
   }
 }
 
-/** Redis's string2ll on a length field: digits with an optional '-', no '+', no leading zeros. */
+/**
+ * Redis's string2ll on a length field: an optional '-', then digits without leading zeros (or
+ * a lone 0), nothing else, at most 20 bytes. Returns null when invalid; values past 2^53 are
+ * also null, which callers treat as out of range exactly as Redis treats them.
+ */
 function parseLength(buf: Uint8Array, start: number, end: number): number | null {
-  if (start >= end) return null;
+  if (start >= end || end - start >= 21) return null;
   let i = start;
   let neg = false;
   if (buf[i] === 45 /* - */) {
@@ -247,11 +385,12 @@ function parseLength(buf: Uint8Array, start: number, end: number): number | null
     const d = buf[i] - 48;
     if (d < 0 || d > 9) return null;
     n = n * 10 + d;
-    if (n > 9007199254740991) return null;
   }
+  if (n > Number.MAX_SAFE_INTEGER) return null;
   return neg ? -n : n;
 }
 
+/** C isspace() in the C locale: blanks between arguments and after a closing quote. */
 const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13);
 
 function hexVal(c: number): number {
@@ -262,56 +401,63 @@ function hexVal(c: number): number {
 }
 
 /**
- * Splits an inline line into arguments the way Redis's sdssplitargs does: blanks separate,
- * "double quotes" take \n \r \t \b \a \\ \" and \xHH escapes, 'single quotes' take \' only, and
- * a closing quote must be followed by a blank. Returns null on unbalanced quotes. The C original
- * works on a NUL-terminated string, so a NUL byte ends the line here too.
+ * Splits a line into arguments exactly as Redis's sdssplitargs does (inline commands, redis.conf
+ * lines, redis-cli input):
+ * - isspace() blanks (space, \t \n \v \f \r) separate arguments, but an unquoted argument ends
+ *   only at space, \t, \n, \r: a \v or \f inside one is kept;
+ * - "double quotes" take \n \r \t \b \a \xHH escapes and `\c` for any other c;
+ * - 'single quotes' take only \' as an escape;
+ * - quotes may start mid-argument (a"b c" is `ab c`), a closing quote must be followed by a blank
+ *   or the end, and an unterminated quote fails.
+ * The C original works on a NUL-terminated string, so a NUL byte ends the line here too.
+ * Returns the arguments as byte strings, or null on unbalanced quotes.
  */
 export function splitArgs(buf: Uint8Array, start: number, end: number): string[] | null {
-  const nul = buf.indexOf(0, start);
-  if (nul >= 0 && nul < end) end = nul;
+  for (let i = start; i < end; i++) {
+    if (buf[i] === 0) {
+      end = i;
+      break;
+    }
+  }
   const out: string[] = [];
   let p = start;
   for (;;) {
     while (p < end && isSpace(buf[p])) p++;
     if (p >= end) return out;
-    let inq = false;
-    let insq = false;
     let cur = '';
+    // Start of a run of bytes copied as they are, or -1: runs are decoded in one call.
     let run = -1;
+    let quote = 0;
     for (;;) {
       if (p >= end) {
-        if (inq || insq) return null;
-        if (run >= 0) cur += bytesToStr(buf, run, p);
+        if (quote !== 0) return null;
         break;
       }
       const c = buf[p];
-      if (inq) {
-        if (c === 92 /* \ */ && p + 3 < end && buf[p + 1] === 120 /* x */ &&
-          hexVal(buf[p + 2]) >= 0 && hexVal(buf[p + 3]) >= 0) {
-          if (run >= 0) cur += bytesToStr(buf, run, p);
-          run = -1;
-          cur += String.fromCharCode(hexVal(buf[p + 2]) * 16 + hexVal(buf[p + 3]));
-          p += 4;
-          continue;
-        }
-        if (c === 92 && p + 1 < end) {
+      if (quote === 34 /* " */) {
+        if (c === 92 /* \ */ && p + 1 < end) {
           if (run >= 0) cur += bytesToStr(buf, run, p);
           run = -1;
           const e = buf[p + 1];
+          if (e === 120 /* x */ && p + 3 < end && hexVal(buf[p + 2]) >= 0 && hexVal(buf[p + 3]) >= 0) {
+            cur += String.fromCharCode(hexVal(buf[p + 2]) * 16 + hexVal(buf[p + 3]));
+            p += 4;
+            continue;
+          }
           cur += e === 110 ? '\n' : e === 114 ? '\r' : e === 116 ? '\t' : e === 98 ? '\b' :
             e === 97 ? '\x07' : String.fromCharCode(e);
           p += 2;
           continue;
         }
-        if (c === 34 /* " */) {
+        if (c === 34) {
           if (run >= 0) cur += bytesToStr(buf, run, p);
+          run = -1;
           if (p + 1 < end && !isSpace(buf[p + 1])) return null;
           p++;
           break;
         }
-      } else if (insq) {
-        if (c === 92 && p + 1 < end && buf[p + 1] === 39 /* ' */) {
+      } else if (quote === 39 /* ' */) {
+        if (c === 92 && p + 1 < end && buf[p + 1] === 39) {
           if (run >= 0) cur += bytesToStr(buf, run, p);
           run = -1;
           cur += "'";
@@ -320,24 +466,24 @@ export function splitArgs(buf: Uint8Array, start: number, end: number): string[]
         }
         if (c === 39) {
           if (run >= 0) cur += bytesToStr(buf, run, p);
+          run = -1;
           if (p + 1 < end && !isSpace(buf[p + 1])) return null;
           p++;
           break;
         }
-      } else if (isSpace(c)) {
-        if (run >= 0) cur += bytesToStr(buf, run, p);
+      } else if (c === 32 || c === 9 || c === 10 || c === 13) {
         break;
       } else if (c === 34 || c === 39) {
         if (run >= 0) cur += bytesToStr(buf, run, p);
         run = -1;
-        if (c === 34) inq = true;
-        else insq = true;
+        quote = c;
         p++;
         continue;
       }
       if (run < 0) run = p;
       p++;
     }
+    if (run >= 0) cur += bytesToStr(buf, run, p);
     out.push(cur);
   }
 }

@@ -20,6 +20,11 @@ export class ReplyWriter {
   private chunks: Uint8Array[] | null = null;
   private chunkBytes = 0;
 
+  /** Size of the reply buffer (CLIENT LIST rbs). */
+  get capacity(): number {
+    return this.buf.length;
+  }
+
   /** Bytes waiting to be taken. */
   get size(): number {
     return this.pos + this.chunkBytes;
@@ -184,6 +189,21 @@ export class ReplyWriter {
     const s = formatDouble(d);
     if (this.proto === 3) this.raw(',' + s + '\r\n');
     else this.bulk(s);
+  }
+
+  /** A big number (decimal digits, maybe a leading '-'): RESP3 `(`, a RESP2 bulk. */
+  bigNumber(digits: string): void {
+    if (this.proto === 3) this.raw('(' + digits + '\r\n');
+    else this.bulk(digits);
+  }
+
+  /**
+   * An attribute map of n pairs that precedes the reply it describes (RESP3 `|`). RESP2 has no
+   * such thing and Redis asserts it never sends one there, so callers check `proto` first and
+   * write neither the attribute nor its pairs to a RESP2 client.
+   */
+  attribute(n: number): void {
+    this.raw('|' + n + '\r\n');
   }
 
   bool(b: boolean): void {
