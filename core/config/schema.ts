@@ -1,295 +1,693 @@
-// The directive table: every redis.conf directive Redis 7.0 knows, plus echokv's own (transport,
-// persistence). Each has a valibot schema, a default, and whether CONFIG SET may change it.
-// Directives marked implemented: false are accepted so a real redis.conf starts echokv; start-up
-// names them all in one warning. conf/echokv.conf documents every directive it sets.
+// The directive table: every directive Redis 7.0 knows (src/config.c's standardConfig table, with
+// its C types, ranges, enum names, aliases and flags as redis-server 7.0.15 reports them), plus
+// echokv's own `transport` and `persistence`. Directives marked implemented: false are accepted so
+// a real redis.conf starts echokv, and start-up names them all in one warning; only the directives
+// echokv acts on today are implemented. conf/echokv.conf documents every directive it sets.
+//
+// Redis's defaults are kept exactly, so CONFIG GET * matches a redis-server started without a
+// config file (test/compat/config.test.ts compares them).
 
-import * as v from 'valibot';
 import {
-  type Args, type ConfigValue, type Directive, formatters, integer, list, memory, oneOf, text,
-  yesNo,
+  type Args, argsSchema, type ConfigValue, cstr, type Directive, type EnumSpec, enumSpec,
+  formatNumeric, formatPercentile, INT_MAX, INT_MIN, isBaseName, LLONG_MAX, memtoull,
+  type NumericOptions, numberValue, oneArg, parseDouble, parseEnum, parseFlagsEnum, parseNumeric,
+  parseYesNo, Refusal, repr, type RewriteLine, rewriteNumeric, strtoll, UINT_MAX, ULLONG_MAX,
 } from './types.ts';
 
-const LLONG_MAX = Number.MAX_SAFE_INTEGER;
-const INT_MAX = 2147483647;
-
-interface Opts {
+interface Flags {
   aliases?: readonly string[];
+  /** Default true: CONFIG SET may change it. */
   mutable?: boolean;
+  protected?: boolean;
+  /** Default false: only directives echokv acts on say true. */
   implemented?: boolean;
-  accumulate?: boolean;
   hidden?: boolean;
-  format?: (x: ConfigValue) => string;
+  sensitive?: boolean;
+  denyLoading?: boolean;
 }
 
-function d(
-  name: string,
-  schema: v.GenericSchema<Args, ConfigValue>,
-  def: Args | string,
-  o: Opts = {},
-): Directive {
+function base(name: string, f: Flags): Omit<Directive, 'schema' | 'default' | 'format' | 'rewrite'> {
   return {
     name,
-    aliases: o.aliases,
-    schema,
-    default: typeof def === 'string' ? [def] : def,
-    format: o.format ?? (schema === undefined ? formatters.plain : formatters.plain),
-    mutable: o.mutable ?? true,
-    implemented: o.implemented ?? true,
-    accumulate: o.accumulate,
-    hidden: o.hidden,
+    aliases: f.aliases,
+    mutable: f.mutable ?? true,
+    protected: f.protected,
+    implemented: f.implemented ?? false,
+    hidden: f.hidden,
+    sensitive: f.sensitive,
+    denyLoading: f.denyLoading,
   };
 }
 
-const bool = (name: string, def: 'yes' | 'no', o: Opts = {}): Directive =>
-  d(name, yesNo(), def, { format: formatters.bool, ...o });
+const IMMUTABLE: Flags = { mutable: false };
 
-/** `save <seconds> <changes> [<seconds> <changes> ...]` or `save ""`. */
-const saveSchema = v.pipe(
-  v.array(v.string()),
-  v.check((a) => (a.length === 1 && a[0] === '') || (a.length > 0 && a.length % 2 === 0 &&
-    a.every((x) => /^(0|[1-9][0-9]*)$/.test(x))), 'Invalid save parameters'),
-  v.transform((a) => (a.length === 1 && a[0] === '' ? [] : a.map(Number))),
-) as unknown as v.GenericSchema<Args, readonly number[]>;
-
-const CLASSES = ['normal', 'replica', 'slave', 'pubsub'];
-/** `client-output-buffer-limit <class> <hard> <soft> <soft seconds>` (repeatable groups). */
-const outputLimitSchema = v.pipe(
-  v.array(v.string()),
-  v.check((a) => a.length > 0 && a.length % 4 === 0 && a.every((x, i) => i % 4 === 0
-    ? CLASSES.includes(x.toLowerCase())
-    : i % 4 === 3 ? /^[0-9]+$/.test(x) : /^[0-9]+(b|k|kb|m|mb|g|gb)?$/i.test(x)),
-  'Wrong number of arguments in buffer limit configuration.'),
-) as unknown as v.GenericSchema<Args, readonly string[]>;
-
-const KEYSPACE_EVENTS_RE = /^[Ag$lshzxeKEtmdn]*$/;
-
-export const DIRECTIVES: readonly Directive[] = [
-  // echokv's plugins: which transports listen and which persistence plugin keeps the data.
-  d('transport', list(1), ['tcp'], { mutable: false, format: formatters.plain }),
-  d('persistence', oneOf(['none', 'rdb', 'aof']), 'none', { mutable: false }),
-
-  // Network.
-  d('port', integer(0, 65535), '6379', { mutable: true }),
-  d('bind', list(1), ['*', '-::*'], { mutable: true }),
-  bool('protected-mode', 'yes', { implemented: false }),
-  d('tcp-backlog', integer(0, INT_MAX), '511', { mutable: false }),
-  d('unixsocket', text(), '', { mutable: false }),
-  d('unixsocketperm', integer(0, 0o777), '0', { mutable: false, format: (x) => (x as number).toString(8) }),
-  d('timeout', integer(0, INT_MAX), '0'),
-  d('tcp-keepalive', integer(0, INT_MAX), '300'),
-  d('bind-source-addr', text(), '', { implemented: false }),
-  d('socket-mark-id', integer(0, INT_MAX), '0', { implemented: false }),
-
-  // General.
-  bool('daemonize', 'no', { mutable: false, implemented: false }),
-  d('supervised', oneOf(['upstart', 'systemd', 'auto', 'no']), 'no', { mutable: false, implemented: false }),
-  d('pidfile', text(), '', { mutable: false }),
-  d('loglevel', oneOf(['debug', 'verbose', 'notice', 'warning', 'nothing']), 'notice'),
-  d('logfile', text(), '', { mutable: false }),
-  bool('syslog-enabled', 'no', { mutable: false, implemented: false }),
-  d('syslog-ident', text(), 'redis', { mutable: false, implemented: false }),
-  d('syslog-facility', oneOf(['user', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5', 'local6', 'local7']), 'local0', { mutable: false, implemented: false }),
-  d('crash-log-enabled', yesNo(), 'yes', { format: formatters.bool, implemented: false }),
-  d('crash-memcheck-enabled', yesNo(), 'yes', { format: formatters.bool, implemented: false }),
-  d('databases', integer(1, INT_MAX), '16', { mutable: false }),
-  bool('always-show-logo', 'no', { mutable: false }),
-  bool('set-proc-title', 'yes', { mutable: false, implemented: false }),
-  d('proc-title-template', text(), '{title} {listen-addr} {server-mode}', { implemented: false }),
-  d('hz', integer(-INT_MAX, INT_MAX), '10'),
-  bool('dynamic-hz', 'yes', { implemented: false }),
-  d('include', text(), [], { accumulate: true, hidden: true, mutable: false }),
-  d('loadmodule', list(1), [], { accumulate: true, hidden: true, mutable: false, implemented: false }),
-  d('rename-command', list(2), [], { accumulate: true, hidden: true, mutable: false, implemented: false }),
-  bool('enable-protected-configs', 'no', { mutable: false, implemented: false }),
-  bool('enable-debug-command', 'no', { mutable: false, implemented: false }),
-  bool('enable-module-command', 'no', { mutable: false, implemented: false }),
-  d('ignore-warnings', text(), '', { implemented: false }),
-  d('shutdown-timeout', integer(0, INT_MAX), '10'),
-  d('shutdown-on-sigint', list(1), ['default']),
-  d('shutdown-on-sigterm', list(1), ['default']),
-  d('oom-score-adj', oneOf(['no', 'yes', 'relative', 'absolute']), 'no', { implemented: false }),
-  d('oom-score-adj-values', list(3), ['0', '200', '800'], { implemented: false }),
-  bool('disable-thp', 'yes', { mutable: false, implemented: false }),
-  d('server_cpulist', text(), '', { mutable: false, implemented: false }),
-  d('bio_cpulist', text(), '', { mutable: false, implemented: false }),
-  d('aof_rewrite_cpulist', text(), '', { mutable: false, implemented: false }),
-  d('bgsave_cpulist', text(), '', { mutable: false, implemented: false }),
-  d('io-threads', integer(1, 128), '1', { mutable: false, implemented: false }),
-  bool('io-threads-do-reads', 'no', { mutable: false, implemented: false }),
-  bool('jemalloc-bg-thread', 'yes', { implemented: false }),
-
-  // Snapshotting and the append-only file (persistence plugins).
-  d('save', saveSchema, ['3600', '1', '300', '100', '60', '10000'], {
-    accumulate: true, implemented: false,
-    format: (x) => (x as number[]).join(' '),
-  }),
-  bool('stop-writes-on-bgsave-error', 'yes', { implemented: false }),
-  bool('rdbcompression', 'yes', { implemented: false }),
-  bool('rdbchecksum', 'yes', { implemented: false }),
-  d('sanitize-dump-payload', oneOf(['no', 'yes', 'clients']), 'no', { implemented: false }),
-  d('dbfilename', text(), 'dump.rdb', { mutable: false }),
-  bool('rdb-del-sync-files', 'no', { implemented: false }),
-  d('dir', text(), '.', { mutable: false }),
-  bool('appendonly', 'no', { implemented: false }),
-  d('appendfilename', text(), 'appendonly.aof', { mutable: false, implemented: false }),
-  d('appenddirname', text(), 'appendonlydir', { mutable: false, implemented: false }),
-  d('appendfsync', oneOf(['always', 'everysec', 'no']), 'everysec', { implemented: false }),
-  bool('no-appendfsync-on-rewrite', 'no', { implemented: false }),
-  d('auto-aof-rewrite-percentage', integer(0, INT_MAX), '100', { implemented: false }),
-  d('auto-aof-rewrite-min-size', memory(0, LLONG_MAX), '64mb', { implemented: false }),
-  bool('aof-load-truncated', 'yes', { implemented: false }),
-  bool('aof-use-rdb-preamble', 'yes', { implemented: false }),
-  bool('aof-timestamp-enabled', 'no', { implemented: false }),
-  bool('aof-rewrite-incremental-fsync', 'yes', { implemented: false }),
-  bool('rdb-save-incremental-fsync', 'yes', { implemented: false }),
-  bool('aof-disable-auto-gc', 'no', { implemented: false }),
-
-  // Replication.
-  d('replicaof', list(0), [], { aliases: ['slaveof'], mutable: false, implemented: false }),
-  d('masterauth', text(), '', { implemented: false }),
-  d('masteruser', text(), '', { implemented: false }),
-  bool('replica-serve-stale-data', 'yes', { aliases: ['slave-serve-stale-data'], implemented: false }),
-  bool('replica-read-only', 'yes', { aliases: ['slave-read-only'], implemented: false }),
-  bool('repl-diskless-sync', 'yes', { implemented: false }),
-  d('repl-diskless-sync-delay', integer(0, INT_MAX), '5', { implemented: false }),
-  d('repl-diskless-sync-max-replicas', integer(0, INT_MAX), '0', { implemented: false }),
-  d('repl-diskless-load', oneOf(['disabled', 'on-empty-db', 'swapdb']), 'disabled', { implemented: false }),
-  d('repl-ping-replica-period', integer(1, INT_MAX), '10', { aliases: ['repl-ping-slave-period'], implemented: false }),
-  d('repl-timeout', integer(1, INT_MAX), '60', { implemented: false }),
-  bool('repl-disable-tcp-nodelay', 'no', { implemented: false }),
-  d('repl-backlog-size', memory(1, LLONG_MAX), '1mb', { implemented: false }),
-  d('repl-backlog-ttl', integer(0, INT_MAX), '3600', { implemented: false }),
-  d('replica-priority', integer(0, INT_MAX), '100', { aliases: ['slave-priority'], implemented: false }),
-  bool('replica-announced', 'yes', { implemented: false }),
-  d('min-replicas-to-write', integer(0, INT_MAX), '0', { aliases: ['min-slaves-to-write'], implemented: false }),
-  d('min-replicas-max-lag', integer(0, INT_MAX), '10', { aliases: ['min-slaves-max-lag'], implemented: false }),
-  d('replica-announce-ip', text(), '', { aliases: ['slave-announce-ip'], implemented: false }),
-  d('replica-announce-port', integer(0, 65535), '0', { aliases: ['slave-announce-port'], implemented: false }),
-  bool('replica-lazy-flush', 'no', { aliases: ['slave-lazy-flush'], implemented: false }),
-  bool('replica-ignore-maxmemory', 'yes', { aliases: ['slave-ignore-maxmemory'], implemented: false }),
-  bool('replica-ignore-disk-write-errors', 'no', { implemented: false }),
-  d('propagation-error-behavior', oneOf(['ignore', 'panic', 'panic-on-replicas']), 'ignore', { implemented: false }),
-
-  // Security.
-  d('requirepass', text(), ''),
-  d('user', list(1), [], { accumulate: true, hidden: true, mutable: false, implemented: false }),
-  d('aclfile', text(), '', { mutable: false, implemented: false }),
-  d('acllog-max-len', integer(0, LLONG_MAX), '128', { implemented: false }),
-  d('acl-pubsub-default', oneOf(['allchannels', 'resetchannels']), 'resetchannels', { implemented: false }),
-
-  // Clients and memory.
-  d('maxclients', integer(1, INT_MAX), '10000'),
-  d('maxmemory', memory(0, LLONG_MAX), '0', { implemented: false }),
-  d('maxmemory-policy', oneOf(['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction']), 'noeviction', { implemented: false }),
-  d('maxmemory-samples', integer(1, 255), '5', { implemented: false }),
-  d('maxmemory-eviction-tenacity', integer(0, 100), '10', { implemented: false }),
-  d('maxmemory-clients', list(1), ['0'], { implemented: false }),
-  d('client-output-buffer-limit', outputLimitSchema,
-    ['normal', '0', '0', '0', 'slave', '268435456', '67108864', '60', 'pubsub', '33554432', '8388608', '60'],
-    { implemented: false }),
-  d('client-query-buffer-limit', memory(1024 * 1024, LLONG_MAX), '1gb'),
-  d('proto-max-bulk-len', memory(1024 * 1024, LLONG_MAX), '512mb'),
-
-  // Lazy freeing, threads, kernel.
-  bool('lazyfree-lazy-eviction', 'no', { implemented: false }),
-  bool('lazyfree-lazy-expire', 'no', { implemented: false }),
-  bool('lazyfree-lazy-server-del', 'no', { implemented: false }),
-  bool('lazyfree-lazy-user-del', 'no', { implemented: false }),
-  bool('lazyfree-lazy-user-flush', 'no', { implemented: false }),
-
-  // Scripting, cluster.
-  d('lua-time-limit', integer(0, LLONG_MAX), '5000', { aliases: ['busy-reply-threshold'], implemented: false }),
-  bool('cluster-enabled', 'no', { mutable: false, implemented: false }),
-  d('cluster-config-file', text(), 'nodes.conf', { mutable: false, implemented: false }),
-  d('cluster-node-timeout', integer(0, LLONG_MAX), '15000', { implemented: false }),
-  d('cluster-port', integer(0, 65535), '0', { mutable: false, implemented: false }),
-  d('cluster-replica-validity-factor', integer(0, INT_MAX), '10', { aliases: ['cluster-slave-validity-factor'], implemented: false }),
-  d('cluster-migration-barrier', integer(0, INT_MAX), '1', { implemented: false }),
-  bool('cluster-allow-replica-migration', 'yes', { implemented: false }),
-  bool('cluster-require-full-coverage', 'yes', { implemented: false }),
-  bool('cluster-replica-no-failover', 'no', { aliases: ['cluster-slave-no-failover'], implemented: false }),
-  bool('cluster-allow-reads-when-down', 'no', { implemented: false }),
-  bool('cluster-allow-pubsubshard-when-down', 'yes', { implemented: false }),
-  d('cluster-link-sendbuf-limit', memory(0, LLONG_MAX), '0', { implemented: false }),
-  d('cluster-announce-hostname', text(), '', { implemented: false }),
-  d('cluster-announce-ip', text(), '', { implemented: false }),
-  d('cluster-announce-port', integer(0, 65535), '0', { implemented: false }),
-  d('cluster-announce-bus-port', integer(0, 65535), '0', { implemented: false }),
-  d('cluster-announce-tls-port', integer(0, 65535), '0', { implemented: false }),
-  d('cluster-preferred-endpoint-type', oneOf(['ip', 'hostname', 'unknown-endpoint']), 'ip', { implemented: false }),
-
-  // Logs and monitoring.
-  d('slowlog-log-slower-than', integer(-1, LLONG_MAX), '10000'),
-  d('slowlog-max-len', integer(0, LLONG_MAX), '128'),
-  d('latency-monitor-threshold', integer(0, LLONG_MAX), '0', { implemented: false }),
-  bool('latency-tracking', 'yes', { implemented: false }),
-  d('latency-tracking-info-percentiles', list(0), ['50', '99', '99.9'], { implemented: false }),
-  d('notify-keyspace-events', single(KEYSPACE_EVENTS_RE), '', { implemented: false }),
-
-  // Data structure encodings.
-  d('hash-max-listpack-entries', integer(0, LLONG_MAX), '512', { aliases: ['hash-max-ziplist-entries'] }),
-  d('hash-max-listpack-value', integer(0, LLONG_MAX), '64', { aliases: ['hash-max-ziplist-value'] }),
-  d('list-max-listpack-size', integer(-5, INT_MAX), '-2', { aliases: ['list-max-ziplist-size'] }),
-  d('list-compress-depth', integer(0, INT_MAX), '0', { implemented: false }),
-  d('set-max-intset-entries', integer(0, LLONG_MAX), '512'),
-  d('zset-max-listpack-entries', integer(0, LLONG_MAX), '128', { aliases: ['zset-max-ziplist-entries'] }),
-  d('zset-max-listpack-value', integer(0, LLONG_MAX), '64', { aliases: ['zset-max-ziplist-value'] }),
-  d('hll-sparse-max-bytes', memory(0, LLONG_MAX), '3000', { implemented: false }),
-  d('stream-node-max-bytes', memory(0, LLONG_MAX), '4096', { implemented: false }),
-  d('stream-node-max-entries', integer(0, LLONG_MAX), '100', { implemented: false }),
-  bool('activerehashing', 'yes', { implemented: false }),
-  d('active-expire-effort', integer(1, 10), '1'),
-  d('tracking-table-max-keys', integer(0, LLONG_MAX), '1000000', { implemented: false }),
-  d('lfu-log-factor', integer(0, INT_MAX), '10', { implemented: false }),
-  d('lfu-decay-time', integer(0, INT_MAX), '1', { implemented: false }),
-
-  // Active defragmentation (the JS heap is compacted by the GC instead).
-  bool('activedefrag', 'no', { implemented: false }),
-  d('active-defrag-ignore-bytes', memory(1, LLONG_MAX), '100mb', { implemented: false }),
-  d('active-defrag-threshold-lower', integer(0, 1000), '10', { implemented: false }),
-  d('active-defrag-threshold-upper', integer(0, 1000), '100', { implemented: false }),
-  d('active-defrag-cycle-min', integer(1, 99), '1', { implemented: false }),
-  d('active-defrag-cycle-max', integer(1, 99), '25', { implemented: false }),
-  d('active-defrag-max-scan-fields', integer(1, LLONG_MAX), '1000', { implemented: false }),
-
-  // TLS (echokv listens in plain TCP; these are accepted so a TLS-ready redis.conf starts).
-  d('tls-port', integer(0, 65535), '0', { implemented: false }),
-  d('tls-cert-file', text(), '', { implemented: false }),
-  d('tls-key-file', text(), '', { implemented: false }),
-  d('tls-key-file-pass', text(), '', { implemented: false }),
-  d('tls-client-cert-file', text(), '', { implemented: false }),
-  d('tls-client-key-file', text(), '', { implemented: false }),
-  d('tls-client-key-file-pass', text(), '', { implemented: false }),
-  d('tls-dh-params-file', text(), '', { implemented: false }),
-  d('tls-ca-cert-file', text(), '', { implemented: false }),
-  d('tls-ca-cert-dir', text(), '', { implemented: false }),
-  d('tls-auth-clients', oneOf(['no', 'yes', 'optional']), 'yes', { implemented: false }),
-  bool('tls-replication', 'no', { implemented: false }),
-  bool('tls-cluster', 'no', { implemented: false }),
-  d('tls-protocols', text(), '', { implemented: false }),
-  d('tls-ciphers', text(), '', { implemented: false }),
-  d('tls-ciphersuites', text(), '', { implemented: false }),
-  bool('tls-prefer-server-ciphers', 'no', { implemented: false }),
-  bool('tls-session-caching', 'yes', { implemented: false }),
-  d('tls-session-cache-size', integer(0, INT_MAX), '20480', { implemented: false }),
-  d('tls-session-cache-timeout', integer(0, INT_MAX), '300', { implemented: false }),
-];
-
-function single(re: RegExp): v.GenericSchema<Args, string> {
-  return v.pipe(
-    v.array(v.string()),
-    v.check((a) => a.length === 1, 'wrong number of arguments'),
-    v.transform((a) => a[0]),
-    v.check((s) => re.test(s), 'Invalid event class character. Use \'Ag$lshzxeKEtmd\'.'),
-  ) as unknown as v.GenericSchema<Args, string>;
+/** A yes/no directive (createBoolConfig); `check` refuses some values (activedefrag). */
+function bool(name: string, def: boolean, f: Flags = {}, check?: (x: boolean) => string | null): Directive {
+  const yn = (x: ConfigValue): string => (x ? 'yes' : 'no');
+  return {
+    ...base(name, f),
+    schema: oneArg((s) => {
+      const r = parseYesNo(s);
+      if (r instanceof Refusal || !check) return r;
+      const err = check(r);
+      return err === null ? r : new Refusal(err);
+    }),
+    default: [yn(def)],
+    format: yn,
+    rewrite: (x) => [{ line: `${name} ${yn(x)}`, force: x !== def }],
+  };
 }
 
-/** Directives by every name they answer to. */
+/** A numeric directive (createIntConfig and friends: the C type decides the signedness). */
+function num(name: string, def: bigint, o: NumericOptions, f: Flags = {}): Directive {
+  const defText = formatNumeric(def, o);
+  return {
+    ...base(name, f),
+    schema: oneArg((s) => {
+      const r = parseNumeric(s, o);
+      return r instanceof Refusal ? r : numberValue(r);
+    }),
+    default: [defText],
+    format: (x) => formatNumeric(x, o),
+    rewrite: (x) => [{ line: `${name} ${rewriteNumeric(x, o)}`, force: BigInt(x as number | bigint) !== def }],
+  };
+}
+
+const int = (min: bigint, max: bigint): NumericOptions => ({ min, max });
+const INT_RANGE = int(0n, INT_MAX);
+const LONG_RANGE = int(0n, LLONG_MAX);
+/** size_t directives: the range is checked on the unsigned value. */
+const sizeT = (min: bigint, max: bigint, memory = false): NumericOptions => ({ min, max, unsigned: true, memory });
+const mem = (min: bigint, max: bigint): NumericOptions => ({ min, max, memory: true });
+
+/**
+ * A string directive (createStringConfig): a C string, so a NUL byte ends it. With `emptyIsNull`
+ * an empty value means unset, which CONFIG REWRITE expresses by removing the directive's lines;
+ * `binary` keeps NUL bytes (createSDSConfig: requirepass, masterauth).
+ */
+function str(
+  name: string,
+  def: string | null,
+  f: Flags & { emptyIsNull?: boolean; binary?: boolean; check?: (s: string) => string | null } = {},
+): Directive {
+  const emptyIsNull = f.emptyIsNull ?? def === null;
+  return {
+    ...base(name, f),
+    schema: oneArg((s) => {
+      const x = f.binary ? s : cstr(s);
+      const err = f.check ? f.check(x) : null;
+      return err === null ? x : new Refusal(err);
+    }),
+    default: [def ?? ''],
+    format: (x) => x as string,
+    rewrite: (x) => {
+      if (emptyIsNull && x === '') return null;
+      return [{ line: `${name} ${repr(x as string)}`, force: !(def !== null && x === def) }];
+    },
+  };
+}
+
+/** An enum directive (createEnumConfig). */
+function enm(name: string, e: EnumSpec, def: string, f: Flags = {}): Directive {
+  return {
+    ...base(name, f),
+    schema: oneArg((s) => parseEnum(s, e)),
+    default: [def],
+    format: (x) => x as string,
+    rewrite: (x) => [{ line: `${name} ${x as string}`, force: x !== def }],
+  };
+}
+
+const NO_YES_LOCAL = enumSpec(['no', 'yes', 'local']);
+
+/** `shutdown-on-sigint`/`-sigterm`: flags, several at once, SAVE and NOSAVE exclusive. */
+function shutdownOnSignal(name: string): Directive {
+  const e = enumSpec(['default', 'save', 'nosave', 'now', 'force'], [0, 1, 2, 4, 8]);
+  const fmt = (x: ConfigValue): string => (x as string[]).join(' ');
+  return {
+    ...base(name, { implemented: true }),
+    multiArg: true,
+    schema: argsSchema((a) => {
+      const r = parseFlagsEnum(a, e);
+      if (r instanceof Refusal) return r;
+      if (r.includes('save') && r.includes('nosave')) {
+        return new Refusal("shutdown options SAVE and NOSAVE can't be used simultaneously");
+      }
+      return r;
+    }),
+    default: ['default'],
+    format: fmt,
+    rewrite: (x) => [{ line: `${name} ${fmt(x)}`, force: fmt(x) !== 'default' }],
+  };
+}
+
+// -------------------------------------------------------------------------------------------------
+// Directives with their own grammar (createSpecialConfig)
+
+/** `save <seconds> <changes> [...]`, or `save ""` for none. */
+const save: Directive = {
+  ...base('save', {}),
+  multiArg: true,
+  schema: argsSchema((a) => {
+    const args = a.length === 1 && cstr(a[0]) === '' ? [] : a;
+    if (args.length % 2 !== 0) return new Refusal('Invalid save parameters');
+    const out: number[] = [];
+    for (let j = 0; j < args.length; j++) {
+      const r = strtoll(args[j], 10);
+      if (!r.whole || (j % 2 === 0 && r.value < 1n) || (j % 2 === 1 && r.value < 0n)) {
+        return new Refusal('Invalid save parameters');
+      }
+      // Seconds are a time_t, changes an int: Redis truncates the changes the same way.
+      out.push(j % 2 === 0 ? Number(r.value) : Number(BigInt.asIntN(32, r.value)));
+    }
+    return out;
+  }),
+  default: ['3600', '1', '300', '100', '60', '10000'],
+  format: (x) => (x as number[]).join(' '),
+  // The first save line of a configuration replaces the defaults, later ones add save points;
+  // `save ""` clears them wherever it appears.
+  merge: (cur, next, first) => {
+    const n = next as number[];
+    return first || n.length === 0 ? n : [...(cur as number[]), ...n];
+  },
+  rewrite: (x) => {
+    const v = x as number[];
+    if (v.length === 0) return [{ line: 'save ""', force: true }];
+    const out: RewriteLine[] = [];
+    for (let i = 0; i < v.length; i += 2) out.push({ line: `save ${v[i]} ${v[i + 1]}`, force: true });
+    return out;
+  },
+};
+
+/** Client classes of client-output-buffer-limit, in Redis's order; `replica` names `slave`. */
+const OBUF_CLASSES = ['normal', 'slave', 'pubsub'];
+const OBUF_DEFAULT = ['normal', '0', '0', '0', 'slave', '268435456', '67108864', '60', 'pubsub', '33554432', '8388608', '60'];
+
+/** `client-output-buffer-limit <class> <hard> <soft> <soft seconds> [...]`: sets only the classes named. */
+const clientOutputBufferLimit: Directive = {
+  ...base('client-output-buffer-limit', {}),
+  multiArg: true,
+  schema: argsSchema((a) => {
+    if (a.length % 4 !== 0) return new Refusal('Wrong number of arguments in buffer limit configuration.');
+    const out: string[] = [];
+    for (let j = 0; j < a.length; j += 4) {
+      let cls = cstr(a[j]).toLowerCase();
+      if (cls === 'replica') cls = 'slave';
+      if (!OBUF_CLASSES.includes(cls)) {
+        return new Refusal('Invalid client class specified in buffer limit configuration.');
+      }
+      const hard = memtoull(a[j + 1]);
+      const soft = memtoull(a[j + 2]);
+      const secs = strtoll(a[j + 3], 10);
+      // soft_seconds is read into an int before the sign check, as in Redis.
+      const seconds = BigInt.asIntN(32, secs.value);
+      if (hard === null || soft === null || seconds < 0n || !secs.whole) {
+        return new Refusal('Error in hard, soft or soft_seconds setting in buffer limit configuration.');
+      }
+      out.push(cls, String(hard), String(soft), String(seconds));
+    }
+    return out;
+  }),
+  default: OBUF_DEFAULT,
+  format: (x) => (x as string[]).join(' '),
+  merge: (cur, next) => {
+    const out = [...(cur as string[])];
+    const n = next as string[];
+    for (let j = 0; j < n.length; j += 4) {
+      const at = OBUF_CLASSES.indexOf(n[j]) * 4;
+      out.splice(at, 4, n[j], n[j + 1], n[j + 2], n[j + 3]);
+    }
+    return out;
+  },
+  rewrite: (x) => {
+    const v = x as string[];
+    const out: RewriteLine[] = [];
+    for (let j = 0; j < 12; j += 4) {
+      const force = v[j + 1] !== OBUF_DEFAULT[j + 1] || v[j + 2] !== OBUF_DEFAULT[j + 2] ||
+        v[j + 3] !== OBUF_DEFAULT[j + 3];
+      const cls = v[j] === 'slave' ? 'replica' : v[j];
+      const hard = rewriteNumeric(BigInt(v[j + 1]), { min: 0n, max: ULLONG_MAX, memory: true });
+      const soft = rewriteNumeric(BigInt(v[j + 2]), { min: 0n, max: ULLONG_MAX, memory: true });
+      out.push({ line: `client-output-buffer-limit ${cls} ${hard} ${soft} ${v[j + 3]}`, force });
+    }
+    return out;
+  },
+};
+
+/** `oom-score-adj-values <master> <replica> <bgchild>`. */
+const oomScoreAdjValues: Directive = {
+  ...base('oom-score-adj-values', {}),
+  multiArg: true,
+  schema: argsSchema((a) => {
+    if (a.length !== 3) return new Refusal('wrong number of arguments');
+    const out: number[] = [];
+    for (const x of a) {
+      const r = strtoll(x, 10);
+      if (!r.whole || r.value < -2000n || r.value > 2000n) {
+        return new Refusal('Invalid oom-score-adj-values, elements must be between -2000 and 2000.');
+      }
+      out.push(Number(r.value));
+    }
+    return out;
+  }),
+  default: ['0', '200', '800'],
+  format: (x) => (x as number[]).join(' '),
+  rewrite: (x) => {
+    const s = (x as number[]).join(' ');
+    return [{ line: `oom-score-adj-values ${s}`, force: s !== '0 200 800' }];
+  },
+};
+
+/** Keyspace event classes in the order Redis prints them; A is g$lshzxetd. */
+const EVENT_CLASSES = 'g$lshzxetdn';
+const EVENT_ALL = 'g$lshzxetd';
+
+/**
+ * `notify-keyspace-events`: the value keeps every class letter (A expanded) in a fixed order so
+ * no flag is lost; CONFIG GET prints Redis's form, where A stands for g$lshzxetd.
+ */
+const notifyKeyspaceEvents: Directive = {
+  ...base('notify-keyspace-events', {}),
+  schema: oneArg((raw) => {
+    const s = cstr(raw);
+    const seen = new Set<string>();
+    for (const ch of s) {
+      if (ch === 'A') for (const c of EVENT_ALL) seen.add(c);
+      else if (EVENT_CLASSES.includes(ch) || ch === 'K' || ch === 'E' || ch === 'm') seen.add(ch);
+      else return new Refusal("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+    }
+    let out = '';
+    for (const c of EVENT_CLASSES + 'KEm') if (seen.has(c)) out += c;
+    return out;
+  }),
+  default: [''],
+  format: (x) => {
+    const s = x as string;
+    let out = '';
+    if ([...EVENT_ALL].every((c) => s.includes(c))) out = 'A';
+    else for (const c of EVENT_CLASSES) if (s.includes(c)) out += c;
+    for (const c of 'KEm') if (s.includes(c)) out += c;
+    return out;
+  },
+  rewrite: (x) => [{ line: `notify-keyspace-events ${repr(notifyKeyspaceEvents.format(x))}`, force: x !== '' }],
+};
+
+const BIND_DEFAULT = ['*', '-::*'];
+
+/** `bind <addr> [...]`, or `bind ""` for no TCP address; at most 16. */
+const bind: Directive = {
+  ...base('bind', { implemented: true }),
+  multiArg: true,
+  schema: argsSchema((a) => {
+    if (a.length > 16) return new Refusal('Too many bind addresses specified.');
+    if (a.length === 1 && a[0] === '') return [];
+    return a.map(cstr);
+  }),
+  default: BIND_DEFAULT,
+  format: (x) => (x as string[]).join(' '),
+  rewrite: (x) => {
+    const v = x as string[];
+    if (v.length === 2 && v[0] === '*' && v[1] === '-::*') return null;
+    return [{ line: `bind ${v.length > 0 ? v.join(' ') : '""'}`, force: true }];
+  },
+};
+
+/** `replicaof <host> <port>` or `replicaof no one`; the value is [host, port] or []. */
+const replicaof: Directive = {
+  ...base('replicaof', { aliases: ['slaveof'], mutable: false }),
+  multiArg: true,
+  schema: argsSchema((a) => {
+    if (a.length !== 2) return new Refusal('wrong number of arguments');
+    if (cstr(a[0]).toLowerCase() === 'no' && cstr(a[1]).toLowerCase() === 'one') return [];
+    // strtol's result lands in an int before the range check, as in Redis.
+    const p = strtoll(a[1], 10);
+    const port = BigInt.asIntN(32, p.value);
+    if (!p.whole || port < 0n || port > 65535n) return new Refusal('Invalid master port');
+    return [cstr(a[0]), String(port)];
+  }),
+  default: ['no', 'one'],
+  format: (x) => (x as string[]).join(' '),
+  rewrite: (x) => {
+    const v = x as string[];
+    return v.length === 0 ? null : [{ line: `replicaof ${v[0]} ${v[1]}`, force: true }];
+  },
+};
+
+/** `latency-tracking-info-percentiles <p> [...]`, each in [0, 100]; `""` for none. */
+const latencyTrackingInfoPercentiles: Directive = {
+  ...base('latency-tracking-info-percentiles', { implemented: true }),
+  multiArg: true,
+  schema: argsSchema((a) => {
+    if (a.length === 1 && a[0] === '') return [];
+    const out: number[] = [];
+    for (const x of a) {
+      const d = parseDouble(x);
+      if (d === null) return new Refusal('Invalid latency-tracking-info-percentiles parameters');
+      if (d > 100 || d < 0) {
+        return new Refusal('latency-tracking-info-percentiles parameters should sit between [0.0,100.0]');
+      }
+      out.push(d);
+    }
+    return out;
+  }),
+  default: ['50', '99', '99.9'],
+  format: (x) => (x as number[]).map(formatPercentile).join(' '),
+  rewrite: (x) => {
+    const v = x as number[];
+    const line = 'latency-tracking-info-percentiles' + (v.length === 0 ? ' ""' : v.map((p) => ' ' + formatPercentile(p)).join(''));
+    return [{ line, force: true }];
+  },
+};
+
+/**
+ * `dir`: where persistence files go. Redis changes its working directory; echokv keeps the path
+ * (CONFIG SET resolves it against the current one) and CONFIG GET and REWRITE print it absolute.
+ */
+const dir: Directive = {
+  ...base('dir', { protected: true, denyLoading: true, implemented: true }),
+  schema: oneArg((s) => cstr(s)),
+  default: ['.'],
+  format: (x) => x as string,
+  rewrite: (_x, ctx) => [{ line: `dir ${repr(ctx.dir)}`, force: true }],
+};
+
+/** proc-title-template's variables, and whether each is empty in a standalone echokv. */
+const TITLE_VARIABLES: Record<string, boolean> = {
+  'title': true, 'listen-addr': false, 'server-mode': true, 'port': false, 'tls-port': false,
+  'unixsocket': true, 'config-file': true,
+};
+
+/** Redis's validateProcTitleTemplate: known {variables}, and not blank once expanded. */
+function checkProcTitleTemplate(t: string): string | null {
+  const bad = 'template format is invalid or contains unknown variables';
+  let text = '';
+  let i = 0;
+  while (i < t.length) {
+    const open = t.indexOf('{', i);
+    if (open < 0) {
+      text += t.slice(i);
+      break;
+    }
+    text += t.slice(i, open);
+    if (open + 1 >= t.length) return bad;
+    if (t[open + 1] === '{') {
+      text += '{';
+      i = open + 2;
+      continue;
+    }
+    const close = t.indexOf('}', open + 1);
+    if (close < 0) return bad;
+    const empty = TITLE_VARIABLES[t.slice(open + 1, close)];
+    if (empty === undefined) return bad;
+    if (!empty) text += 'x';
+    i = close + 1;
+  }
+  return text.replace(/^ +| +$/g, '') === '' ? bad : null;
+}
+
+/** Redis's isValidAnnouncedHostname. */
+function checkHostname(s: string): string | null {
+  if (s.length >= 256) return 'Hostnames must be less than 256 characters';
+  if (!/^[A-Za-z0-9.-]*$/.test(s)) return 'Hostnames may only contain alphanumeric characters, hyphens or dots';
+  return null;
+}
+
+const LOGLEVELS = enumSpec(['debug', 'verbose', 'notice', 'warning']);
+const MAXMEMORY_POLICIES = enumSpec(['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl',
+  'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction']);
+const SYSLOG_FACILITIES = enumSpec(['user', 'local0', 'local1', 'local2', 'local3', 'local4', 'local5',
+  'local6', 'local7']);
+
+/** `transport <plugin> [...]`: echokv's listeners (tcp now; ws later). */
+const transport: Directive = {
+  ...base('transport', { mutable: false, implemented: true, hidden: true }),
+  multiArg: true,
+  schema: argsSchema((a) => (a.length === 0 ? new Refusal('wrong number of arguments') : a.map(cstr))),
+  default: ['tcp'],
+  format: (x) => (x as string[]).join(' '),
+  rewrite: (x) => {
+    const s = (x as string[]).join(' ');
+    return [{ line: `transport ${s}`, force: s !== 'tcp' }];
+  },
+};
+
+export const DIRECTIVES: readonly Directive[] = [
+  // echokv's plugins: which transports listen and which persistence plugin keeps the data. Hidden
+  // from CONFIG GET * so it lists what Redis lists; CONFIG GET transport still answers.
+  transport,
+  enm('persistence', enumSpec(['none', 'rdb', 'aof']), 'none', { mutable: false, implemented: true, hidden: true }),
+
+  // Network.
+  bind,
+  num('port', 6379n, int(0n, 65535n), { implemented: true }),
+  bool('protected-mode', true),
+  num('tcp-backlog', 511n, INT_RANGE, { mutable: false, implemented: true }),
+  str('unixsocket', null, { mutable: false, implemented: true }),
+  num('unixsocketperm', 0n, { min: 0n, max: 0o777n, unsigned: true, octal: true }, { mutable: false, implemented: true }),
+  num('timeout', 0n, INT_RANGE, { implemented: true }),
+  num('tcp-keepalive', 300n, INT_RANGE, { implemented: true }),
+  str('bind-source-addr', null),
+  num('socket-mark-id', 0n, { min: 0n, max: UINT_MAX, unsigned: true }, IMMUTABLE),
+
+  // General.
+  bool('daemonize', false, IMMUTABLE),
+  enm('supervised', enumSpec(['upstart', 'systemd', 'auto', 'no']), 'no', IMMUTABLE),
+  str('pidfile', null, { mutable: false, implemented: true }),
+  enm('loglevel', LOGLEVELS, 'notice', { implemented: true }),
+  str('logfile', '', { mutable: false, implemented: true }),
+  bool('syslog-enabled', false, IMMUTABLE),
+  str('syslog-ident', 'redis', IMMUTABLE),
+  enm('syslog-facility', SYSLOG_FACILITIES, 'local0', IMMUTABLE),
+  bool('crash-log-enabled', true),
+  bool('crash-memcheck-enabled', true),
+  num('databases', 16n, int(1n, INT_MAX), { mutable: false, implemented: true }),
+  bool('always-show-logo', false, IMMUTABLE),
+  bool('set-proc-title', true, IMMUTABLE),
+  str('proc-title-template', '{title} {listen-addr} {server-mode}', { check: checkProcTitleTemplate }),
+  // Redis accepts any hz and clamps it to 1..500 (CONFIG_MIN_HZ, CONFIG_MAX_HZ).
+  num('hz', 10n, { min: 0n, max: INT_MAX, clamp: [1, 500] }, { implemented: true }),
+  bool('dynamic-hz', true),
+  enm('enable-protected-configs', NO_YES_LOCAL, 'no', { mutable: false, implemented: true }),
+  enm('enable-debug-command', NO_YES_LOCAL, 'no', IMMUTABLE),
+  enm('enable-module-command', NO_YES_LOCAL, 'no', IMMUTABLE),
+  str('ignore-warnings', ''),
+  num('shutdown-timeout', 10n, INT_RANGE),
+  shutdownOnSignal('shutdown-on-sigint'),
+  shutdownOnSignal('shutdown-on-sigterm'),
+  enm('oom-score-adj', enumSpec(['no', 'yes', 'relative', 'absolute'], [0, 1, 1, 2]), 'no'),
+  oomScoreAdjValues,
+  bool('disable-thp', true, IMMUTABLE),
+  str('server_cpulist', null, IMMUTABLE),
+  str('bio_cpulist', null, IMMUTABLE),
+  str('aof_rewrite_cpulist', null, IMMUTABLE),
+  str('bgsave_cpulist', null, IMMUTABLE),
+  num('io-threads', 1n, int(1n, 128n), IMMUTABLE),
+  bool('io-threads-do-reads', false, IMMUTABLE),
+  bool('jemalloc-bg-thread', true),
+
+  // Snapshotting and the append-only file (persistence plugins).
+  save,
+  bool('stop-writes-on-bgsave-error', true),
+  bool('rdbcompression', true),
+  bool('rdbchecksum', true, IMMUTABLE),
+  enm('sanitize-dump-payload', enumSpec(['no', 'yes', 'clients']), 'no'),
+  str('dbfilename', 'dump.rdb', {
+    protected: true,
+    check: (s) => (isBaseName(s) ? null : "dbfilename can't be a path, just a filename"),
+  }),
+  bool('rdb-del-sync-files', false),
+  dir,
+  bool('appendonly', false, { denyLoading: true }),
+  str('appendfilename', 'appendonly.aof', {
+    mutable: false,
+    check: (s) => (s === '' ? "appendfilename can't be empty"
+      : isBaseName(s) ? null : "appendfilename can't be a path, just a filename"),
+  }),
+  str('appenddirname', 'appendonlydir', {
+    mutable: false,
+    check: (s) => (s === '' ? "appenddirname can't be empty"
+      : isBaseName(s) ? null : "appenddirname can't be a path, just a dirname"),
+  }),
+  enm('appendfsync', enumSpec(['everysec', 'always', 'no']), 'everysec'),
+  bool('no-appendfsync-on-rewrite', false),
+  num('auto-aof-rewrite-percentage', 100n, INT_RANGE),
+  num('auto-aof-rewrite-min-size', 64n * 1024n * 1024n, mem(0n, LLONG_MAX)),
+  bool('aof-load-truncated', true),
+  bool('aof-use-rdb-preamble', true),
+  bool('aof-timestamp-enabled', false),
+  bool('aof-rewrite-incremental-fsync', true),
+  bool('rdb-save-incremental-fsync', true),
+  bool('aof-disable-auto-gc', false),
+  num('rdb-key-save-delay', 0n, int(INT_MIN, INT_MAX), { hidden: true }),
+  num('key-load-delay', 0n, int(INT_MIN, INT_MAX), { hidden: true }),
+  num('loading-process-events-interval-bytes', 2n * 1024n * 1024n, int(1024n, INT_MAX), { hidden: true }),
+
+  // Replication.
+  replicaof,
+  str('masterauth', null, { sensitive: true, binary: true }),
+  str('masteruser', null, { sensitive: true }),
+  bool('replica-serve-stale-data', true, { aliases: ['slave-serve-stale-data'] }),
+  bool('replica-read-only', true, { aliases: ['slave-read-only'] }),
+  bool('repl-diskless-sync', true),
+  num('repl-diskless-sync-delay', 5n, INT_RANGE),
+  num('repl-diskless-sync-max-replicas', 0n, INT_RANGE),
+  enm('repl-diskless-load', enumSpec(['disabled', 'on-empty-db', 'swapdb']), 'disabled', { denyLoading: true }),
+  num('repl-ping-replica-period', 10n, int(1n, INT_MAX), { aliases: ['repl-ping-slave-period'] }),
+  num('repl-timeout', 60n, int(1n, INT_MAX)),
+  bool('repl-disable-tcp-nodelay', false),
+  {
+    // Redis grows a smaller backlog to 16kb when CONFIG SET changes it (resizeReplicationBacklog).
+    ...num('repl-backlog-size', 1024n * 1024n, mem(1n, LLONG_MAX)),
+    onSet: (x) => (BigInt(x as number | bigint) < 16384n ? 16384 : x),
+  },
+  num('repl-backlog-ttl', 3600n, LONG_RANGE),
+  num('replica-priority', 100n, INT_RANGE, { aliases: ['slave-priority'] }),
+  bool('replica-announced', true),
+  num('min-replicas-to-write', 0n, INT_RANGE, { aliases: ['min-slaves-to-write'] }),
+  num('min-replicas-max-lag', 10n, INT_RANGE, { aliases: ['min-slaves-max-lag'] }),
+  str('replica-announce-ip', null, { aliases: ['slave-announce-ip'] }),
+  num('replica-announce-port', 0n, int(0n, 65535n), { aliases: ['slave-announce-port'] }),
+  bool('replica-lazy-flush', false, { aliases: ['slave-lazy-flush'] }),
+  bool('replica-ignore-maxmemory', true, { aliases: ['slave-ignore-maxmemory'] }),
+  bool('replica-ignore-disk-write-errors', false),
+  enm('propagation-error-behavior', enumSpec(['ignore', 'panic', 'panic-on-replicas']), 'ignore'),
+
+  // Security.
+  str('requirepass', null, { sensitive: true, binary: true, implemented: true }),
+  str('aclfile', '', IMMUTABLE),
+  num('acllog-max-len', 128n, LONG_RANGE),
+  enm('acl-pubsub-default', enumSpec(['allchannels', 'resetchannels']), 'resetchannels'),
+
+  // Clients and memory.
+  num('maxclients', 10000n, { min: 1n, max: UINT_MAX, unsigned: true }, { implemented: true }),
+  num('maxmemory', 0n, { min: 0n, max: ULLONG_MAX, unsigned: true, memory: true }),
+  enm('maxmemory-policy', MAXMEMORY_POLICIES, 'noeviction'),
+  num('maxmemory-samples', 5n, int(1n, INT_MAX)),
+  num('maxmemory-eviction-tenacity', 10n, int(0n, 100n)),
+  // A percentage of maxmemory is kept negative (-10 for "10%"), as Redis keeps it.
+  num('maxmemory-clients', 0n, { min: -100n, max: LLONG_MAX, memory: true, percent: true }),
+  clientOutputBufferLimit,
+  num('client-query-buffer-limit', 1024n * 1024n * 1024n, sizeT(1024n * 1024n, LLONG_MAX, true), { implemented: true }),
+  num('proto-max-bulk-len', 512n * 1024n * 1024n, mem(1024n * 1024n, LLONG_MAX), { implemented: true }),
+
+  // Lazy freeing.
+  bool('lazyfree-lazy-eviction', false),
+  // Freeing is the garbage collector's job; these two choose UNLINK or DEL in what GETDEL and
+  // GETEX propagate, as in Redis.
+  bool('lazyfree-lazy-expire', false, { implemented: true }),
+  bool('lazyfree-lazy-server-del', false),
+  bool('lazyfree-lazy-user-del', false, { implemented: true }),
+  bool('lazyfree-lazy-user-flush', false),
+
+  // Scripting, cluster.
+  num('busy-reply-threshold', 5000n, LONG_RANGE, { aliases: ['lua-time-limit'] }),
+  bool('cluster-enabled', false, IMMUTABLE),
+  str('cluster-config-file', 'nodes.conf', IMMUTABLE),
+  num('cluster-node-timeout', 15000n, LONG_RANGE),
+  num('cluster-port', 0n, int(0n, 65535n), IMMUTABLE),
+  num('cluster-replica-validity-factor', 10n, INT_RANGE, { aliases: ['cluster-slave-validity-factor'] }),
+  num('cluster-migration-barrier', 1n, INT_RANGE),
+  bool('cluster-allow-replica-migration', true),
+  bool('cluster-require-full-coverage', true),
+  bool('cluster-replica-no-failover', false, { aliases: ['cluster-slave-no-failover'] }),
+  bool('cluster-allow-reads-when-down', false),
+  bool('cluster-allow-pubsubshard-when-down', true),
+  num('cluster-link-sendbuf-limit', 0n, { min: 0n, max: ULLONG_MAX, unsigned: true, memory: true }),
+  str('cluster-announce-hostname', null, { check: checkHostname }),
+  str('cluster-announce-ip', null),
+  num('cluster-announce-port', 0n, int(0n, 65535n)),
+  num('cluster-announce-bus-port', 0n, int(0n, 65535n)),
+  num('cluster-announce-tls-port', 0n, int(0n, 65535n)),
+  enm('cluster-preferred-endpoint-type', enumSpec(['ip', 'hostname', 'unknown-endpoint']), 'ip'),
+
+  // Logs and monitoring.
+  num('slowlog-log-slower-than', 10000n, int(-1n, LLONG_MAX), { implemented: true }),
+  num('slowlog-max-len', 128n, LONG_RANGE, { implemented: true }),
+  num('latency-monitor-threshold', 0n, LONG_RANGE),
+  bool('latency-tracking', true, { implemented: true }),
+  latencyTrackingInfoPercentiles,
+  notifyKeyspaceEvents,
+  num('watchdog-period', 0n, INT_RANGE, { hidden: true }),
+  bool('use-exit-on-panic', false, { hidden: true }),
+
+  // Data structure encodings.
+  num('hash-max-listpack-entries', 512n, sizeT(0n, LLONG_MAX), { aliases: ['hash-max-ziplist-entries'] }),
+  num('hash-max-listpack-value', 64n, sizeT(0n, LLONG_MAX, true), { aliases: ['hash-max-ziplist-value'] }),
+  num('list-max-listpack-size', -2n, int(INT_MIN, INT_MAX), { aliases: ['list-max-ziplist-size'] }),
+  num('list-compress-depth', 0n, INT_RANGE),
+  num('set-max-intset-entries', 512n, sizeT(0n, LLONG_MAX)),
+  num('zset-max-listpack-entries', 128n, sizeT(0n, LLONG_MAX), { aliases: ['zset-max-ziplist-entries'] }),
+  num('zset-max-listpack-value', 64n, sizeT(0n, LLONG_MAX, true), { aliases: ['zset-max-ziplist-value'] }),
+  num('hll-sparse-max-bytes', 3000n, sizeT(0n, LLONG_MAX, true)),
+  num('stream-node-max-bytes', 4096n, sizeT(0n, LLONG_MAX, true)),
+  num('stream-node-max-entries', 100n, LONG_RANGE),
+  bool('activerehashing', true),
+  num('active-expire-effort', 1n, int(1n, 10n), { implemented: true }),
+  num('tracking-table-max-keys', 1000000n, sizeT(0n, LLONG_MAX)),
+  num('lfu-log-factor', 10n, INT_RANGE),
+  num('lfu-decay-time', 1n, INT_RANGE),
+
+  // Active defragmentation: like a Redis built without its own jemalloc, echokv refuses to turn it
+  // on (the JS heap is compacted by the garbage collector instead).
+  bool('activedefrag', false, {}, (x) => (x
+    ? 'Active defragmentation cannot be enabled: it requires a Redis server compiled with a modified Jemalloc like the one shipped by default with the Redis source distribution'
+    : null)),
+  num('active-defrag-ignore-bytes', 100n * 1024n * 1024n, sizeT(1n, LLONG_MAX, true)),
+  num('active-defrag-threshold-lower', 10n, int(0n, 1000n)),
+  num('active-defrag-threshold-upper', 100n, int(0n, 1000n)),
+  num('active-defrag-cycle-min', 1n, int(1n, 99n)),
+  num('active-defrag-cycle-max', 25n, int(1n, 99n)),
+  num('active-defrag-max-scan-fields', 1000n, int(1n, LLONG_MAX)),
+
+  // TLS (echokv listens in plain TCP; these are accepted so a TLS-ready redis.conf starts).
+  num('tls-port', 0n, int(0n, 65535n)),
+  str('tls-cert-file', null),
+  str('tls-key-file', null),
+  str('tls-key-file-pass', null),
+  str('tls-client-cert-file', null),
+  str('tls-client-key-file', null),
+  str('tls-client-key-file-pass', null),
+  str('tls-dh-params-file', null),
+  str('tls-ca-cert-file', null),
+  str('tls-ca-cert-dir', null),
+  enm('tls-auth-clients', enumSpec(['no', 'yes', 'optional']), 'yes'),
+  bool('tls-replication', false),
+  bool('tls-cluster', false),
+  str('tls-protocols', null),
+  str('tls-ciphers', null),
+  str('tls-ciphersuites', null),
+  bool('tls-prefer-server-ciphers', false),
+  bool('tls-session-caching', true),
+  num('tls-session-cache-size', 20480n, INT_RANGE),
+  num('tls-session-cache-timeout', 300n, INT_RANGE),
+];
+
+/** Directives by every name they answer to (lowercase). */
 export const DIRECTIVE_BY_NAME: ReadonlyMap<string, Directive> = (() => {
   const m = new Map<string, Directive>();
-  for (const dir of DIRECTIVES) {
-    m.set(dir.name, dir);
-    for (const a of dir.aliases ?? []) m.set(a, dir);
+  for (const d of DIRECTIVES) {
+    m.set(d.name, d);
+    for (const a of d.aliases ?? []) m.set(a, d);
   }
   return m;
 })();
+
+/**
+ * Lines only a config file may hold, which are not configuration values (CONFIG GET does not know
+ * them): `include` is read by the loader; the others are kept for the subsystems that will act on
+ * them, and reported as not implemented. The predicate is Redis's argument-count rule; a line
+ * that fails it is a "Bad directive or wrong number of arguments".
+ */
+export const FILE_DIRECTIVES: ReadonlyMap<string, { argc: (n: number) => boolean; implemented: boolean }> = new Map([
+  ['include', { argc: (n: number) => n === 1, implemented: true }],
+  ['rename-command', { argc: (n: number) => n === 2, implemented: false }],
+  ['user', { argc: (n: number) => n >= 1, implemented: false }],
+  ['loadmodule', { argc: (n: number) => n >= 1, implemented: false }],
+]);
+
+/** Directives Redis 7.0 still accepts with one argument and ignores. */
+export const DEPRECATED_DIRECTIVES: ReadonlySet<string> = new Set([
+  'list-max-ziplist-entries', 'list-max-ziplist-value', 'lua-replicate-commands',
+]);
+
+export type { Args };
