@@ -4,7 +4,18 @@
 //
 // Instead of Redis's recursion on `*`, this walks the pattern and the subject with one pointer
 // each and remembers the last `*` to fall back to, which gives the same answers in O(n*m) time at
-// worst: a hostile pattern cannot blow the stack or take exponential time.
+// worst: a hostile pattern cannot blow the stack or take exponential time. Every token other
+// than `*` consumes exactly one byte, which is what makes falling back to the last `*` enough.
+// Redis's quirks are kept:
+// - the empty subject matches only the empty pattern (its loop never runs), so `*` does not
+//   match "" (KEYS and SCAN answer `*` without matching, so there an empty key does show up);
+// - an unterminated class ends with the pattern; `[a-]` is a range from 'a' to ']', reordered;
+// - within a class `\x` compares x exactly, even when matching without case;
+// - a range compares bytes as C's signed chars, so `[a-\xff]` is the range 0xff..'a';
+// - a match that needs more than 1000 nested `*` (a `*` followed by more pattern counts as one
+//   level) fails, Redis's guard against abusive patterns.
+
+const MAX_NESTING = 1000;
 
 /** Matches one pattern token at `p` against char code `c`; returns the index after the token,
  * or -1 when it does not match. The token is never `*`. */
@@ -16,31 +27,33 @@ function matchToken(pat: string, p: number, c: number, nocase: boolean): number 
     const not = pat.charCodeAt(i) === 94; /* ^ */
     if (not) i++;
     let match = false;
-    const cc = nocase ? lower(c) : c;
+    // Ranges compare C chars, which are signed: bytes 0x80-0xff sort below 0.
+    const lc = nocase ? lower(c) : c;
+    const cc = signed(lc);
     for (;;) {
-      if (i >= pat.length) {
-        // Unterminated class: Redis treats the end as closing it.
-        i = pat.length;
-        break;
-      }
+      if (i >= pat.length) break; // unterminated: the end of the pattern closes the class
       const x = pat.charCodeAt(i);
       if (x === 92 /* \ */ && i + 1 < pat.length) {
         i++;
-        if ((nocase ? lower(pat.charCodeAt(i)) : pat.charCodeAt(i)) === cc) match = true;
+        if (pat.charCodeAt(i) === c) match = true;
       } else if (x === 93 /* ] */) {
         i++;
         break;
       } else if (i + 2 < pat.length && pat.charCodeAt(i + 1) === 45 /* - */) {
-        let start = pat.charCodeAt(i);
-        let end = pat.charCodeAt(i + 2);
-        if (start > end) [start, end] = [end, start];
+        let start = signed(x);
+        let end = signed(pat.charCodeAt(i + 2));
+        if (start > end) {
+          const t = start;
+          start = end;
+          end = t;
+        }
         if (nocase) {
           start = lower(start);
           end = lower(end);
         }
         i += 2;
         if (cc >= start && cc <= end) match = true;
-      } else if ((nocase ? lower(x) : x) === cc) {
+      } else if ((nocase ? lower(x) : x) === lc) {
         match = true;
       }
       i++;
@@ -58,20 +71,58 @@ function matchToken(pat: string, p: number, c: number, nocase: boolean): number 
   return -1;
 }
 
+/** The index after the token at `p` (not `*`), following the same rules as matchToken. */
+function skipToken(pat: string, p: number): number {
+  const pc = pat.charCodeAt(p);
+  if (pc === 92 /* \ */) return p + 1 < pat.length ? p + 2 : p + 1;
+  if (pc !== 91 /* [ */) return p + 1;
+  let i = p + 1;
+  if (pat.charCodeAt(i) === 94) i++;
+  for (;;) {
+    if (i >= pat.length) return pat.length;
+    const x = pat.charCodeAt(i);
+    if (x === 92 && i + 1 < pat.length) i++;
+    else if (x === 93) return i + 1;
+    else if (i + 2 < pat.length && pat.charCodeAt(i + 1) === 45) i += 2;
+    i++;
+  }
+}
+
+/** How deep Redis's recursion goes to match the whole pattern: `*` runs followed by more. */
+function starNesting(pat: string): number {
+  let depth = 0;
+  let p = 0;
+  while (p < pat.length) {
+    if (pat.charCodeAt(p) === 42) {
+      while (p < pat.length && pat.charCodeAt(p) === 42) p++;
+      if (p < pat.length) depth++;
+    } else {
+      p = skipToken(pat, p);
+    }
+  }
+  return depth;
+}
+
+function signed(c: number): number {
+  return c >= 128 ? c - 256 : c;
+}
+
 function lower(c: number): number {
   return c >= 65 && c <= 90 ? c + 32 : c;
 }
 
-/** True when `subject` matches the glob `pattern`. */
+/** True when `subject` matches the glob `pattern` (Redis's stringmatchlen). */
 export function globMatch(pattern: string, subject: string, nocase = false): boolean {
-  // The common patterns, answered without the general walk.
-  if (pattern === '*') return true;
+  const pl = pattern.length;
+  const sl = subject.length;
+  if (sl === 0) return pl === 0;
+  if (pl === 1 && pattern.charCodeAt(0) === 42) return true;
+  // Each nesting level needs a `*` and another token, so short patterns cannot hit the limit.
+  if (pl > 2 * MAX_NESTING && starNesting(pattern) > MAX_NESTING) return false;
   let p = 0;
   let s = 0;
   let starP = -1;
   let starS = 0;
-  const pl = pattern.length;
-  const sl = subject.length;
   while (s < sl) {
     if (p < pl && pattern.charCodeAt(p) === 42 /* * */) {
       while (p < pl && pattern.charCodeAt(p) === 42) p++;
@@ -96,7 +147,11 @@ export function globMatch(pattern: string, subject: string, nocase = false): boo
   return p === pl;
 }
 
-/** The literal prefix of a pattern before its first special character (for fast filtering). */
+/** True when the pattern has no special character, so it matches only itself. */
 export function globIsLiteral(pattern: string): boolean {
-  return !/[*?[\\]/.test(pattern);
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern.charCodeAt(i);
+    if (c === 42 || c === 63 || c === 91 || c === 92) return false;
+  }
+  return true;
 }
