@@ -1,4 +1,788 @@
-// server commands: https://redis.io/commands/?group=server
-import type { CommandSpec } from '../command.ts';
+// Server commands: https://redis.io/commands/?group=server
+import type { Command, CommandSpec } from '../command.ts';
+import type { Client } from '../client.ts';
+import { commandArgs, keySpecFlags, writeCommandDocs, writeCommandInfo } from '../command_docs.ts';
+import { ERR, subcommandSyntax } from '../errors.ts';
+import { globMatch } from '../glob.ts';
+import { infoText, keyMemoryUsage, memoryStats } from '../info.ts';
+import { isString, stringOf } from '../keyspace.ts';
+import { parseInteger } from '../numbers.ts';
+import { encodingOf } from './generic.ts';
 
-export const commands: CommandSpec[] = [];
+export const commands: CommandSpec[] = [
+  {
+    name: 'info', arity: -1, flags: ['loading', 'stale'], categories: ['dangerous'],
+    tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
+    summary: 'Get information and statistics about the server', since: '1.0.0', group: 'server',
+    complexity: 'O(1)', history: [['7.0.0', 'Added support for taking multiple section arguments.']],
+    args: '[section [section ...]]', handler: info,
+  },
+  {
+    name: 'command', arity: -1, flags: ['loading', 'stale'], categories: ['connection'],
+    tips: ['nondeterministic_output_order'],
+    summary: 'Get array of Redis command details', since: '2.8.13', group: 'server',
+    complexity: 'O(N) where N is the total number of Redis commands', handler: command,
+    subcommands: [
+      {
+        name: 'count', arity: 2, flags: ['loading', 'stale'], categories: ['connection'],
+        summary: 'Get total number of Redis commands', since: '2.8.13', group: 'server',
+        complexity: 'O(1)', handler: commandCount,
+      },
+      {
+        name: 'list', arity: -2, flags: ['loading', 'stale'], categories: ['connection'],
+        tips: ['nondeterministic_output_order'],
+        summary: 'Get an array of Redis command names', since: '7.0.0', group: 'server',
+        complexity: 'O(N) where N is the total number of Redis commands',
+        args: '[FILTERBY <MODULE module-name | ACLCAT category | PATTERN pattern>]',
+        handler: commandList,
+      },
+      {
+        name: 'info', arity: -2, flags: ['loading', 'stale'], categories: ['connection'],
+        tips: ['nondeterministic_output_order'],
+        summary: 'Get array of specific Redis command details, or all when no argument is given.',
+        since: '2.8.13', group: 'server',
+        complexity: 'O(N) where N is the number of commands to look up',
+        history: [['7.0.0', 'Allowed to be called with no argument to get info on all commands.']],
+        args: '[command-name [command-name ...]]', handler: commandInfo,
+      },
+      {
+        name: 'docs', arity: -2, flags: ['loading', 'stale'], categories: ['connection'],
+        tips: ['nondeterministic_output_order'],
+        summary: 'Get array of specific Redis command documentation', since: '7.0.0',
+        group: 'server', complexity: 'O(N) where N is the number of commands to look up',
+        args: '[command-name [command-name ...]]', handler: commandDocs,
+      },
+      {
+        name: 'getkeys', arity: -4, flags: ['loading', 'stale'], categories: ['connection'],
+        summary: 'Extract keys given a full Redis command', since: '2.8.13', group: 'server',
+        complexity: 'O(N) where N is the number of arguments to the command',
+        handler: commandGetkeys,
+      },
+      {
+        name: 'getkeysandflags', arity: -4, flags: ['loading', 'stale'], categories: ['connection'],
+        summary: 'Extract keys and access flags given a full Redis command', since: '7.0.0',
+        group: 'server', complexity: 'O(N) where N is the number of arguments to the command',
+        handler: commandGetkeysandflags,
+      },
+      {
+        name: 'help', arity: 2, flags: ['loading', 'stale'], categories: ['connection'],
+        summary: 'Show helpful text about the different subcommands', since: '5.0.0',
+        group: 'server', complexity: 'O(1)', handler: commandHelp,
+      },
+    ],
+  },
+  {
+    name: 'time', arity: 1, flags: ['loading', 'stale', 'fast'], categories: [],
+    tips: ['nondeterministic_output'],
+    summary: 'Return the current server time', since: '2.6.0', group: 'server',
+    complexity: 'O(1)', handler: time,
+  },
+  {
+    name: 'lastsave', arity: 1, flags: ['loading', 'stale', 'fast'], categories: ['admin', 'dangerous'],
+    tips: ['nondeterministic_output'],
+    summary: 'Get the UNIX time stamp of the last successful save to disk', since: '1.0.0',
+    group: 'server', complexity: 'O(1)', handler: lastsave,
+  },
+  {
+    name: 'shutdown', arity: -1,
+    flags: ['admin', 'noscript', 'loading', 'stale', 'no_multi', 'allow_busy'], categories: [],
+    summary: 'Synchronously save the dataset to disk and then shut down the server',
+    since: '1.0.0', group: 'server',
+    complexity: 'O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)',
+    history: [['7.0.0', 'Added the `NOW`, `FORCE` and `ABORT` modifiers.']],
+    args: '[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]', handler: shutdown,
+  },
+  {
+    name: 'slowlog', arity: -2, flags: [], categories: [],
+    summary: 'A container for slow log commands', since: '2.2.12', group: 'server',
+    complexity: 'Depends on subcommand.',
+    subcommands: [
+      {
+        name: 'get', arity: -2, flags: ['admin', 'loading', 'stale'], categories: [],
+        tips: ['request_policy:all_nodes', 'nondeterministic_output'],
+        summary: "Get the slow log's entries", since: '2.2.12', group: 'server',
+        complexity: 'O(N) where N is the number of entries returned',
+        history: [['4.0.0', 'Added client IP address, port and name to the reply.']], args: '[count]',
+        handler: slowlogGet,
+      },
+      {
+        name: 'len', arity: 2, flags: ['admin', 'loading', 'stale'], categories: [],
+        tips: ['request_policy:all_nodes', 'response_policy:agg_sum', 'nondeterministic_output'],
+        summary: "Get the slow log's length", since: '2.2.12', group: 'server', complexity: 'O(1)',
+        handler: slowlogLen,
+      },
+      {
+        name: 'reset', arity: 2, flags: ['admin', 'loading', 'stale'], categories: [],
+        tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
+        summary: 'Clear all entries from the slow log', since: '2.2.12', group: 'server',
+        complexity: 'O(N) where N is the number of entries in the slowlog', handler: slowlogReset,
+      },
+      {
+        name: 'help', arity: 2, flags: ['loading', 'stale'], categories: [],
+        summary: 'Show helpful text about the different subcommands', since: '6.2.0',
+        group: 'server', complexity: 'O(1)', handler: slowlogHelp,
+      },
+    ],
+  },
+  {
+    name: 'monitor', arity: 1, flags: ['admin', 'noscript', 'loading', 'stale'], categories: [],
+    summary: 'Listen for all requests received by the server in real time', since: '1.0.0',
+    group: 'server', handler: monitor,
+  },
+  {
+    name: 'debug', arity: -2, flags: ['admin', 'noscript', 'loading', 'stale'], categories: [],
+    summary: 'A container for debugging commands', since: '1.0.0', group: 'server',
+    complexity: 'Depends on subcommand.', docFlags: ['syscmd'], handler: debug,
+  },
+  {
+    name: 'memory', arity: -2, flags: [], categories: [],
+    summary: 'A container for memory diagnostics commands', since: '4.0.0', group: 'server',
+    complexity: 'Depends on subcommand.',
+    subcommands: [
+      {
+        name: 'usage', arity: -3, flags: ['readonly'], categories: [], keys: [2, 2, 1],
+        keyFlags: ['RO'],
+        summary: 'Estimate the memory usage of a key', since: '4.0.0', group: 'server',
+        complexity: 'O(N) where N is the number of samples.', args: 'key [SAMPLES count]',
+        handler: memoryUsage,
+      },
+      {
+        name: 'stats', arity: 2, flags: [], categories: [],
+        tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
+        summary: 'Show memory usage details', since: '4.0.0', group: 'server', complexity: 'O(1)',
+        handler: memoryStatsCommand,
+      },
+      {
+        name: 'malloc-stats', arity: 2, flags: [], categories: [],
+        tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
+        summary: 'Show allocator internal stats', since: '4.0.0', group: 'server',
+        complexity: 'Depends on how much memory is allocated, could be slow',
+        handler: memoryMallocStats,
+      },
+      {
+        name: 'purge', arity: 2, flags: [], categories: [],
+        tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
+        summary: 'Ask the allocator to release memory', since: '4.0.0', group: 'server',
+        complexity: 'Depends on how much memory is allocated, could be slow',
+        handler: memoryPurge,
+      },
+      {
+        name: 'help', arity: 2, flags: ['loading', 'stale'], categories: [],
+        summary: 'Show helpful text about the different subcommands', since: '4.0.0',
+        group: 'server', complexity: 'O(1)', handler: memoryHelp,
+      },
+    ],
+  },
+];
+
+/** Writes a help reply: one status line per entry, as Redis's addReplyHelp does. */
+function help(c: Client, lines: readonly string[]): void {
+  c.out.array(lines.length);
+  for (const line of lines) c.out.simple(line);
+}
+
+// INFO
+function info(c: Client, argv: string[]): void {
+  c.out.verbatim(infoText(c.server, argv.slice(1)));
+}
+
+/** A command by name, `container|sub` for subcommands, in any letter case. */
+function findCommand(c: Client, name: string): Command | undefined {
+  const bar = name.indexOf('|');
+  if (bar < 0) return c.server.commands.get(name);
+  const parent = c.server.commands.get(name.slice(0, bar));
+  const subName = name.slice(bar + 1);
+  if (parent === undefined || parent.subcommands === null || subName.includes('|')) return undefined;
+  return parent.subcommands.get(subName.toLowerCase());
+}
+
+// COMMAND
+function command(c: Client): void {
+  const all = c.server.commands.list();
+  c.out.array(all.length);
+  for (const cmd of all) writeCommandInfo(c.out, cmd);
+}
+
+// COMMAND COUNT
+function commandCount(c: Client): void {
+  c.out.int(c.server.commands.size);
+}
+
+// COMMAND LIST
+function commandList(c: Client, argv: string[]): void {
+  let filter: ((cmd: Command) => boolean) | null = null;
+  for (let i = 2; i < argv.length; i++) {
+    const more = argv.length - 1 - i;
+    if (argv[i].toLowerCase() === 'filterby' && more === 2) {
+      const kind = argv[i + 1].toLowerCase();
+      const arg = argv[i + 2];
+      if (kind === 'module') filter = () => false;
+      else if (kind === 'aclcat') {
+        const cat = arg.toLowerCase();
+        filter = (cmd) => (cmd.categories as readonly string[]).includes(cat);
+      } else if (kind === 'pattern') {
+        filter = (cmd) => globMatch(arg, cmd.fullname, true);
+      } else {
+        c.server.replyError(c, ERR.syntax);
+        return;
+      }
+      i += 2;
+    } else {
+      c.server.replyError(c, ERR.syntax);
+      return;
+    }
+  }
+  const names: string[] = [];
+  for (const cmd of c.server.commands.list()) {
+    if (filter === null || filter(cmd)) names.push(cmd.fullname);
+    if (cmd.subcommands === null) continue;
+    for (const sub of cmd.subcommands.values()) if (filter === null || filter(sub)) names.push(sub.fullname);
+  }
+  c.out.bulkArray(names);
+}
+
+// COMMAND INFO
+function commandInfo(c: Client, argv: string[]): void {
+  if (argv.length === 2) {
+    command(c);
+    return;
+  }
+  c.out.array(argv.length - 2);
+  for (let i = 2; i < argv.length; i++) {
+    const cmd = findCommand(c, argv[i]);
+    if (cmd === undefined) c.out.nil();
+    else writeCommandInfo(c.out, cmd);
+  }
+}
+
+// COMMAND DOCS
+function commandDocs(c: Client, argv: string[]): void {
+  let list: Command[];
+  if (argv.length === 2) {
+    list = [...c.server.commands.list()];
+  } else {
+    list = [];
+    for (let i = 2; i < argv.length; i++) {
+      const cmd = findCommand(c, argv[i]);
+      if (cmd !== undefined) list.push(cmd);
+    }
+  }
+  // Parse every usage string first: a broken one is a bug to report, not half a reply.
+  for (const cmd of list) commandArgs(cmd);
+  c.out.map(list.length);
+  for (const cmd of list) {
+    c.out.bulk(cmd.fullname);
+    writeCommandDocs(c.out, cmd);
+  }
+}
+
+/** COMMAND GETKEYS[ANDFLAGS]: the keys of the command in argv[2..]. */
+function getKeys(c: Client, argv: string[], withFlags: boolean): void {
+  const args = argv.slice(2);
+  let cmd = c.server.commands.get(args[0]);
+  if (cmd !== undefined && cmd.subcommands !== null) {
+    cmd = args.length >= 2 ? cmd.subcommands.get(args[1].toLowerCase()) : cmd;
+  }
+  if (cmd === undefined) {
+    c.server.replyError(c, ERR.commandInvalid);
+    return;
+  }
+  const k = cmd.spec.keys;
+  if (cmd.spec.getKeys === undefined && (k === undefined || k[0] === 0)) {
+    c.server.replyError(c, ERR.commandNoKeys);
+    return;
+  }
+  if ((cmd.arity > 0 && cmd.arity !== args.length) || args.length < -cmd.arity) {
+    c.server.replyError(c, ERR.commandArgCount);
+    return;
+  }
+  const positions = cmd.keyPositions(args);
+  if (positions.length === 0) {
+    if (cmd.spec.flags.includes('no_mandatory_keys')) c.out.array(0);
+    else c.server.replyError(c, ERR.commandInvalidArgs);
+    return;
+  }
+  const flags = withFlags ? keySpecFlags(cmd) : [];
+  c.out.array(positions.length);
+  for (const p of positions) {
+    if (!withFlags) {
+      c.out.bulk(args[p]);
+      continue;
+    }
+    c.out.array(2);
+    c.out.bulk(args[p]);
+    c.out.set(flags.length);
+    for (const f of flags) c.out.simple(f);
+  }
+}
+
+// COMMAND GETKEYS
+function commandGetkeys(c: Client, argv: string[]): void {
+  getKeys(c, argv, false);
+}
+
+// COMMAND GETKEYSANDFLAGS
+function commandGetkeysandflags(c: Client, argv: string[]): void {
+  getKeys(c, argv, true);
+}
+
+// COMMAND HELP
+const COMMAND_HELP = [
+  'COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  '(no subcommand)',
+  '    Return details about all Redis commands.',
+  'COUNT',
+  '    Return the total number of commands in this Redis server.',
+  'LIST',
+  '    Return a list of all commands in this Redis server.',
+  'INFO [<command-name> ...]',
+  '    Return details about multiple Redis commands.',
+  '    If no command names are given, documentation details for all',
+  '    commands are returned.',
+  'DOCS [<command-name> ...]',
+  '    Return documentation details about multiple Redis commands.',
+  '    If no command names are given, documentation details for all',
+  '    commands are returned.',
+  'GETKEYS <full-command>',
+  '    Return the keys from a full Redis command.',
+  'GETKEYSANDFLAGS <full-command>',
+  '    Return the keys and the access flags from a full Redis command.',
+  'HELP',
+  '    Prints this help.',
+];
+
+function commandHelp(c: Client): void {
+  help(c, COMMAND_HELP);
+}
+
+// TIME
+function time(c: Client): void {
+  const ms = c.server.keyspace.clock();
+  const sec = Math.floor(ms / 1000);
+  c.out.array(2);
+  c.out.bulk(String(sec));
+  c.out.bulk(String(Math.floor((ms - sec * 1000) * 1000)));
+}
+
+// LASTSAVE
+function lastsave(c: Client): void {
+  c.out.int(Math.floor(c.server.lastSave / 1000));
+}
+
+// SHUTDOWN
+function shutdown(c: Client, argv: string[]): void {
+  let save: boolean | undefined;
+  let nosave = false;
+  let saveFlag = false;
+  let force = false;
+  let now = false;
+  let abort = false;
+  for (let i = 1; i < argv.length; i++) {
+    const opt = argv[i].toLowerCase();
+    if (opt === 'nosave') nosave = true;
+    else if (opt === 'save') saveFlag = true;
+    else if (opt === 'now') now = true;
+    else if (opt === 'force') force = true;
+    else if (opt === 'abort') abort = true;
+    else {
+      c.server.replyError(c, ERR.syntax);
+      return;
+    }
+  }
+  if ((abort && (nosave || saveFlag || now || force)) || (nosave && saveFlag)) {
+    c.server.replyError(c, ERR.syntax);
+    return;
+  }
+  if (abort) {
+    // A shutdown never waits for lagging replicas here, so none is ever in progress to abort.
+    c.server.replyError(c, ERR.noShutdownInProgress);
+    return;
+  }
+  if (nosave) save = false;
+  else if (saveFlag) save = true;
+  const server = c.server;
+  void server.shutdown({ save, force }).then((ok) => {
+    // On success every client, this one included, is closed without a reply, as in Redis.
+    if (!ok && !c.closed) {
+      server.replyError(c, ERR.shutdownFailed);
+      server.wake(c);
+    }
+  });
+}
+
+// SLOWLOG GET
+function slowlogGet(c: Client, argv: string[]): void {
+  if (argv.length > 3) {
+    c.server.replyError(c, subcommandSyntax(argv[1], argv[0]));
+    return;
+  }
+  let count = 10;
+  if (argv.length === 3) {
+    const n = parseInteger(argv[2]);
+    if (n === null || n < -1) {
+      c.server.replyError(c, ERR.slowlogCount);
+      return;
+    }
+    count = n;
+  }
+  const log = c.server.slowlog;
+  const n = count === -1 ? log.length : Math.min(count, log.length);
+  c.out.array(n);
+  for (let i = 0; i < n; i++) {
+    const e = log[i];
+    c.out.array(6);
+    c.out.int(e.id);
+    c.out.int(e.time);
+    c.out.int(e.durationUs);
+    c.out.bulkArray(e.argv);
+    c.out.bulk(e.peer);
+    c.out.bulk(e.name);
+  }
+}
+
+// SLOWLOG LEN
+function slowlogLen(c: Client): void {
+  c.out.int(c.server.slowlog.length);
+}
+
+// SLOWLOG RESET
+function slowlogReset(c: Client): void {
+  c.server.slowlog.length = 0;
+  c.out.ok();
+}
+
+// SLOWLOG HELP
+const SLOWLOG_HELP = [
+  'SLOWLOG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'GET [<count>]',
+  '    Return top <count> entries from the slowlog (default: 10, -1 mean all).',
+  '    Entries are made of:',
+  '    id, timestamp, time in microseconds, arguments array, client IP and port,',
+  '    client name',
+  'LEN',
+  '    Return the length of the slowlog.',
+  'RESET',
+  '    Reset the slowlog.',
+  'HELP',
+  '    Prints this help.',
+];
+
+function slowlogHelp(c: Client): void {
+  help(c, SLOWLOG_HELP);
+}
+
+// MONITOR
+function monitor(c: Client): void {
+  // A client that expects one reply per command (inside MULTI) cannot turn into a feed.
+  if (c.flags.has('multi') || c.flags.has('deny_blocking')) {
+    c.server.replyError(c, ERR.monitorInMulti);
+    return;
+  }
+  // Already a monitor (or a replica): ignored without a reply, as in Redis.
+  if (c.monitor || c.flags.has('replica')) return;
+  c.monitor = true;
+  c.server.monitors.add(c);
+  c.out.ok();
+}
+
+// DEBUG
+const DEBUG_HELP = [
+  'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'ERROR <string>',
+  '    Return a Redis protocol error with <string> as message. Useful for clients',
+  '    unit tests to simulate Redis errors.',
+  'LOG <message>',
+  '    Write <message> to the server log.',
+  'OBJECT <key>',
+  '    Show low level info about `key` and associated value.',
+  'POPULATE <count> [<prefix>] [<size>]',
+  '    Create <count> string keys named key:<num>. If <prefix> is specified then',
+  '    it is used instead of the \'key\' prefix. These are not propagated to',
+  '    replicas. Cluster slots are not respected so keys not belonging to the',
+  '    current node can be created in cluster mode.',
+  'PROTOCOL <type>',
+  '    Reply with a test value of the specified type. <type> can be: string,',
+  '    integer, double, bignum, null, array, set, map, attrib, push, verbatim,',
+  '    true, false.',
+  'SET-ACTIVE-EXPIRE <0|1>',
+  '    Setting it to 0 disables expiring keys in background when they are not',
+  '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
+  '    default.',
+  'SLEEP <seconds>',
+  '    Stop the server for <seconds>. Decimals allowed.',
+  'HELP',
+  '    Prints this help.',
+];
+
+/** C's strtod on a prefix: the longest leading number, 0 when there is none. */
+function strtodPrefix(s: string): number {
+  const m = /^[ \t\n\v\f\r]*[+-]?(?:\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?|inf(?:inity)?)/i.exec(s);
+  if (m === null) return 0;
+  const t = m[0].trim().toLowerCase();
+  if (t.endsWith('inf') || t.endsWith('infinity')) return t.startsWith('-') ? -Infinity : Infinity;
+  return Number(t);
+}
+
+/** C's atoi: leading blanks, a sign, digits; 0 when there are none. */
+function atoi(s: string): number {
+  const m = /^[ \t\n\v\f\r]*[+-]?\d+/.exec(s);
+  return m === null ? 0 : parseInt(m[0], 10);
+}
+
+/** Blocks the whole server for `ms`, like Redis's DEBUG SLEEP (nanosleep on the only thread). */
+function blockFor(ms: number): void {
+  if (!(ms > 0)) return;
+  if (typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object') {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+    return;
+  }
+  const end = Date.now() + ms;
+  while (Date.now() < end) { /* no blocking primitive: spin */ }
+}
+
+/** Pseudo-addresses for DEBUG OBJECT: stable per entry (JS has no object addresses). */
+const addresses = new WeakMap<object, string>();
+let nextAddress = 0x7f0000001000;
+
+/** The length of a string as Redis's RDB stores it without LZF compression. */
+function rdbStringLength(v: string): number {
+  const n = parseInteger(v);
+  if (n !== null && v.length <= 11) {
+    if (n >= -128 && n <= 127) return 2;
+    if (n >= -32768 && n <= 32767) return 3;
+    if (n >= -2147483648 && n <= 2147483647) return 5;
+  }
+  const len = v.length;
+  const header = len < 64 ? 1 : len < 16384 ? 2 : len <= 0xffffffff ? 5 : 9;
+  return header + len;
+}
+
+function debug(c: Client, argv: string[]): void {
+  const sub = argv[1].toLowerCase();
+  const server = c.server;
+  if (sub === 'help' && argv.length === 2) {
+    help(c, DEBUG_HELP);
+  } else if (sub === 'sleep' && argv.length === 3) {
+    blockFor(strtodPrefix(argv[2]) * 1000);
+    c.out.ok();
+  } else if (sub === 'set-active-expire' && argv.length === 3) {
+    server.activeExpire = atoi(argv[2]) !== 0;
+    c.out.ok();
+  } else if (sub === 'object' && argv.length === 3) {
+    debugObject(c, argv[2]);
+  } else if (sub === 'error' && argv.length === 3) {
+    // Written as is, not counted in errorstats: a test tool for client libraries.
+    c.out.error(argv[2]);
+  } else if (sub === 'log' && argv.length === 3) {
+    server.log.warning(`DEBUG LOG: ${argv[2]}`);
+    c.out.ok();
+  } else if (sub === 'populate' && argv.length >= 3 && argv.length <= 5) {
+    debugPopulate(c, argv);
+  } else if (sub === 'protocol' && argv.length === 3) {
+    debugProtocol(c, argv[2].toLowerCase());
+  } else {
+    server.replyError(c, subcommandSyntax(argv[1], 'DEBUG'));
+  }
+}
+
+function debugObject(c: Client, key: string): void {
+  // Like Redis, look at the table directly: no expiry, no access-time update.
+  const e = c.db.keys.get(key);
+  if (e === undefined) {
+    c.server.replyError(c, ERR.noKey);
+    return;
+  }
+  let addr = addresses.get(e);
+  if (addr === undefined) {
+    addr = '0x' + nextAddress.toString(16);
+    nextAddress += 0x20;
+    addresses.set(e, addr);
+  }
+  const v = e.value;
+  const encoding = encodingOf(v);
+  let serialized = 0;
+  let refcount = 1;
+  if (isString(v)) {
+    const s = stringOf(v);
+    serialized = rdbStringLength(s);
+    if (typeof v === 'string' && sharedInteger(c, s)) refcount = 2147483647;
+  }
+  const lru = e.lru & 0xffffff;
+  const idle = Math.max(0, c.db.ks.lruClock() - e.lru);
+  c.out.simple(`Value at:${addr} refcount:${refcount} encoding:${encoding} serializedlength:${serialized} lru:${lru} lru_seconds_idle:${idle}`);
+}
+
+/** Redis shares the integer objects 0..9999 unless an LRU/LFU maxmemory policy needs their own. */
+function sharedInteger(c: Client, s: string): boolean {
+  const n = parseInteger(s);
+  if (n === null || n < 0 || n > 9999) return false;
+  const cfg = c.server.config;
+  const policy = cfg.str('maxmemory-policy');
+  return cfg.num('maxmemory') === 0 || (!policy.endsWith('-lru') && !policy.endsWith('-lfu'));
+}
+
+function positiveOrReply(c: Client, s: string): number | null {
+  const n = parseInteger(s);
+  if (n === null || n < 0) {
+    c.server.replyError(c, ERR.notPositive);
+    return null;
+  }
+  return n;
+}
+
+function debugPopulate(c: Client, argv: string[]): void {
+  const count = positiveOrReply(c, argv[2]);
+  if (count === null) return;
+  const prefix = argv.length >= 4 ? argv[3] : 'key';
+  let size = -1;
+  if (argv.length === 5) {
+    const n = positiveOrReply(c, argv[4]);
+    if (n === null) return;
+    size = n;
+  }
+  const db = c.db;
+  for (let j = 0; j < count; j++) {
+    const key = `${prefix}:${j}`;
+    if (db.peek(key) !== undefined) continue;
+    let value = `value:${j}`;
+    if (size >= 0) value = value.length >= size ? value.slice(0, size) : value + '\0'.repeat(size - value.length);
+    db.add(key, value);
+  }
+  c.out.ok();
+}
+
+function debugProtocol(c: Client, type: string): void {
+  const out = c.out;
+  switch (type) {
+    case 'string': out.bulk('Hello World'); return;
+    case 'integer': out.int(12345); return;
+    case 'double': out.double(3.141); return;
+    case 'bignum':
+      if (out.proto === 3) out.raw('(1234567999999999999999999999999999999\r\n');
+      else out.bulk('1234567999999999999999999999999999999');
+      return;
+    case 'null': out.nil(); return;
+    case 'array':
+      out.array(3);
+      for (let j = 0; j < 3; j++) out.int(j);
+      return;
+    case 'set':
+      out.set(3);
+      for (let j = 0; j < 3; j++) out.int(j);
+      return;
+    case 'map':
+      out.map(3);
+      for (let j = 0; j < 3; j++) {
+        out.int(j);
+        out.bool(j === 1);
+      }
+      return;
+    case 'attrib':
+      if (out.proto === 3) {
+        out.raw('|1\r\n');
+        out.bulk('key-popularity');
+        out.array(2);
+        out.bulk('key:123');
+        out.int(90);
+      }
+      out.bulk('Some real reply following the attribute');
+      return;
+    case 'push':
+      if (out.proto !== 3) {
+        c.server.replyError(c, ERR.resp2NotSupported);
+        return;
+      }
+      out.push(2);
+      out.bulk('server-cpu-usage');
+      out.int(42);
+      out.bulk('Some real reply following the push reply');
+      return;
+    case 'verbatim': out.verbatim('This is a verbatim\nstring'); return;
+    case 'true': out.bool(true); return;
+    case 'false': out.bool(false); return;
+    default:
+      c.server.replyError(c, ERR.debugProtocolType);
+  }
+}
+
+// MEMORY USAGE
+function memoryUsage(c: Client, argv: string[]): void {
+  let samples = 5;
+  for (let j = 3; j < argv.length; j++) {
+    if (argv[j].toLowerCase() === 'samples' && j + 1 < argv.length) {
+      const n = parseInteger(argv[j + 1]);
+      if (n === null) {
+        c.server.replyError(c, ERR.notInteger);
+        return;
+      }
+      if (n < 0) {
+        c.server.replyError(c, ERR.syntax);
+        return;
+      }
+      samples = n === 0 ? Number.MAX_SAFE_INTEGER : n;
+      j++;
+    } else {
+      c.server.replyError(c, ERR.syntax);
+      return;
+    }
+  }
+  // Like Redis, the table is read directly: no expiry check, no hit/miss, no access time.
+  const e = c.db.keys.get(argv[2]);
+  if (e === undefined) {
+    c.out.nil();
+    return;
+  }
+  c.out.int(keyMemoryUsage(argv[2], e, samples));
+}
+
+// MEMORY STATS
+function memoryStatsCommand(c: Client): void {
+  const stats = memoryStats(c.server);
+  const out = c.out;
+  out.map(stats.length);
+  for (const [name, value] of stats) {
+    out.bulk(name);
+    if (typeof value === 'number') out.int(value);
+    else if (Array.isArray(value)) {
+      out.map(value.length);
+      for (const [k, v] of value) {
+        out.bulk(k);
+        out.int(v);
+      }
+    } else {
+      out.double(value.double);
+    }
+  }
+}
+
+// MEMORY MALLOC-STATS
+function memoryMallocStats(c: Client): void {
+  // What Redis answers when not built with jemalloc: the JS engine's allocator has no such report.
+  c.out.verbatim('Stats not supported for the current allocator');
+}
+
+// MEMORY PURGE
+function memoryPurge(c: Client): void {
+  // Memory is returned by the engine's garbage collector, which cannot be asked from here.
+  c.out.ok();
+}
+
+// MEMORY HELP
+const MEMORY_HELP = [
+  'MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'MALLOC-STATS',
+  '    Return internal statistics report from the memory allocator.',
+  'PURGE',
+  '    Attempt to purge dirty pages for reclamation by the allocator.',
+  'STATS',
+  '    Return information about the memory usage of the server.',
+  'USAGE <key> [SAMPLES <count>]',
+  '    Return memory in bytes used by <key> and its value. Nested values are',
+  '    sampled up to <count> times (default: 5, 0 means sample all).',
+  'HELP',
+  '    Prints this help.',
+];
+
+function memoryHelp(c: Client): void {
+  help(c, MEMORY_HELP);
+}

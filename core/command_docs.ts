@@ -1,0 +1,530 @@
+// COMMAND INFO and COMMAND DOCS from the command table (core/command.ts), in Redis 7.0's exact
+// reply shapes (addReplyCommandInfo / addReplyCommandDocs in src/server.c).
+//
+// Each CommandSpec describes its arguments with a usage string in redis.io syntax, e.g.
+//   key [NX | XX] [GET] [EX seconds | PX milliseconds | KEEPTTL]
+// This file turns that string into Redis's argument tree (name, type, token, flags, nested
+// arguments) for COMMAND DOCS, which redis-cli reads at start-up for its help and hints, and
+// renders a tree back into the same syntax (tests compare echokv's and redis-server's trees that
+// way). The grammar, as redis.io renders Redis's argument JSON:
+//   [x]            optional
+//   <a | b>        one of, required; `[a | b]` when optional; `TOKEN <a | b>` when tokened
+//   TOKEN value    an argument introduced by a token (a word without lowercase letters)
+//   TOKEN          a pure token (a flag such as NX or WITHSCORES)
+//   x [x ...]      multiple; `TOKEN x [TOKEN x ...]` repeats the token too (multiple_token)
+//   a b [a b ...]  a repeated block of several arguments
+//   [TOKEN a b]    a block introduced by a token
+//   name:type      an explicit type (integer, double, key, pattern, unix-time, string), for the
+//                  few names the table below cannot guess
+// What the usage string cannot say and COMMAND DOCS therefore omits or guesses: per-argument
+// `since`, and the names Redis gives to oneof/block groups (echokv joins the member names with
+// '_', which is what Redis itself does for many of them). History, doc flags and deprecation come
+// from the CommandSpec fields of the same names.
+
+import type { Command, KeySpecFlag } from './command.ts';
+import type { ReplyWriter } from './resp/writer.ts';
+
+export type ArgType =
+  | 'key' | 'string' | 'integer' | 'double' | 'pattern' | 'unix-time' | 'pure-token' | 'oneof'
+  | 'block';
+
+export type ArgFlag = 'optional' | 'multiple' | 'multiple_token';
+
+export interface ArgDoc {
+  name: string;
+  type: ArgType;
+  token?: string;
+  /** Index into the command's key specs, for `key` arguments. */
+  keySpecIndex?: number;
+  flags: ArgFlag[];
+  /** Members of a oneof or block. */
+  arguments?: ArgDoc[];
+}
+
+const EXPLICIT_TYPES: ReadonlySet<string> = new Set([
+  'key', 'string', 'integer', 'double', 'pattern', 'unix-time',
+]);
+
+// Argument names whose type is not `string`, with the type Redis's command JSON files give them
+// most often (a usage string can say otherwise with `name:type`).
+const KEY_NAMES: ReadonlySet<string> = new Set([
+  'key', 'destination', 'source', 'newkey', 'destkey', 'sourcekey', 'key1', 'key2', 'dst', 'src',
+]);
+const INTEGER_NAMES: ReadonlySet<string> = new Set([
+  'bit', 'bits', 'client-id', 'cluster_bus_port', 'config-epoch', 'count', 'cursor', 'db', 'decrement',
+  'destination-db', 'end-slot', 'end', 'entries_added', 'entries_read', 'frequency', 'increment',
+  'index', 'index1', 'index2', 'len', 'limit', 'milliseconds', 'ms', 'num-matches', 'numkeys',
+  'numreplicas', 'offset', 'port', 'protover', 'rank', 'seconds', 'slot', 'start-slot', 'start',
+  'stop', 'ttl', 'version', 'weight',
+]);
+const DOUBLE_NAMES: ReadonlySet<string> = new Set([
+  'height', 'latitude', 'longitude', 'radius', 'score', 'timeout', 'width',
+]);
+
+function leafType(name: string): ArgType {
+  if (KEY_NAMES.has(name)) return 'key';
+  if (name === 'pattern') return 'pattern';
+  if (name.startsWith('unix-time')) return 'unix-time';
+  if (INTEGER_NAMES.has(name)) return 'integer';
+  if (DOUBLE_NAMES.has(name)) return 'double';
+  return 'string';
+}
+
+/** A word of the usage syntax that is a token: no lowercase letters (NX, WITHSCORES, *, ~, ""). */
+function isTokenWord(w: string): boolean {
+  if (w === '[' || w === ']' || w === '<' || w === '>' || w === '|' || w === '...') return false;
+  return !/[a-z]/.test(w);
+}
+
+function tokenize(usage: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  const n = usage.length;
+  while (i < n) {
+    const ch = usage[i];
+    if (ch === ' ' || ch === '\t' || ch === '\n') {
+      i++;
+      continue;
+    }
+    if (ch === '[' || ch === ']' || ch === '<' || ch === '>' || ch === '|') {
+      out.push(ch);
+      i++;
+      continue;
+    }
+    if (usage.startsWith('...', i)) {
+      out.push('...');
+      i += 3;
+      continue;
+    }
+    let j = i;
+    while (j < n && !' \t\n[]<>|'.includes(usage[j]) && !usage.startsWith('...', j)) j++;
+    out.push(usage.slice(i, j));
+    i = j;
+  }
+  return out;
+}
+
+class UsageError extends Error {}
+
+/** Index of the bracket closing the one at `i`. */
+function closing(toks: readonly string[], i: number, end: number): number {
+  const open = toks[i];
+  const close = open === '[' ? ']' : '>';
+  let depth = 0;
+  for (let j = i; j < end; j++) {
+    const t = toks[j];
+    if (t === '[' || t === '<') depth++;
+    else if (t === ']' || t === '>') {
+      depth--;
+      if (depth === 0) {
+        if (t !== close) throw new UsageError(`mismatched '${open}'`);
+        return j;
+      }
+    }
+  }
+  throw new UsageError(`unclosed '${open}'`);
+}
+
+interface Unit {
+  start: number;
+  end: number;
+  /** null for a '|' separator. */
+  arg: ArgDoc | null;
+}
+
+function sameTokens(toks: readonly string[], a0: number, a1: number, b0: number, b1: number): boolean {
+  if (a1 - a0 !== b1 - b0) return false;
+  for (let k = 0; k < a1 - a0; k++) if (toks[a0 + k] !== toks[b0 + k]) return false;
+  return true;
+}
+
+function leaf(word: string): ArgDoc {
+  const colon = word.lastIndexOf(':');
+  if (colon > 0 && EXPLICIT_TYPES.has(word.slice(colon + 1))) {
+    return { name: word.slice(0, colon), type: word.slice(colon + 1) as ArgType, flags: [] };
+  }
+  return { name: word, type: leafType(word), flags: [] };
+}
+
+function pureToken(word: string): ArgDoc {
+  const token = word === '""' ? '' : word;
+  return { name: token === '' ? 'empty_string' : token.toLowerCase(), type: 'pure-token', token, flags: [] };
+}
+
+function groupName(args: readonly ArgDoc[]): string {
+  return args.map((a) => a.name).join('_');
+}
+
+/**
+ * Parses toks[s, e) as a sequence that may hold top-level '|' separators. Returns the
+ * alternatives (one when there is no '|'), each a list of arguments, and whether the whole
+ * content is repeated (`a | b [a | b ...]`).
+ */
+function parseContent(toks: readonly string[], s: number, e: number): { alts: ArgDoc[][]; repeated: boolean } {
+  const units: Unit[] = [];
+  let repeated = false;
+  let i = s;
+  while (i < e) {
+    const t = toks[i];
+    if (t === '|') {
+      units.push({ start: i, end: i + 1, arg: null });
+      i++;
+      continue;
+    }
+    if (t === ']' || t === '>' || t === '...') throw new UsageError(`unexpected '${t}'`);
+    if (t === '[' || t === '<') {
+      const j = closing(toks, i, e);
+      if (t === '[' && toks[j - 1] === '...') {
+        // `X [X ...]`: the bracket repeats the units just before it.
+        const r0 = i + 1;
+        const r1 = j - 1;
+        let matched = false;
+        for (let k = 1; k <= units.length && !matched; k++) {
+          const first = units[units.length - k];
+          const last = units[units.length - 1];
+          if (first.arg === null) continue;
+          if (sameTokens(toks, first.start, last.end, r0, r1)) {
+            const group = units.slice(units.length - k);
+            if (group.some((u) => u.arg === null)) {
+              if (k !== units.length || j + 1 !== e) throw new UsageError('a repeated oneof must be the whole group');
+              repeated = true;
+            } else if (k === 1) {
+              const a = first.arg;
+              a.flags.push('multiple');
+              if (a.token !== undefined && a.type !== 'pure-token') a.flags.push('multiple_token');
+            } else {
+              const args = group.map((u) => u.arg as ArgDoc);
+              units.splice(units.length - k, k, {
+                start: first.start, end: last.end,
+                arg: { name: groupName(args), type: 'block', flags: ['multiple'], arguments: args },
+              });
+            }
+            matched = true;
+          } else if (k === 1 && first.arg.token !== undefined && first.arg.type !== 'pure-token' &&
+            sameTokens(toks, first.start + 1, first.end, r0, r1)) {
+            // `TOKEN x [x ...]`: the token once, then many values.
+            first.arg.flags.push('multiple');
+            matched = true;
+          }
+        }
+        if (!matched) throw new UsageError(`'[... ...]' does not repeat what precedes it`);
+        i = j + 1;
+        continue;
+      }
+      const arg = t === '[' ? optionalGroup(toks, i + 1, j) : requiredOneof(toks, i + 1, j);
+      units.push({ start: i, end: j + 1, arg });
+      i = j + 1;
+      continue;
+    }
+    if (isTokenWord(t)) {
+      const next = i + 1 < e ? toks[i + 1] : '';
+      if (next === '<') {
+        const j = closing(toks, i + 1, e);
+        const arg = requiredOneof(toks, i + 2, j);
+        arg.token = t;
+        units.push({ start: i, end: j + 1, arg });
+        i = j + 1;
+        continue;
+      }
+      if (next !== '' && next !== '[' && next !== '|' && next !== ']' && next !== '>' &&
+        next !== '...' && !isTokenWord(next)) {
+        const arg = leaf(next);
+        arg.token = t;
+        units.push({ start: i, end: i + 2, arg });
+        i += 2;
+        continue;
+      }
+      units.push({ start: i, end: i + 1, arg: pureToken(t) });
+      i++;
+      continue;
+    }
+    units.push({ start: i, end: i + 1, arg: leaf(t) });
+    i++;
+  }
+  const alts: ArgDoc[][] = [[]];
+  for (const u of units) {
+    if (u.arg === null) alts.push([]);
+    else alts[alts.length - 1].push(u.arg);
+  }
+  if (alts.some((a) => a.length === 0)) throw new UsageError("empty alternative around '|'");
+  return { alts, repeated };
+}
+
+/** One argument from a list of arguments: itself, or a block holding them. */
+function asOne(args: ArgDoc[]): ArgDoc {
+  if (args.length === 1) return args[0];
+  // `TOKEN a b`: a block introduced by the token (LIMIT offset count, AUTH username password).
+  const first = args[0];
+  if (first.token !== undefined && first.type !== 'pure-token' && first.flags.length === 0 &&
+    first.type !== 'oneof') {
+    const inner: ArgDoc = { ...first, flags: [] };
+    delete inner.token;
+    const members = [inner, ...args.slice(1)];
+    return { name: groupName(members), type: 'block', token: first.token, flags: [], arguments: members };
+  }
+  return { name: groupName(args), type: 'block', flags: [], arguments: args };
+}
+
+function oneof(alts: ArgDoc[][]): ArgDoc {
+  const args = alts.map(asOne);
+  return { name: groupName(args), type: 'oneof', flags: [], arguments: args };
+}
+
+function requiredOneof(toks: readonly string[], s: number, e: number): ArgDoc {
+  const { alts, repeated } = parseContent(toks, s, e);
+  const arg = alts.length > 1 ? oneof(alts) : asOne(alts[0]);
+  if (repeated) arg.flags.push('multiple');
+  return arg;
+}
+
+function optionalGroup(toks: readonly string[], s: number, e: number): ArgDoc {
+  const { alts, repeated } = parseContent(toks, s, e);
+  const arg = alts.length > 1 ? oneof(alts) : asOne(alts[0]);
+  if (repeated) arg.flags.push('multiple');
+  if (arg.flags.includes('optional')) {
+    // `[[x]]` would lose a level; keep it as a block so it renders back the same.
+    return { name: arg.name, type: 'block', flags: ['optional'], arguments: [arg] };
+  }
+  arg.flags.unshift('optional');
+  return arg;
+}
+
+/** Redis's argument tree for a usage string; throws an Error naming the problem when invalid. */
+export function parseUsage(usage: string): ArgDoc[] {
+  const toks = tokenize(usage);
+  if (toks.length === 0) return [];
+  try {
+    const { alts, repeated } = parseContent(toks, 0, toks.length);
+    if (alts.length > 1 || repeated) throw new UsageError("top-level '|' must be inside <...> or [...]");
+    return alts[0];
+  } catch (e) {
+    if (e instanceof UsageError) throw new Error(`Invalid usage string ${JSON.stringify(usage)}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Renders arguments back into redis.io syntax (what redis.io shows for Redis's JSON). */
+export function renderUsage(args: readonly ArgDoc[]): string {
+  return args.map(renderArg).join(' ');
+}
+
+function renderArg(a: ArgDoc): string {
+  let inner: string;
+  if (a.type === 'block') inner = (a.arguments ?? []).map(renderArg).join(' ');
+  else if (a.type === 'oneof') inner = (a.arguments ?? []).map(renderArg).join(' | ');
+  else if (a.type === 'pure-token') inner = '';
+  else inner = a.name;
+  const optional = a.flags.includes('optional');
+  const token = a.token === undefined ? undefined : a.token === '' ? '""' : a.token;
+  const angle = a.type === 'oneof' && (!optional || token !== undefined);
+  let s = optional ? '[' : '';
+  if (token !== undefined) s += a.type === 'pure-token' ? token : token + ' ';
+  if (angle) s += '<';
+  if (a.flags.includes('multiple')) {
+    s += a.flags.includes('multiple_token') ? `${inner} [${token} ${inner} ...]` : `${inner} [${inner} ...]`;
+  } else {
+    s += inner;
+  }
+  if (angle) s = s.trimEnd() + '>';
+  if (optional) s = s.trimEnd() + ']';
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replies
+
+const argCache = new WeakMap<Command, ArgDoc[]>();
+
+/** The argument tree of a command (parsed once), with key arguments pointing at key spec 0. */
+export function commandArgs(cmd: Command): ArgDoc[] {
+  let args = argCache.get(cmd);
+  if (args === undefined) {
+    args = cmd.spec.args === undefined || cmd.spec.args.trim() === '' ? [] : parseUsage(cmd.spec.args);
+    if (hasKeySpec(cmd)) markKeys(args);
+    argCache.set(cmd, args);
+  }
+  return args;
+}
+
+function markKeys(args: readonly ArgDoc[]): void {
+  for (const a of args) {
+    if (a.type === 'key') a.keySpecIndex = 0;
+    if (a.arguments) markKeys(a.arguments);
+  }
+}
+
+function hasKeySpec(cmd: Command): boolean {
+  const k = cmd.spec.keys;
+  return k !== undefined && k[0] > 0;
+}
+
+/** COMMAND DOCS for one command: a map (a flat array in RESP2). */
+export function writeCommandDocs(out: ReplyWriter, cmd: Command): void {
+  const spec = cmd.spec;
+  const args = commandArgs(cmd);
+  let n = 1; // group
+  if (spec.summary) n++;
+  if (spec.since) n++;
+  if (spec.complexity) n++;
+  if (spec.docFlags && spec.docFlags.length > 0) n++;
+  if (spec.deprecatedSince) n++;
+  if (spec.replacedBy) n++;
+  if (spec.history && spec.history.length > 0) n++;
+  if (args.length > 0) n++;
+  if (cmd.subcommands !== null) n++;
+  out.map(n);
+  if (spec.summary) {
+    out.bulk('summary');
+    out.bulk(spec.summary);
+  }
+  if (spec.since) {
+    out.bulk('since');
+    out.bulk(spec.since);
+  }
+  out.bulk('group');
+  out.bulk(spec.group);
+  if (spec.complexity) {
+    out.bulk('complexity');
+    out.bulk(spec.complexity);
+  }
+  if (spec.docFlags && spec.docFlags.length > 0) {
+    out.bulk('doc_flags');
+    out.set(spec.docFlags.length);
+    for (const f of spec.docFlags) out.simple(f);
+  }
+  if (spec.deprecatedSince) {
+    out.bulk('deprecated_since');
+    out.bulk(spec.deprecatedSince);
+  }
+  if (spec.replacedBy) {
+    out.bulk('replaced_by');
+    out.bulk(spec.replacedBy);
+  }
+  if (spec.history && spec.history.length > 0) {
+    out.bulk('history');
+    out.set(spec.history.length);
+    for (const [version, change] of spec.history) {
+      out.array(2);
+      out.bulk(version);
+      out.bulk(change);
+    }
+  }
+  if (args.length > 0) {
+    out.bulk('arguments');
+    writeArgs(out, args);
+  }
+  if (cmd.subcommands !== null) {
+    out.bulk('subcommands');
+    out.map(cmd.subcommands.size);
+    for (const sub of cmd.subcommands.values()) {
+      out.bulk(sub.fullname);
+      writeCommandDocs(out, sub);
+    }
+  }
+}
+
+function writeArgs(out: ReplyWriter, args: readonly ArgDoc[]): void {
+  out.array(args.length);
+  for (const a of args) {
+    let n = 2;
+    if (a.keySpecIndex !== undefined) n++;
+    if (a.token !== undefined) n++;
+    if (a.flags.length > 0) n++;
+    if (a.arguments) n++;
+    out.map(n);
+    out.bulk('name');
+    out.bulk(a.name);
+    out.bulk('type');
+    out.bulk(a.type);
+    if (a.keySpecIndex !== undefined) {
+      out.bulk('key_spec_index');
+      out.int(a.keySpecIndex);
+    }
+    if (a.token !== undefined) {
+      out.bulk('token');
+      out.bulk(a.token);
+    }
+    if (a.flags.length > 0) {
+      out.bulk('flags');
+      // Redis prints them in this order whatever the order they were declared in.
+      const flags = (['optional', 'multiple', 'multiple_token'] as const).filter((f) => a.flags.includes(f));
+      out.set(flags.length);
+      for (const f of flags) out.simple(f);
+    }
+    if (a.arguments) {
+      out.bulk('arguments');
+      writeArgs(out, a.arguments);
+    }
+  }
+}
+
+const KEY_FLAG_ORDER: readonly KeySpecFlag[] = [
+  'RO', 'RW', 'OW', 'RM', 'ACCESS', 'UPDATE', 'INSERT', 'DELETE', 'NOT_KEY', 'INCOMPLETE',
+  'VARIABLE_FLAGS',
+];
+
+/** Key spec flags as Redis prints them: RO/RW/OW/RM in capitals, the others in lowercase. */
+export function keySpecFlags(cmd: Command): string[] {
+  const spec = cmd.spec;
+  const f = new Set<KeySpecFlag>(spec.keyFlags ??
+    (cmd.isWrite ? ['RW', 'UPDATE'] : cmd.isReadonly ? ['RO', 'ACCESS'] : ['RO']));
+  return KEY_FLAG_ORDER.filter((x) => f.has(x)).map((x) => (x.length === 2 ? x : x.toLowerCase()));
+}
+
+/** COMMAND INFO for one command: the 10-element array, subcommands nested. */
+export function writeCommandInfo(out: ReplyWriter, cmd: Command): void {
+  const spec = cmd.spec;
+  const k = spec.keys ?? [0, 0, 0];
+  out.array(10);
+  out.bulk(cmd.fullname);
+  out.int(spec.arity);
+  const flags = cmd.infoFlags;
+  out.set(flags.length);
+  for (const f of flags) out.simple(f);
+  out.int(k[0]);
+  out.int(k[1]);
+  out.int(k[2]);
+  out.set(cmd.categories.length);
+  for (const c of cmd.categories) out.simple('@' + c);
+  const tips = spec.tips ?? [];
+  out.set(tips.length);
+  for (const t of tips) out.bulk(t);
+  // Redis replies with sets here in RESP3 (addReplyCommandKeySpecs/SubCommands).
+  if (hasKeySpec(cmd)) {
+    out.set(1);
+    out.map(3);
+    out.bulk('flags');
+    const kf = keySpecFlags(cmd);
+    out.set(kf.length);
+    for (const f of kf) out.simple(f);
+    out.bulk('begin_search');
+    out.map(2);
+    out.bulk('type');
+    out.bulk('index');
+    out.bulk('spec');
+    out.map(1);
+    out.bulk('index');
+    out.int(k[0]);
+    out.bulk('find_keys');
+    out.map(2);
+    out.bulk('type');
+    out.bulk('range');
+    out.bulk('spec');
+    out.map(3);
+    out.bulk('lastkey');
+    // Redis stores the last key relative to the first; negative values count from the end.
+    out.int(k[1] < 0 ? k[1] : k[1] - k[0]);
+    out.bulk('keystep');
+    out.int(k[2]);
+    out.bulk('limit');
+    out.int(0);
+  } else {
+    out.set(0);
+  }
+  if (cmd.subcommands === null) {
+    out.set(0);
+  } else {
+    out.array(cmd.subcommands.size);
+    for (const sub of cmd.subcommands.values()) writeCommandInfo(out, sub);
+  }
+}
