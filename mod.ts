@@ -21,6 +21,7 @@ export { Server, VERSION, REDIS_VERSION } from './core/server.ts';
 
 /** The plugins that ship with echokv, by name. */
 export const BUILTIN_PLUGINS: readonly Plugin<any>[] = [tcp, none];
+export { none, tcp };
 
 export interface CreateServerOptions {
   /** redis.conf text, or directives as name -> value(s). */

@@ -5,7 +5,9 @@
 
 import { Config } from './config/mod.ts';
 import { ConfigFileError, type ConfigLine, loadConfigFile, parseCommandLine, parseConfigText } from './config/parse.ts';
+import { strToUtf8, utf8ToStr } from './bytes.ts';
 import type { Host } from './host.ts';
+import { Logger } from './log.ts';
 import type { Plugin } from './plugin.ts';
 import { REDIS_VERSION, Server, VERSION } from './server.ts';
 
@@ -24,21 +26,45 @@ Examples:
 Any redis.conf directive may be given as --name value and overrides the file.
 `;
 
-/** Loads the configuration named by the command line; throws ConfigFileError. */
+/**
+ * Loads the configuration named by the command line: the file (stdin for '-'), then the
+ * --options, later lines winning as in Redis. Throws ConfigFileError.
+ */
 export function loadConfig(host: Host, configFile: string | null, options: string): Config {
+  return loadConfigLines(host, configFile, options, false).config;
+}
+
+function loadConfigLines(
+  host: Host, configFile: string | null, options: string, stdin: boolean,
+): { config: Config; lines: ConfigLine[] } {
   const config = new Config();
   const lines: ConfigLine[] = [];
-  if (configFile !== null) {
-    if (configFile === '-') {
-      lines.push(...parseConfigText(host.readText('/dev/stdin'), 'stdin'));
-    } else {
-      lines.push(...loadConfigFile(configFile, (p) => host.readText(p)));
-      config.file = host.resolve(configFile);
-    }
+  if (configFile === '-') stdin = true;
+  else if (configFile !== null) {
+    lines.push(...loadConfigFile(configFile, (p) => host.readText(p)));
+    config.file = host.resolve(configFile);
   }
+  if (stdin) lines.push(...parseConfigText(host.readText('/dev/stdin'), 'stdin'));
   lines.push(...parseConfigText(options, 'command line'));
   config.load(lines);
-  return config;
+  return { config, lines };
+}
+
+/** A FATAL CONFIG FILE ERROR block as redis-server prints it (plus the file name). */
+function fatalConfig(host: Host, reason: string, at?: { file: string; line: number; text: string }): void {
+  host.stderr(`\n*** FATAL CONFIG FILE ERROR (echokv ${VERSION}) ***\n` +
+    (at ? `Reading the configuration file ${at.file}, at line ${at.line}\n>>> '${at.text}'\n` : '') +
+    `${reason}\n`);
+}
+
+/** strerror() text for a Node-style error from the host (ENOENT ...). */
+function reason(e: unknown): string {
+  const code = (e as { code?: string }).code;
+  if (code === 'ENOENT') return 'No such file or directory';
+  if (code === 'EACCES') return 'Permission denied';
+  if (code === 'ENOTDIR') return 'Not a directory';
+  if (code === 'EISDIR') return 'Is a directory';
+  return (e as Error).message ?? String(e);
 }
 
 /** The plugins the configuration names (`transport`, `persistence`), from those available. */
@@ -57,7 +83,12 @@ export function selectPlugins(config: Config, available: readonly Plugin<any>[])
 }
 
 export async function runCli(host: Host, available: readonly Plugin<any>[]): Promise<Server | null> {
-  const cl = parseCommandLine(host.args);
+  // `echokv [file] [--options] -`: a last '-' reads more configuration from stdin (a first one
+  // is the config file '-', which means the same).
+  let args = host.args;
+  const stdin = args.length > 1 && args[args.length - 1] === '-';
+  if (stdin) args = args.slice(0, -1);
+  const cl = parseCommandLine(args);
   if (cl.version) {
     host.stdout(`echokv server v=${VERSION} redis=${REDIS_VERSION} runtime=${host.runtime}-${host.runtimeVersion} bits=64\n`);
     host.exit(0);
@@ -73,19 +104,50 @@ export async function runCli(host: Host, available: readonly Plugin<any>[]): Pro
     host.exit(1);
     return null;
   }
+  if (cl.configFile !== null && cl.configFile !== '-') {
+    try {
+      host.readText(cl.configFile);
+    } catch (e) {
+      const early = new Logger(host.pid, (line) => host.stdout(line));
+      early.role = 'C';
+      early.warning(`Fatal error, can't open config file '${host.resolve(cl.configFile)}': ${reason(e)}`);
+      host.exit(1);
+      return null;
+    }
+  }
   let config: Config;
   let plugins: Plugin<any>[];
   try {
-    config = loadConfig(host, cl.configFile, cl.options);
+    const loaded = loadConfigLines(host, cl.configFile, cl.options, stdin);
+    config = loaded.config;
     plugins = selectPlugins(config, available);
-  } catch (e) {
-    if (e instanceof ConfigFileError) {
-      host.stderr(`\n*** FATAL CONFIG FILE ERROR (echokv ${VERSION}) ***\n` +
-        `Reading the configuration file ${e.file}, at line ${e.line}\n` +
-        `>>> '${e.text}'\n${e.reason}\n`);
-    } else {
-      host.stderr(`\n*** FATAL CONFIG FILE ERROR (echokv ${VERSION}) ***\n${(e as Error).message}\n`);
+    // Redis changes to `dir` while reading the configuration, so the pidfile, the logfile, a
+    // relative unixsocket and every data file live there; CONFIG GET dir then shows it absolute.
+    // Config values are byte strings (UTF-8 bytes); paths go to the host as text.
+    const dir = config.str('dir');
+    const dirLine = loaded.lines.filter((l) => l.name === 'dir').pop();
+    try {
+      host.chdir(strToUtf8(dir));
+    } catch (e) {
+      fatalConfig(host, reason(e), dirLine);
+      host.exit(1);
+      return null;
     }
+    const cwd = utf8ToStr(host.cwd());
+    if (dir !== cwd) config.load([{ name: 'dir', args: [cwd], text: `dir ${cwd}`, file: 'cli', line: 0 }]);
+    const logfile = config.str('logfile');
+    if (logfile !== '') {
+      try {
+        host.appendText(strToUtf8(logfile), '');
+      } catch (e) {
+        fatalConfig(host, `Can't open the log file: ${reason(e)}`);
+        host.exit(1);
+        return null;
+      }
+    }
+  } catch (e) {
+    if (e instanceof ConfigFileError) fatalConfig(host, e.reason, e);
+    else fatalConfig(host, (e as Error).message);
     host.exit(1);
     return null;
   }
@@ -104,15 +166,6 @@ export async function runCli(host: Host, available: readonly Plugin<any>[]): Pro
   }
   const port = config.num('port');
   log.notice(`echokv ${VERSION} (Redis ${REDIS_VERSION} compatible) on ${host.runtime} ${host.runtimeVersion}, standalone mode, port ${port}, PID: ${host.pid}`);
-
-  const pidfile = config.str('pidfile');
-  if (pidfile !== '') {
-    try {
-      host.writeText(pidfile, `${host.pid}\n`);
-    } catch (e) {
-      log.warning(`Failed to write PID file: ${(e as Error).message}`);
-    }
-  }
 
   let signals = 0;
   const onSignal = (name: 'SIGTERM' | 'SIGINT'): void => {
@@ -141,6 +194,15 @@ export async function runCli(host: Host, available: readonly Plugin<any>[]): Pro
     log.warning((e as Error).message);
     host.exit(1);
     return null;
+  }
+  // Written once listening, as redis-server does, so a pidfile means a server that started.
+  const pidfile = config.str('pidfile');
+  if (pidfile !== '') {
+    try {
+      host.writeText(strToUtf8(pidfile), `${host.pid}\n`);
+    } catch (e) {
+      log.warning(`Failed to write PID file: ${(e as Error).message}`);
+    }
   }
   const kinds = server.plugins.filter((p) => p.kind === 'transport').map((p) => p.name).join(' ');
   log.notice(`Ready to accept connections ${kinds}`);

@@ -56,6 +56,8 @@ export class Client {
   monitor = false;
   /** Name of the last command run, for CLIENT LIST. */
   lastCommand = 'NULL';
+  /** A command CLIENT PAUSE postponed; the server runs it when the pause ends. */
+  heldArgv: string[] | null = null;
   /** Set while a command runs that must not be interrupted by another client's flush. */
   flags = new Set<string>();
 
@@ -67,10 +69,7 @@ export class Client {
     this.authenticated = authenticated;
     this.createdAt = server.keyspace.clock();
     this.lastInteraction = this.createdAt;
-    this.parser = new RequestParser({
-      maxBulkLen: server.config.num('proto-max-bulk-len'),
-      maxQueryBuffer: server.config.num('client-query-buffer-limit'),
-    });
+    this.parser = new RequestParser(server.parserLimits);
     this.parser.unauthenticated = !authenticated;
   }
 

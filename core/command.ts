@@ -4,16 +4,24 @@
 // GETKEYS, INFO commandstats, and later ACL and propagation, as Redis's src/commands/*.json do.
 
 import type { Client } from './client.ts';
+import type { LatencyHistogram } from './info.ts';
 
 /** Flags as COMMAND INFO prints them. */
 export type CommandFlag =
   | 'write' | 'readonly' | 'denyoom' | 'module' | 'admin' | 'pubsub' | 'noscript' | 'blocking'
   | 'loading' | 'stale' | 'skip_monitor' | 'skip_slowlog' | 'asking' | 'fast' | 'no_auth'
   | 'may_replicate' | 'no_mandatory_keys' | 'no_multi' | 'movablekeys' | 'allow_busy'
+  | 'no_async_loading'
   // echokv-internal: never printed, but used by the server the way Redis uses CMD_* bits.
   | 'no_propagate' | 'sentinel' | 'only_sentinel';
 
-const HIDDEN_FLAGS: ReadonlySet<CommandFlag> = new Set(['no_propagate', 'sentinel', 'only_sentinel']);
+// The order COMMAND INFO prints flags in (addReplyCommandFlags in src/server.c); flags not listed
+// (may_replicate, sentinel, only_sentinel, no_propagate) are hidden there, as in Redis.
+const INFO_FLAG_ORDER: readonly CommandFlag[] = [
+  'write', 'readonly', 'denyoom', 'module', 'admin', 'pubsub', 'noscript', 'blocking', 'loading',
+  'stale', 'skip_monitor', 'skip_slowlog', 'asking', 'fast', 'no_auth', 'no_mandatory_keys',
+  'no_async_loading', 'no_multi', 'movablekeys', 'allow_busy',
+];
 
 /** ACL categories, without the '@'. */
 export type AclCategory =
@@ -56,6 +64,14 @@ export interface CommandSpec {
   complexity?: string;
   /** Usage after the name, Redis docs style: `key value [NX | XX] [GET]`. */
   args?: string;
+  /** COMMAND INFO tips, e.g. `nondeterministic_output`, `request_policy:all_shards`. */
+  tips?: readonly string[];
+  /** COMMAND DOCS extras, as in Redis's JSON: [version, change] pairs, `deprecated`/`syscmd`,
+   * and for deprecated commands the version and the replacement text. */
+  history?: readonly (readonly [string, string])[];
+  docFlags?: readonly ('deprecated' | 'syscmd')[];
+  deprecatedSince?: string;
+  replacedBy?: string;
   handler?: Handler;
   subcommands?: CommandSpec[];
 }
@@ -66,6 +82,8 @@ export interface CommandStats {
   usec: number;
   rejected: number;
   failed: number;
+  /** Latency histogram for INFO latencystats, made on the first call (latency-tracking). */
+  latency?: LatencyHistogram;
 }
 
 export class Command {
@@ -119,9 +137,9 @@ export class Command {
 
   /** COMMAND INFO flags, in Redis's order. */
   get infoFlags(): string[] {
-    const out: string[] = this.spec.flags.filter((f) => !HIDDEN_FLAGS.has(f));
-    if (this.spec.getKeys && !out.includes('movablekeys')) out.push('movablekeys');
-    return out;
+    const f = new Set<CommandFlag>(this.spec.flags);
+    if (this.spec.getKeys) f.add('movablekeys');
+    return INFO_FLAG_ORDER.filter((x) => f.has(x));
   }
 
   /** Positions of the keys in argv, as COMMAND GETKEYS reports them. */

@@ -18,6 +18,17 @@ export const ERR = {
   bitOffset: 'ERR bit offset is not an integer or out of range',
   bitValue: 'ERR bit is not an integer or out of range',
   offsetRange: 'ERR offset is out of range',
+  decrOverflow: 'ERR decrement would overflow',
+  lcsWrongType: 'ERR The specified keys must contain string values',
+  lcsIdxAndLen: 'ERR If you want both the length and indexes, please just use IDX.',
+  lcsTooLong: 'ERR String too long for LCS',
+  lcsTooMuchMemory: 'ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len',
+  lcsNoMemory: 'ERR Insufficient memory, failed allocating transient memory for LCS',
+  bitArgument: 'ERR The bit argument must be 1 or 0.',
+  bitopNotArgs: 'ERR BITOP NOT must be called with a single source key.',
+  bitfieldType: 'ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.',
+  bitfieldOverflowType: 'ERR Invalid OVERFLOW type specified',
+  bitfieldReadonly: 'ERR BITFIELD_RO only supports the GET subcommand',
   maxClients: 'ERR max number of clients reached',
   noAuth: 'NOAUTH Authentication required.',
   wrongPass: 'WRONGPASS invalid username-password pair or user is disabled.',
@@ -33,8 +44,34 @@ export const ERR = {
   execAbort: 'EXECABORT Transaction discarded because of previous errors.',
   timeoutNotFloat: 'ERR timeout is not a float or out of range',
   timeoutNegative: 'ERR timeout is negative',
+  timeoutNotInteger: 'ERR timeout is not an integer or out of range',
+  clientNameChars: 'ERR Client names cannot contain spaces, newlines or special characters.',
+  clientIdInvalid: 'ERR Invalid client ID',
+  clientIdNotPositive: 'ERR client-id should be greater than 0',
+  clientPauseMode: 'ERR CLIENT PAUSE mode must be WRITE or ALL',
+  helloProtoNotInteger: 'ERR Protocol version is not an integer or out of range',
+  helloNoAuth: 'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+  noShutdownInProgress: 'ERR No shutdown in progress.',
+  shutdownFailed: 'ERR Errors trying to SHUTDOWN. Check logs.',
+  slowlogCount: 'ERR count should be greater than or equal to -1',
+  commandInvalid: 'ERR Invalid command specified',
+  commandNoKeys: 'ERR The command has no key arguments',
+  commandArgCount: 'ERR Invalid number of arguments specified for command',
+  commandInvalidArgs: 'ERR Invalid arguments specified for command',
+  notPositive: 'ERR value is out of range, must be positive',
+  resp2NotSupported: 'ERR RESP2 is not supported by this command',
+  debugProtocolType: 'ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false',
+  monitorInMulti: 'ERR MONITOR isn\'t allowed for DENY BLOCKING client',
   clientNotFound: 'ERR No such client',
   invalidCursor: 'ERR invalid cursor',
+  intRange: 'ERR value is out of range, value must between -2147483648 and 2147483647',
+  invalidFirstDb: 'ERR invalid first DB index',
+  invalidSecondDb: 'ERR invalid second DB index',
+  expireNxAndOthers: 'ERR NX and XX, GT or LT options at the same time are not compatible',
+  expireGtAndLt: 'ERR GT and LT options at the same time are not compatible',
+  lfuNotSelected: 'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+  lfuSelected: 'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+  noConfigFile: 'ERR The server is running without a config file',
   moduleDisabled: 'ERR MODULE command not allowed. If the enable-module-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
 } as const;
 
@@ -52,6 +89,26 @@ export function unknownSubcommand(sub: string, container: string): string {
   return `ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${container.toUpperCase()} HELP.`;
 }
 
+/** `ERR unknown subcommand or wrong number of arguments for 'x'. Try CLIENT HELP.` (as typed). */
+export function subcommandSyntax(sub: string, container: string): string {
+  return `ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try ${container.toUpperCase()} HELP.`;
+}
+
+/** `ERR Unknown client type 'x'` */
+export function unknownClientType(type: string): string {
+  return `ERR Unknown client type '${type}'`;
+}
+
+/** `ERR No such user 'x'` */
+export function noSuchUser(user: string): string {
+  return `ERR No such user '${user}'`;
+}
+
+/** `ERR Syntax error in HELLO option 'x'` */
+export function helloSyntax(option: string): string {
+  return `ERR Syntax error in HELLO option '${option}'`;
+}
+
 /** `ERR wrong number of arguments for 'get' command` (fullname is `config|get` for subcommands). */
 export function wrongArity(fullname: string): string {
   return `ERR wrong number of arguments for '${fullname}' command`;
@@ -59,6 +116,21 @@ export function wrongArity(fullname: string): string {
 
 export function invalidExpire(command: string): string {
   return `ERR invalid expire time in '${command}' command`;
+}
+
+/** `ERR CONFIG SET failed (possibly related to argument 'port') - <reason>` */
+export function configSetFailed(arg: string, reason: string): string {
+  return `ERR CONFIG SET failed (possibly related to argument '${arg}') - ${reason}`;
+}
+
+/** `ERR Unknown option or number of arguments for CONFIG SET - 'name'` */
+export function configSetUnknown(name: string): string {
+  return `ERR Unknown option or number of arguments for CONFIG SET - '${name}'`;
+}
+
+/** `ERR Rewriting config file: <strerror>` */
+export function configRewriteFailed(reason: string): string {
+  return `ERR Rewriting config file: ${reason}`;
 }
 
 /** Internal failures carry a stable code; their message starts with a capital, no period. */

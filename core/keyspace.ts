@@ -12,6 +12,7 @@
 //   deletions by expiry go through `hooks.expired` so the server can propagate a DEL.
 
 import { bytesToStr } from './bytes.ts';
+import { ScanCursors } from './scan.ts';
 
 /** A string value that is being edited in place (APPEND, SETRANGE, SETBIT): sds-like bytes. */
 export class MutableString {
@@ -37,6 +38,11 @@ export class MutableString {
 /** Values of the other types implement this; `type` is what TYPE prints. */
 export interface ObjectValue {
   readonly type: 'list' | 'set' | 'zset' | 'hash' | 'stream';
+  /** A deep copy that shares nothing mutable with this value (COPY). */
+  dup(): ObjectValue;
+  /** Estimated bytes of the value for MEMORY USAGE, looking at up to `samples` elements and
+   * extrapolating (see core/info.ts for the model strings use). */
+  memoryUsage?(samples: number): number;
 }
 
 export type Value = string | MutableString | ObjectValue;
@@ -98,7 +104,18 @@ export class Keyspace {
   dirty = 0;
   /** True on a replica: expired keys read as missing but are deleted only by the master's DEL. */
   replicaMode = false;
-  stats = { hits: 0, misses: 0, expired: 0, expiredStalePerc: 0, expiredTimeCapReached: 0 };
+  /** True during CLIENT PAUSE: like a replica, expired keys read as missing but are not deleted. */
+  paused = false;
+  stats = {
+    hits: 0, misses: 0, expired: 0, expiredStalePerc: 0, expiredTimeCapReached: 0,
+    /** Time spent in activeExpireCycle, ms (INFO expire_cycle_cpu_milliseconds). */
+    expireCycleTimeUsed: 0,
+  };
+  /** SCAN cursors of every database (and later of HSCAN, SSCAN, ZSCAN): core/scan.ts. */
+  readonly scans = new ScanCursors();
+  /** activeExpireCycle's state between calls: the next database, and whether it ran out of time. */
+  private expireDb = 0;
+  private expireTimeLimitExit = false;
 
   constructor(opts: KeyspaceOptions) {
     this.clock = opts.clock ?? Date.now;
@@ -134,49 +151,86 @@ export class Keyspace {
     da.expires = dbb.expires;
     dbb.keys = keys;
     dbb.expires = expires;
+    const avgTtl = da.avgTtl;
+    da.avgTtl = dbb.avgTtl;
+    dbb.avgTtl = avgTtl;
     da.resetIterators();
     dbb.resetIterators();
   }
 
   /**
-   * One slow active-expiry cycle over all databases, bounded by `budgetMs` of wall time measured
-   * with the clock. Redis's algorithm: sample up to 20 keys with a TTL in each database, delete
-   * the expired ones, repeat on that database while more than 10% of a sample was expired.
+   * One slow active-expiry cycle (Redis's activeExpireCycle in its SLOW mode, which serverCron
+   * runs hz times a second). Up to 16 databases a call, resuming after the last one visited so
+   * that a database full of expiring keys cannot starve the others, or all of them when the
+   * previous call ran out of time. In each, sample up to 20 keys with a TTL (a circular walk of
+   * `expires`), delete the expired ones, and sample again while more than 10% of a sample was
+   * expired. `effort` (active-expire-effort, 1-10) raises the sample size by 5 and lowers the
+   * acceptable stale share by 1 point per step, as Redis does. Every 16 samples the time spent
+   * is checked against `budgetMs`, measured with `now` (a monotonic timer); expiry itself is
+   * judged with the keyspace clock. Updates each database's avgTtl and the expiry stats.
    */
-  activeExpireCycle(budgetMs: number, now: () => number = this.clock): void {
-    if (this.replicaMode) return;
+  activeExpireCycle(budgetMs: number, now: () => number = this.clock, effort = 1): void {
+    if (this.replicaMode || this.paused) return;
+    const extra = Math.min(9, Math.max(0, Math.floor(effort) - 1));
+    const perLoop = 20 + 5 * extra;
+    const acceptableStale = 10 - extra;
     const start = now();
-    this.time = start;
-    let sampled = 0;
-    let expired = 0;
-    for (const db of this.dbs) {
-      if (db.expires.size === 0) continue;
-      for (;;) {
-        let n = 0;
-        let e = 0;
-        const limit = Math.min(20, db.expires.size);
-        while (n < limit) {
+    const ndb = this.dbs.length;
+    const dbsPerCall = this.expireTimeLimitExit ? ndb : Math.min(16, ndb);
+    this.expireTimeLimitExit = false;
+    let iteration = 0;
+    let totalSampled = 0;
+    let totalExpired = 0;
+    for (let j = 0; j < dbsPerCall && !this.expireTimeLimitExit; j++) {
+      const db = this.dbs[this.expireDb];
+      this.expireDb = (this.expireDb + 1) % ndb;
+      let sampled = 0;
+      let expired = 0;
+      do {
+        iteration++;
+        const size = db.expires.size;
+        if (size === 0) {
+          db.avgTtl = 0;
+          break;
+        }
+        const t = this.clock();
+        this.time = t;
+        const num = Math.min(size, perLoop);
+        sampled = 0;
+        expired = 0;
+        let ttlSum = 0;
+        let ttlSamples = 0;
+        while (sampled < num) {
           const key = db.nextExpiring();
           if (key === undefined) break;
-          n++;
-          const entry = db.expires.get(key);
-          if (entry !== undefined && entry.expireAt <= this.time) {
+          const at = db.expires.get(key)!.expireAt;
+          if (at < t) {
             db.expireNow(key);
-            e++;
+            expired++;
+          } else if (at > t) {
+            ttlSum += at - t;
+            ttlSamples++;
           }
+          sampled++;
         }
-        sampled += n;
-        expired += e;
-        if (n === 0 || e * 10 <= n) break;
-        if (now() - start >= budgetMs) {
+        totalSampled += sampled;
+        totalExpired += expired;
+        if (ttlSamples > 0) {
+          // A running average: 2% of this sample, 98% of the previous estimate.
+          const avg = Math.floor(ttlSum / ttlSamples);
+          if (db.avgTtl === 0) db.avgTtl = avg;
+          db.avgTtl = Math.floor(db.avgTtl / 50) * 49 + Math.floor(avg / 50);
+        }
+        if ((iteration & 15) === 0 && now() - start > budgetMs) {
+          this.expireTimeLimitExit = true;
           this.stats.expiredTimeCapReached++;
-          this.stats.expiredStalePerc = sampled ? expired / sampled : 0;
-          return;
+          break;
         }
-        this.time = now();
-      }
+      } while (sampled === 0 || Math.floor((expired * 100) / sampled) > acceptableStale);
     }
-    const perc = sampled ? expired / sampled : 0;
+    this.stats.expireCycleTimeUsed += now() - start;
+    // The estimated share of logically expired keys still in memory: 5% this cycle, 95% before.
+    const perc = totalSampled > 0 ? totalExpired / totalSampled : 0;
     this.stats.expiredStalePerc = perc * 0.05 + this.stats.expiredStalePerc * 0.95;
   }
 }
@@ -186,7 +240,11 @@ export class Database {
   readonly id: number;
   keys = new Map<string, Entry>();
   expires = new Map<string, Entry>();
+  /** Average TTL in ms of the keys sampled by active expiry (INFO keyspace avg_ttl). */
+  avgTtl = 0;
   private expireIter: Iterator<string> | null = null;
+  /** RANDOMKEY's position in its circular walk of the keys. */
+  private randomIter: Iterator<string> | null = null;
 
   constructor(ks: Keyspace, id: number) {
     this.ks = ks;
@@ -201,8 +259,9 @@ export class Database {
   peek(key: string): Entry | undefined {
     const e = this.keys.get(key);
     if (e === undefined) return undefined;
-    if (e.expireAt !== 0 && e.expireAt <= this.ks.time) {
-      if (!this.ks.replicaMode) this.expireNow(key);
+    // A key is expired once the time is past its expiry (Redis's keyIsExpired: now > when).
+    if (e.expireAt !== 0 && e.expireAt < this.ks.time) {
+      if (!this.ks.replicaMode && !this.ks.paused) this.expireNow(key);
       return undefined;
     }
     return e;
@@ -217,6 +276,14 @@ export class Database {
     }
     this.ks.stats.hits++;
     e.lru = this.ks.lruClock();
+    return e;
+  }
+
+  /** Lookup for reading that leaves the access time alone (TYPE, TTL, EXISTS, OBJECT). */
+  lookupReadNoTouch(key: string): Entry | undefined {
+    const e = this.peek(key);
+    if (e === undefined) this.ks.stats.misses++;
+    else this.ks.stats.hits++;
     return e;
   }
 
@@ -282,6 +349,24 @@ export class Database {
     return true;
   }
 
+  /**
+   * Puts an existing entry, TTL included, under `key`, which must be absent. No change signal:
+   * RENAME, MOVE and COPY signal and count the change once themselves, as Redis does.
+   */
+  attach(key: string, e: Entry): void {
+    this.keys.set(key, e);
+    if (e.expireAt !== 0) this.expires.set(key, e);
+  }
+
+  /** Removes `key` and returns its entry (undefined when absent), without change signals. */
+  detach(key: string): Entry | undefined {
+    const e = this.keys.get(key);
+    if (e === undefined) return undefined;
+    this.keys.delete(key);
+    if (e.expireAt !== 0) this.expires.delete(key);
+    return e;
+  }
+
   /** Records a change to `key`: dirty counter and WATCH. */
   modified(key: string): void {
     this.ks.dirty++;
@@ -303,14 +388,18 @@ export class Database {
   /** Removes every key; returns how many there were. */
   flush(): number {
     const n = this.keys.size;
+    // SCAN iterators over the old Map would keep all of it in memory.
+    this.ks.scans.forget(this.keys);
     this.keys = new Map();
     this.expires = new Map();
+    this.avgTtl = 0;
     this.resetIterators();
     return n;
   }
 
   resetIterators(): void {
     this.expireIter = null;
+    this.randomIter = null;
   }
 
   /** The next key with a TTL in a circular walk that survives inserts and deletes. */
@@ -326,22 +415,43 @@ export class Database {
     return r.value;
   }
 
-  /** A random live key, or null when the database is empty (RANDOMKEY). */
+  /**
+   * A random live key, or null when the database is empty (RANDOMKEY). A Map cannot be indexed,
+   * so instead of jumping to a random slot as Redis does, this keeps a position in a circular
+   * walk of the keys (an iterator, which survives inserts and deletes) and moves it 1 to
+   * RANDOM_STEP keys, uniformly: O(1) a call, every key equally likely in the long run, and in
+   * a database of up to RANDOM_STEP keys each call independent of the previous one. In larger
+   * databases consecutive answers are near each other in insertion order.
+   * Expired keys met are deleted and the draw repeated (Redis's dbRandomKey); on a replica,
+   * which cannot delete them, a database of only expiring keys answers an expired key after
+   * 100 tries rather than loop forever, as Redis does.
+   */
   randomKey(random: () => number = Math.random): string | null {
-    // Maps cannot be indexed, so walk a random distance; expired keys found on the way are
-    // deleted and the walk retried, as Redis's dbRandomKey does.
-    for (let tries = 0; tries < 100 && this.keys.size > 0; tries++) {
-      const target = Math.floor(random() * this.keys.size);
-      let i = 0;
-      for (const [key, e] of this.keys) {
-        if (i++ < target) continue;
-        if (e.expireAt !== 0 && e.expireAt <= this.ks.time && !this.ks.replicaMode) {
-          this.expireNow(key);
-          break;
-        }
-        return key;
-      }
+    const allVolatile = this.keys.size === this.expires.size;
+    let tries = 0;
+    while (this.keys.size > 0) {
+      const steps = 1 + Math.floor(random() * Math.min(this.keys.size, RANDOM_STEP));
+      let key = this.nextKey();
+      for (let i = 1; i < steps; i++) key = this.nextKey();
+      const e = this.keys.get(key)!;
+      if (e.expireAt === 0 || e.expireAt >= this.ks.time) return key;
+      if (!this.ks.replicaMode && !this.ks.paused) this.expireNow(key);
+      else if (allVolatile && ++tries >= 100) return key;
     }
     return null;
   }
+
+  /** The next key of a circular walk over the keys; the database must not be empty. */
+  private nextKey(): string {
+    if (this.randomIter === null) this.randomIter = this.keys.keys();
+    let r = this.randomIter.next();
+    if (r.done) {
+      this.randomIter = this.keys.keys();
+      r = this.randomIter.next();
+    }
+    return r.value as string;
+  }
 }
+
+/** RANDOMKEY moves its position by up to this many keys a call. */
+const RANDOM_STEP = 64;

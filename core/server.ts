@@ -17,6 +17,8 @@ import {
   pluginOptions,
 } from './plugin.ts';
 import { ReplyWriter } from './resp/writer.ts';
+import { LatencyHistogram } from './info.ts';
+import type { ParserLimits } from './resp/parser.ts';
 import { utf8ToStr } from './bytes.ts';
 
 export const VERSION = '0.1.0';
@@ -56,7 +58,15 @@ export interface ServerStats {
   errorCodes: Map<string, number>;
   /** Ops/sec samples over the last 16 cron ticks of 100 ms, as Redis's instantaneous metrics. */
   opsSamples: number[];
-  lastOpsSample: { time: number; count: number };
+  /** Input and output kbps samples, taken with the ops samples. */
+  inputKbpsSamples: number[];
+  outputKbpsSamples: number[];
+  lastOpsSample: { time: number; count: number; input: number; output: number };
+  /** Socket reads handled and reply writes made (INFO total_reads/writes_processed). */
+  readsProcessed: number;
+  writesProcessed: number;
+  /** Highest used memory seen by cron (INFO used_memory_peak); CONFIG RESETSTAT clears it. */
+  peakMemory: number;
   clientQueryBufferLimitDisconnections: number;
 }
 
@@ -79,7 +89,12 @@ export class Server {
     totalErrorReplies: 0,
     errorCodes: new Map(),
     opsSamples: [],
-    lastOpsSample: { time: 0, count: 0 },
+    inputKbpsSamples: [],
+    outputKbpsSamples: [],
+    lastOpsSample: { time: 0, count: 0, input: 0, output: 0 },
+    readsProcessed: 0,
+    writesProcessed: 0,
+    peakMemory: 0,
     clientQueryBufferLimitDisconnections: 0,
   };
   readonly slowlog: SlowlogEntry[] = [];
@@ -87,6 +102,15 @@ export class Server {
   readonly monitors = new Set<Client>();
   /** Paused until this time (CLIENT PAUSE) and which commands the pause holds back. */
   pause: { until: number; writesOnly: boolean } | null = null;
+  /** DEBUG SET-ACTIVE-EXPIRE: whether cron deletes expired keys nobody reads. */
+  activeExpire = true;
+  /** latency-tracking: per-command latency histograms for INFO latencystats. */
+  latencyTracking = true;
+  /** Used memory measured when the server started (INFO used_memory_startup). */
+  startupMemory = 0;
+  /** A handler sets this to send its reply although CLIENT REPLY OFF/SKIP was in effect when it
+   * started (CLIENT REPLY ON, which Redis answers after clearing the flags). */
+  forceReply = false;
   loading = false;
   lastSave: number;
   readonly plugins: readonly Plugin<any>[];
@@ -95,6 +119,8 @@ export class Server {
   current: Client | null = null;
   /** A handler may set what is propagated instead of its argv (SET EX -> SET PXAT ...). */
   propagateAs: string[][] | null = null;
+  /** A handler sets this to propagate even though no data changed (FLUSHDB of an empty db). */
+  forcePropagate = false;
   private readonly hooks: { [K in HookName]: HookSignatures[K][] } = {
     propagate: [], cron: [], beforeShutdown: [],
   };
@@ -106,7 +132,10 @@ export class Server {
   private readonly exitOnShutdown: boolean;
   private shuttingDown: Promise<boolean> | null = null;
   private readonly sink = new ReplyWriter();
+  /** Shared by every client's parser, so CONFIG SET of these limits applies to open connections. */
+  readonly parserLimits: ParserLimits;
   private readonly heldClients: Client[] = [];
+  private lastMemorySample = -Infinity;
 
   constructor(opts: ServerOptions) {
     this.config = opts.config;
@@ -129,6 +158,20 @@ export class Server {
       this.log.level = x as LogLevel;
     });
     this.config.onChange('hz', () => this.restartCron());
+    this.latencyTracking = this.config.bool('latency-tracking');
+    this.config.onChange('latency-tracking', (x) => {
+      this.latencyTracking = x as boolean;
+    });
+    this.parserLimits = {
+      maxBulkLen: this.config.num('proto-max-bulk-len'),
+      maxQueryBuffer: this.config.num('client-query-buffer-limit'),
+    };
+    this.config.onChange('proto-max-bulk-len', (x) => {
+      this.parserLimits.maxBulkLen = x as number;
+    });
+    this.config.onChange('client-query-buffer-limit', (x) => {
+      this.parserLimits.maxQueryBuffer = x as number;
+    });
     this.commands.add(ALL_COMMANDS);
     checkPlugins(this.plugins);
   }
@@ -148,6 +191,11 @@ export class Server {
   /** Absolute directory where persistence files go (`dir`, relative to the start directory). */
   get dir(): string {
     return this.host.resolve(this.config.str('dir'));
+  }
+
+  /** Whether the default user has a password (requirepass), so unauthenticated clients must AUTH. */
+  get authRequired(): boolean {
+    return this.config.str('requirepass') !== '';
   }
 
   /** Registers a hook listener (see HOOKS in core/plugin.ts). */
@@ -176,6 +224,7 @@ export class Server {
     this.loading = true;
     for (const inst of this.instances.values()) if (inst.load) await inst.load();
     this.loading = false;
+    this.startupMemory = this.usedMemory();
     for (const inst of this.instances.values()) if (inst.listen) await inst.listen();
     this.restartCron();
   }
@@ -198,9 +247,10 @@ export class Server {
     // Redis gives the slow expire cycle 25% of a tick, scaled by active-expire-effort.
     const effort = this.config.num('active-expire-effort');
     const budget = ((1000 / this.hz) * (25 + 2 * (effort - 1))) / 100;
-    this.keyspace.activeExpireCycle(budget, () => this.host.now());
+    if (this.activeExpire) this.keyspace.activeExpireCycle(budget, () => this.host.now(), effort);
     this.keyspace.time = now;
     this.sampleOps(now);
+    this.sampleMemory();
     this.checkTimeouts(now);
     if (this.pause !== null && now >= this.pause.until) this.unpause();
     for (const fn of this.hooks.cron) fn();
@@ -211,11 +261,32 @@ export class Server {
     const s = this.stats;
     if (now - s.lastOpsSample.time < 100) return;
     const dt = now - s.lastOpsSample.time;
-    const ops = s.lastOpsSample.time === 0 ? 0 :
-      Math.round(((s.commandsProcessed - s.lastOpsSample.count) * 1000) / dt);
-    s.opsSamples.push(ops);
+    const first = s.lastOpsSample.time === 0;
+    const rate = (delta: number): number => (first ? 0 : (delta * 1000) / dt);
+    s.opsSamples.push(Math.round(rate(s.commandsProcessed - s.lastOpsSample.count)));
+    s.inputKbpsSamples.push(rate(s.netInputBytes - s.lastOpsSample.input) / 1024);
+    s.outputKbpsSamples.push(rate(s.netOutputBytes - s.lastOpsSample.output) / 1024);
     if (s.opsSamples.length > 16) s.opsSamples.shift();
-    s.lastOpsSample = { time: now, count: s.commandsProcessed };
+    if (s.inputKbpsSamples.length > 16) s.inputKbpsSamples.shift();
+    if (s.outputKbpsSamples.length > 16) s.outputKbpsSamples.shift();
+    s.lastOpsSample = { time: now, count: s.commandsProcessed, input: s.netInputBytes, output: s.netOutputBytes };
+  }
+
+  /** Used memory as INFO reports it: the JS heap plus memory outside it (buffers). */
+  usedMemory(): number {
+    const m = this.host.memory();
+    const used = m.heapUsed + m.external;
+    if (used > this.stats.peakMemory) this.stats.peakMemory = used;
+    return used;
+  }
+
+  private sampleMemory(): void {
+    // Once a second is enough for a peak figure and keeps the syscall off most ticks.
+    const now = this.host.now();
+    if (now - this.lastMemorySample >= 1000) {
+      this.lastMemorySample = now;
+      this.usedMemory();
+    }
   }
 
   private checkTimeouts(now: number): void {
@@ -254,6 +325,7 @@ export class Server {
   onClientData(c: Client, chunk: Uint8Array): void {
     if (c.closed) return;
     this.stats.netInputBytes += chunk.length;
+    this.stats.readsProcessed++;
     c.lastInteraction = this.keyspace.clock();
     c.parser.push(chunk);
     if (c.parser.overflow) {
@@ -269,29 +341,56 @@ export class Server {
   processInput(c: Client): void {
     const parser = c.parser;
     while (!c.closeAfterReply && !c.closed) {
-      if (this.pause !== null && this.isHeld(c)) break;
-      const argv = parser.next();
-      if (argv === null) break;
+      let argv = c.heldArgv;
+      if (argv !== null) {
+        // A command CLIENT PAUSE postponed: run it again (the pause may still hold it).
+        c.heldArgv = null;
+      } else {
+        // Per command, not per read: AUTH earlier in the same read lifts the limits for the rest.
+        parser.unauthenticated = !c.authenticated;
+        argv = parser.next();
+        if (argv === null) break;
+      }
       this.execute(c, argv);
+      if (c.heldArgv !== null) break;
     }
     if (parser.error !== null && !c.closeAfterReply) {
-      c.out.error('ERR ' + parser.error);
+      // Counted in errorstats like any error reply, as Redis does.
+      this.replyError(c, 'ERR ' + parser.error);
       this.log.verbose(`Protocol error (${parser.error}) from client: id=${c.id} addr=${c.conn.remoteAddress}`);
       c.closeAfterReply = true;
     }
     this.flush(c);
   }
 
-  /** True when CLIENT PAUSE holds `c` back; it is resumed by unpause(). */
-  private isHeld(c: Client): boolean {
-    if (c.flags.has('replica') || c.flags.has('master')) return false;
-    if (!this.heldClients.includes(c)) this.heldClients.push(c);
+  /**
+   * CLIENT PAUSE: true when `cmd` must wait (Redis's processCommand, after the checks that
+   * reply with errors). ALL holds every command; WRITE holds commands that may change data or
+   * be propagated (write and may_replicate: EVAL, PUBLISH ...). Replicas and the master link
+   * are never held, nor commands run inside another (EXEC, scripts).
+   */
+  private mustHold(c: Client, cmd: Command): boolean {
+    if (this.current !== null || c.flags.has('replica') || c.flags.has('master')) return false;
+    if (this.pause!.writesOnly && !cmd.isWrite && !cmd.spec.flags.includes('may_replicate')) return false;
     return true;
+  }
+
+  /**
+   * Starts or extends CLIENT PAUSE until `until` (ms, keyspace clock). Like Redis, a pause in
+   * effect is never shortened, and ALL is not weakened to WRITE by a later WRITE pause.
+   */
+  pauseClients(until: number, writesOnly: boolean): void {
+    const p = this.pause;
+    if (p === null) this.pause = { until, writesOnly };
+    else this.pause = { until: Math.max(p.until, until), writesOnly: p.writesOnly && writesOnly };
+    // While paused the dataset must not change: expired keys read as missing but stay.
+    this.keyspace.paused = true;
   }
 
   /** Ends CLIENT PAUSE and runs what the paused clients sent meanwhile. */
   unpause(): void {
     this.pause = null;
+    this.keyspace.paused = false;
     const held = this.heldClients.splice(0);
     for (const c of held) if (!c.closed) this.processInput(c);
   }
@@ -301,6 +400,7 @@ export class Server {
     if (c.out.size > 0 && !c.closed) {
       const chunks = c.out.take();
       for (const ch of chunks) this.stats.netOutputBytes += ch.length;
+      this.stats.writesProcessed++;
       c.conn.write(chunks);
     }
     if (c.closeAfterReply && !c.closed) this.closeClient(c);
@@ -352,6 +452,8 @@ export class Server {
     }
     if (cmd.subcommands === null) return cmd;
     if (argv.length === 1) {
+      // A container with a handler of its own runs it (COMMAND alone lists all commands).
+      if (cmd.handler !== undefined) return cmd;
       this.rejectCommand(c, wrongArity(cmd.fullname), cmd);
       return null;
     }
@@ -365,7 +467,11 @@ export class Server {
 
   private rejectCommand(c: Client, error: string, cmd: Command | null = null): void {
     if (cmd !== null) cmd.stats.rejected++;
-    this.replyError(c, error);
+    // CLIENT REPLY OFF/SKIP drop these errors too, and a rejected command uses up a SKIP.
+    const suppress = c.replyMode !== 'on' || c.skipNextReply;
+    c.skipNextReply = false;
+    if (suppress) this.countError(error);
+    else this.replyError(c, error);
   }
 
   /** Writes an error reply and counts it for INFO errorstats. */
@@ -383,23 +489,62 @@ export class Server {
     if (m.has(code) || m.size < 128) m.set(code, (m.get(code) ?? 0) + 1);
   }
 
+  /**
+   * CONFIG RESETSTAT: zeroes the INFO stats counters (every number, map and list in `stats`,
+   * in plain objects within it too, and the keyspace's hits, misses and expiry counters),
+   * commandstats, latency histograms and errorstats. The slowlog stays, as in Redis.
+   */
+  resetStats(): void {
+    const zero = (o: Record<string, unknown>): void => {
+      for (const k of Object.keys(o)) {
+        const x = o[k];
+        if (typeof x === 'number') o[k] = 0;
+        else if (x instanceof Map) x.clear();
+        else if (Array.isArray(x)) x.length = 0;
+        else if (x !== null && typeof x === 'object' && Object.getPrototypeOf(x) === Object.prototype) {
+          zero(x as Record<string, unknown>);
+        }
+      }
+    };
+    zero(this.stats as unknown as Record<string, unknown>);
+    zero(this.keyspace.stats as unknown as Record<string, unknown>);
+    const reset = (cmd: Command): void => {
+      zero(cmd.stats as unknown as Record<string, unknown>);
+      // Redis drops the histogram; the next call makes a new one.
+      cmd.stats.latency = undefined;
+      for (const sub of cmd.subcommands?.values() ?? []) reset(sub);
+    };
+    for (const cmd of this.commands.list()) reset(cmd);
+  }
+
   /** Runs one command for `c` and writes its reply into `c.out`. */
   execute(c: Client, argv: string[]): void {
     const ks = this.keyspace;
     ks.tick();
     const cmd = this.lookup(c, argv);
     if (cmd === null) return;
+    // CLIENT LIST's cmd= is the command being run, set before the checks as Redis does; the
+    // commands EXEC or a script runs inside it do not change it.
+    if (this.current === null) c.lastCommand = cmd.fullname;
     const arity = cmd.arity;
     if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
       this.rejectCommand(c, wrongArity(cmd.fullname), cmd);
       return;
     }
-    if (!c.authenticated && !cmd.noAuth) {
+    if (!c.authenticated && !cmd.noAuth && this.authRequired) {
       this.rejectCommand(c, ERR.noAuth, cmd);
       return;
     }
     if (this.loading && !cmd.allowLoading) {
       this.rejectCommand(c, ERR.loading, cmd);
+      return;
+    }
+    // A pause that has run out ends here rather than at the next cron tick (Redis checks it
+    // before sleeping, every event loop iteration); what it held runs first.
+    if (this.pause !== null && ks.time >= this.pause.until && this.current === null) this.unpause();
+    if (this.pause !== null && this.mustHold(c, cmd)) {
+      c.heldArgv = argv;
+      if (!this.heldClients.includes(c)) this.heldClients.push(c);
       return;
     }
     this.call(c, cmd, argv);
@@ -410,7 +555,10 @@ export class Server {
     const ks = this.keyspace;
     const dirty = ks.dirty;
     const realOut = c.out;
+    // CLIENT REPLY SKIP drops the reply of the one command after it, whatever that command is.
     const suppress = c.replyMode !== 'on' || c.skipNextReply;
+    c.skipNextReply = false;
+    this.forceReply = false;
     if (suppress) {
       // CLIENT REPLY OFF/SKIP: the handler writes into a scratch buffer that is dropped.
       this.sink.proto = realOut.proto;
@@ -420,6 +568,7 @@ export class Server {
     const prevCurrent = this.current;
     this.current = c;
     this.propagateAs = null;
+    this.forcePropagate = false;
     const t0 = this.host.now();
     try {
       cmd.handler!(c, argv);
@@ -427,20 +576,21 @@ export class Server {
       this.log.warning(`Command ${cmd.fullname} failed: ${(e as Error).stack ?? e}`);
       this.replyError(c, 'ERR ' + utf8ToStr(String((e as Error).message ?? e)));
     }
-    const us = Math.round((this.host.now() - t0) * 1000);
+    const ns = (this.host.now() - t0) * 1e6;
+    const us = Math.round(ns / 1000);
     this.current = prevCurrent;
     if (suppress) {
-      this.sink.discard();
       c.out = realOut;
-      if (c.skipNextReply && cmd.fullname !== 'client|reply') c.skipNextReply = false;
+      if (this.forceReply) for (const chunk of this.sink.take()) realOut.rawBytes(chunk);
+      else this.sink.discard();
     }
-    c.lastCommand = cmd.fullname;
     const st = cmd.stats;
     st.calls++;
     st.usec += us;
+    if (this.latencyTracking) (st.latency ??= new LatencyHistogram()).record(ns);
     if (this.stats.totalErrorReplies !== errors) st.failed++;
     this.stats.commandsProcessed++;
-    if (ks.dirty !== dirty && !cmd.noPropagate && this.hooks.propagate.length > 0) {
+    if ((ks.dirty !== dirty || this.forcePropagate) && !cmd.noPropagate && this.hooks.propagate.length > 0) {
       if (this.propagateAs !== null) for (const a of this.propagateAs) this.propagate(c.db.id, a);
       else this.propagate(c.db.id, argv);
     }
@@ -453,14 +603,15 @@ export class Server {
     this.execute(c, argv);
   }
 
+  /** MONITOR: `+<unix time.us> [<db> <addr>] "arg" ...`; a monitor sees its own commands too. */
   private feedMonitors(c: Client, argv: readonly string[]): void {
-    const t = this.keyspace.clock() / 1000;
-    const addr = c.conn.kind === 'unix' ? 'unix:' + c.conn.localAddress : c.conn.remoteAddress;
-    let line = `+${t.toFixed(6)} [${c.db.id} ${addr}]`;
+    const ms = this.keyspace.clock();
+    const frac = String(Math.floor(ms) % 1000).padStart(3, '0');
+    const addr = c.conn.kind === 'unix' ? 'unix:' + this.config.str('unixsocket') : c.conn.remoteAddress;
+    let line = `+${Math.floor(ms / 1000)}.${frac}000 [${c.db.id} ${addr}]`;
     for (const a of argv) line += ' ' + repr(a);
     line += '\r\n';
     for (const m of this.monitors) {
-      if (m === c) continue;
       m.out.raw(line);
       this.wake(m);
     }

@@ -1,18 +1,55 @@
-// First-run setup for `npm start` and `npm test`: installs the dependencies when node_modules is
-// missing or older than package.json / package-lock.json, and with --build rebuilds dist/ when a
-// source file is newer than the bundle. Uses only Node's own modules, since it runs before
-// anything is installed.
-import { execSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+// First-run setup for `npm start` and `npm test` (their pre-scripts) and the deno tasks:
+// installs the dependencies when node_modules does not match package-lock.json, and with --build
+// rebuilds dist/ when a source file is newer than the bundle. Uses only built-in modules, since
+// it runs before anything is installed.
+//
+// "Matches" compares versions, not file times: npm ci deletes node_modules first, so it must not
+// run merely because package.json was edited (its scripts, say) while servers and tests use it.
+import { execSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('..', import.meta.url));
 const mtime = (p) => (existsSync(join(root, p)) ? statSync(join(root, p)).mtimeMs : 0);
+const readJson = (p) => {
+  try {
+    return JSON.parse(readFileSync(join(root, p), 'utf8'));
+  } catch {
+    return null;
+  }
+};
 
-const installed = mtime('node_modules/.package-lock.json');
-if (installed === 0 || installed < mtime('package.json') || installed < mtime('package-lock.json')) {
-  const cmd = existsSync(join(root, 'package-lock.json')) ? 'npm ci' : 'npm install';
-  console.log(`echokv: installing dependencies (${cmd})`);
+/** Why the dependencies must be installed, or null when node_modules matches the lock file. */
+function installReason() {
+  const pkg = readJson('package.json');
+  const lock = readJson('package-lock.json');
+  const installed = readJson('node_modules/.package-lock.json');
+  if (installed === null) return 'node_modules is missing';
+  if (lock === null) return 'there is no package-lock.json';
+  const wanted = { ...pkg.dependencies, ...pkg.devDependencies };
+  const locked = { ...lock.packages[''].dependencies, ...lock.packages[''].devDependencies };
+  for (const [name, range] of Object.entries(wanted)) {
+    if (locked[name] !== range) return `package.json asks for ${name}@${range}, the lock file has ${locked[name] ?? 'nothing'}`;
+  }
+  for (const [path, meta] of Object.entries(lock.packages)) {
+    if (path === '') continue;
+    const have = installed.packages[path];
+    // Optional packages for other platforms (esbuild's, bun's, deno's binaries) are not installed.
+    if (have === undefined ? !meta.optional : have.version !== meta.version) return `${path} is not ${meta.version}`;
+    if (have !== undefined && !existsSync(join(root, path, 'package.json'))) return `${path} is missing`;
+  }
+  return null;
+}
+
+const reason = installReason();
+if (reason !== null) {
+  const hasLock = existsSync(join(root, 'package-lock.json'));
+  const npm = spawnSync('npm', ['--version'], { stdio: 'ignore', shell: process.platform === 'win32' }).status === 0;
+  // Without npm (a machine with only Deno), deno installs from package.json into node_modules.
+  const cmd = npm ? (hasLock ? 'npm ci --no-audit --no-fund' : 'npm install --no-audit --no-fund') : 'deno install';
+  console.log(`echokv: installing dependencies (${reason}): ${cmd}`);
   execSync(cmd, { cwd: root, stdio: 'inherit' });
 }
 
@@ -26,9 +63,11 @@ if (process.argv.includes('--build')) {
     }
     return t;
   };
-  const sources = Math.max(newest('core'), newest('plugins'), mtime('mod.ts'), mtime('scripts/build.mjs'), mtime('package-lock.json'));
+  const sources = Math.max(newest('core'), newest('plugins'), mtime('mod.ts'), mtime('scripts/build.mjs'),
+    mtime('package-lock.json'), mtime('package.json'));
   const built = Math.min(mtime('dist/echokv.mjs'), mtime('dist/echokv'));
   if (built === 0 || built < sources) {
-    execSync('node scripts/build.mjs', { cwd: root, stdio: 'inherit' });
+    const run = process.versions.deno ? 'run -A ' : '';
+    execSync(`"${process.execPath}" ${run}scripts/build.mjs`, { cwd: root, stdio: 'inherit' });
   }
 }

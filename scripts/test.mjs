@@ -4,11 +4,12 @@
 //   npm test                     all files under node
 //   npm test -- resp config      only files whose path contains one of the words
 //   npm test -- --runtime=bun    run the files under bun (or deno) instead of node
-import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const root = new URL('..', import.meta.url).pathname;
+const root = fileURLToPath(new URL('..', import.meta.url));
 const args = process.argv.slice(2);
 const runtime = (args.find((a) => a.startsWith('--runtime=')) ?? '--runtime=node').slice(10);
 const filters = args.filter((a) => !a.startsWith('--'));
@@ -29,6 +30,18 @@ const files = find(join(root, 'test'))
   .map((f) => relative(root, f))
   .filter((f) => filters.length === 0 || filters.some((w) => f.includes(w)))
   .sort();
+
+// Files that start the built server (they name dist/echokv or join(ROOT, 'dist', ...)) need a
+// fresh build; `npm test`
+// built already (pretest), and this catches `node scripts/test.mjs cli` after an edit.
+const usesDist = (src) => src.includes('dist/echokv') || src.includes("'dist'");
+if (files.some((f) => usesDist(readFileSync(join(root, f), 'utf8')))) {
+  const r = spawnSync(process.execPath, [join(root, 'scripts', 'setup.mjs'), '--build'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.log('The build failed; tests of the built server cannot run');
+    process.exit(1);
+  }
+}
 
 function command(file) {
   const bin = join(root, 'node_modules', '.bin');

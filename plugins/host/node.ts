@@ -35,6 +35,34 @@ export function installFastLatin1(): void {
   });
 }
 
+/**
+ * All of stdin, synchronously (`echokv -`). Reads descriptor 0 itself: opening /dev/stdin fails
+ * when stdin is a socket (Node gives children socketpairs), and a non-blocking stdin answers
+ * EAGAIN until the writer has written, so that waits a little and tries again.
+ */
+function readStdin(): string {
+  const chunks: Uint8Array[] = [];
+  const buf = new Uint8Array(65536);
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    let n: number;
+    try {
+      n = fs.readSync(0, buf, 0, buf.length, null);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === 'EAGAIN' || code === 'EWOULDBLOCK') {
+        Atomics.wait(pause, 0, 0, 5);
+        continue;
+      }
+      if (code === 'EOF') break;
+      throw e;
+    }
+    if (n === 0) break;
+    chunks.push(buf.slice(0, n));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export function createHost(args: readonly string[] = process.argv.slice(2)): Host {
   const rt = runtime();
   const cpu0 = { user: 0, system: 0 };
@@ -50,7 +78,7 @@ export function createHost(args: readonly string[] = process.argv.slice(2)): Hos
     cwd: () => process.cwd(),
     chdir: (dir) => process.chdir(dir),
     resolve: (...parts) => path.resolve(...parts),
-    readText: (p) => fs.readFileSync(p, 'utf8'),
+    readText: (p) => (p === '/dev/stdin' ? readStdin() : fs.readFileSync(p, 'utf8')),
     writeText: (p, text) => fs.writeFileSync(p, text),
     appendText: (p, text) => fs.appendFileSync(p, text),
     remove: (p) => fs.unlinkSync(p),

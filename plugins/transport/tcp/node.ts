@@ -1,45 +1,92 @@
 // RESP over TCP and unix sockets on node:net (the Node.js adapter of the tcp transport).
+//
+// Listening is synchronous: net.Server#_listen2 (and listen() for a path) binds and listens
+// before it returns, and `server.listening` says whether that worked. The error itself is only
+// emitted a tick later, so the thrown error carries a best guess of its code and the exact error
+// as a promise (mod.ts awaits it where it can, at start-up).
+// Writes: one socket.write per batch of replies (several chunks go out as one writev inside
+// cork/uncork); node:net queues what the kernel does not take and sends it as the peer reads.
+import { lookup as dnsLookup } from 'node:dns/promises';
 import * as net from 'node:net';
+import * as os from 'node:os';
+import process from 'node:process';
 import type { Connection } from '../../../core/client.ts';
 import type { Server } from '../../../core/server.ts';
-import type { ListenFn, ListenSpec, Listener } from './_types.ts';
+import {
+  type Adapter, formatAddr, type ListenError, listenError, type ListenSpec, type Listener,
+} from './_types.ts';
 
 let fdCounter = 1000;
 
-export const listen: ListenFn = (server: Server, spec: ListenSpec): Promise<Listener> => {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer({ noDelay: true, pauseOnConnect: false }, (socket) => {
-      accept(server, socket, spec);
-    });
-    srv.once('error', reject);
-    const onListening = (): void => {
-      srv.off('error', reject);
-      srv.on('error', (e) => server.log.warning(`Listener error: ${e.message}`));
-      const a = srv.address();
-      const port = typeof a === 'object' && a !== null ? a.port : 0;
-      resolve({
-        address: spec.unix ? spec.host : `${spec.host}:${port}`,
-        port,
-        close: () => new Promise((r) => srv.close(() => r())),
-      });
-    };
-    if (spec.unix) srv.listen({ path: spec.host, backlog: spec.backlog }, onListening);
-    else {
-      srv.listen({ host: spec.host, port: spec.port, backlog: spec.backlog, ipv6Only: spec.ipv6Only }, onListening);
-    }
+/** net.Server#_listen2(address, port, addressType, backlog, fd, flags): Node's own listen step. */
+type Listen2 = (address: string, port: number, addressType: number, backlog: number, fd?: number, flags?: number) => void;
+/** libuv's flag for an IPv6-only bind (uv.h). */
+const UV_TCP_IPV6ONLY = 1;
+
+function listen(server: Server, spec: ListenSpec): Listener {
+  const srv = net.createServer({ noDelay: true }, (socket) => accept(server, socket, spec));
+  // The listen error is reported through the thrown ListenError; one for a later failure of
+  // a listening socket (EMFILE on accept ...) is logged and the listener goes on.
+  let failed: ((e: Error) => void) | null = null;
+  srv.on('error', (e) => {
+    if (failed !== null) failed(e);
+    else server.log.warning(`Listener error: ${e.message}`);
   });
-};
+  const exact = new Promise<Error>((resolve) => (failed = resolve));
+  if (!spec.unix && net.isIP(spec.host) === 0) {
+    // node:net would resolve the name later, asynchronously; mod.ts resolves names first.
+    const e = new Error(`Could not resolve ${spec.host} before binding`) as ListenError;
+    e.code = 'EADDRNOTAVAIL';
+    throw e;
+  }
+  if (spec.unix) srv.listen({ path: spec.host, backlog: spec.backlog });
+  else {
+    // listen({ host }) would look the address up first, asynchronously even for an IP literal;
+    // _listen2 (setupListenHandle, what listen calls after the lookup) binds and listens now.
+    const listen2 = (srv as unknown as { _listen2?: Listen2 })._listen2;
+    if (typeof listen2 !== 'function') throw listenError('This node:net cannot listen synchronously', 'ENOTSUP');
+    listen2.call(srv, spec.host, spec.port, net.isIP(spec.host), spec.backlog, undefined, spec.ipv6Only ? UV_TCP_IPV6ONLY : 0);
+  }
+  if (!srv.listening) {
+    const e = new Error(`Could not listen on ${spec.unix ? spec.host : formatAddr(spec.host, spec.port)}`) as ListenError;
+    e.code = guessCode(spec);
+    e.exact = exact;
+    throw e;
+  }
+  failed = null;
+  const a = srv.address();
+  const port = typeof a === 'object' && a !== null ? a.port : 0;
+  return {
+    address: spec.unix ? spec.host : formatAddr(spec.host, port),
+    port,
+    // net.Server#close closes the listening handle at once; its callback would wait for every
+    // connection to end, which is not what closing a listener means here.
+    close: () => void srv.close(),
+  };
+}
+
+/** What a synchronous listen failure most likely was (the exact error comes a tick later). */
+function guessCode(spec: ListenSpec): string | undefined {
+  if (spec.unix) return undefined;
+  const host = spec.host;
+  const v6 = host.indexOf(':') >= 0;
+  const ifaces = Object.values(os.networkInterfaces()).flat();
+  if (v6 && !ifaces.some((i) => i !== undefined && i.family === 'IPv6')) return 'EAFNOSUPPORT';
+  const local = host === '0.0.0.0' || host === '::' || host.startsWith('127.') ||
+    ifaces.some((i) => i !== undefined && i.address === host);
+  if (!local) return 'EADDRNOTAVAIL';
+  if (spec.port !== 0 && spec.port < 1024 && process.getuid?.() !== 0) return 'EACCES';
+  return 'EADDRINUSE';
+}
 
 function accept(server: Server, socket: net.Socket, spec: ListenSpec): void {
   if (!spec.unix && spec.keepAliveSec > 0) socket.setKeepAlive(true, spec.keepAliveSec * 1000);
   const handle = (socket as unknown as { _handle?: { fd?: number } })._handle;
   const fd = handle?.fd !== undefined && handle.fd >= 0 ? handle.fd : fdCounter++;
-  const remote = spec.unix ? `${spec.host}:0` : `${socket.remoteAddress}:${socket.remotePort}`;
-  const local = spec.unix ? spec.host : `${socket.localAddress}:${socket.localPort}`;
   const conn: Connection = {
     kind: spec.unix ? 'unix' : 'tcp',
-    remoteAddress: remote.replace(/^::ffff:/, ''),
-    localAddress: local.replace(/^::ffff:/, ''),
+    remoteAddress: spec.unix ? `${spec.host}:0` : formatAddr(socket.remoteAddress ?? '?', socket.remotePort ?? 0),
+    localAddress: spec.unix ? `${spec.host}:0` : formatAddr(socket.localAddress ?? '?', socket.localPort ?? 0),
     fd,
     write(chunks) {
       if (socket.destroyed) return;
@@ -48,7 +95,7 @@ function accept(server: Server, socket: net.Socket, spec: ListenSpec): void {
         return;
       }
       socket.cork();
-      for (const c of chunks) socket.write(c);
+      for (let i = 0; i < chunks.length; i++) socket.write(chunks[i]);
       socket.uncork();
     },
     get bufferedAmount() {
@@ -56,13 +103,24 @@ function accept(server: Server, socket: net.Socket, spec: ListenSpec): void {
     },
     close() {
       // Like Redis, close fully once the pending replies are out, even if the peer keeps the
-      // connection open or keeps sending.
+      // connection open or keeps sending (what it sends meanwhile is read and dropped).
       if (!socket.destroyed) socket.end(() => socket.destroy());
     },
   };
-  const client = server.accept(conn);
-  if (client === null) return;
-  socket.on('data', (chunk: Uint8Array) => client.onData(chunk));
+  // A reset peer must not crash the process, even on a connection refused by maxclients.
   socket.on('error', () => socket.destroy());
+  const client = server.accept(conn);
+  if (client === null) {
+    socket.resume();
+    return;
+  }
+  socket.on('data', (chunk: Uint8Array) => client.onData(chunk));
   socket.on('close', () => client.onClose());
 }
+
+/** Redis binds a host name to its IPv4 address (anetTcpServer asks getaddrinfo for AF_INET). */
+async function lookup(host: string): Promise<string> {
+  return (await dnsLookup(host, { family: 4 })).address;
+}
+
+export const adapter: Adapter = { listen, v6Only: true, resolvesNames: false, closeFreesLater: false, lookup };

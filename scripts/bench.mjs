@@ -1,0 +1,172 @@
+// `npm run bench`: echokv beside redis-server in the same run, servers alternating, reported as
+// ratios. On a 2-core machine redis-benchmark fills a core by itself, so throughput alone hides
+// the server's cost: each run also reads the server's CPU time from /proc/PID/stat before and
+// after and reports CPU microseconds per operation. Then 1M small string keys are loaded into
+// each server and the growth of resident memory is compared.
+//
+//   npm run bench                      echokv on node
+//   npm run bench -- --runtime=bun     echokv's bundle under bun (or deno)
+//   npm run bench -- --quick           fewer requests (a smoke run, not for the README)
+//   npm run bench -- --rounds=3        repeat each measurement and keep the median
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as net from 'node:net';
+import { tmpdir, cpus } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const args = process.argv.slice(2);
+const opt = (name, def) => {
+  const a = args.find((x) => x.startsWith(`--${name}=`));
+  return a ? a.slice(name.length + 3) : def;
+};
+const quick = args.includes('--quick');
+const runtime = opt('runtime', 'node');
+const rounds = Number(opt('rounds', quick ? 1 : 3));
+const clients = 50;
+const memKeys = Number(opt('keys', quick ? 100_000 : 1_000_000));
+const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim() || 100);
+
+/** The tests: redis-benchmark -t names, with the request counts for -P 1 and -P 16. */
+const TESTS = (opt('tests', 'set,get,incr,mset')).split(',');
+const REQUESTS = { 1: quick ? 20_000 : 200_000, 16: quick ? 100_000 : 1_000_000 };
+
+function need(bin) {
+  if (spawnSync(bin, ['--version'], { stdio: 'ignore' }).status !== 0) {
+    console.error(`bench: ${bin} is required (apt-get install redis-server redis-tools)`);
+    process.exit(1);
+  }
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer(name, cmd, argv) {
+  const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const deadline = Date.now() + 30_000;
+  while (!out.includes('Ready to accept connections')) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${name} did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { name, child, pid: child.pid };
+}
+
+function cpuTicks(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime + stime
+}
+
+function rssBytes(pid) {
+  const m = readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
+  return Number(m[1]) * 1024;
+}
+
+function cli(port, ...argv) {
+  const r = spawnSync('redis-cli', ['-p', String(port), ...argv], { encoding: 'utf8' });
+  return r.stdout.trim();
+}
+
+/** One redis-benchmark run; returns ops/s and the server's CPU us per op. */
+function runBench(server, port, test, pipeline) {
+  const n = REQUESTS[pipeline];
+  cli(port, 'FLUSHALL');
+  const before = cpuTicks(server.pid);
+  const r = spawnSync('redis-benchmark', [
+    '-p', String(port), '-t', test, '-n', String(n), '-c', String(clients), '-P', String(pipeline),
+    '-r', '100000', '--csv',
+  ], { encoding: 'utf8' });
+  const after = cpuTicks(server.pid);
+  const line = r.stdout.split('\n').find((l) => l.startsWith(`"${test.toUpperCase()}`));
+  if (!line) throw new Error(`redis-benchmark ${test} failed against ${server.name}:\n${r.stdout}${r.stderr}`);
+  const rps = Number(line.split(',')[1].replaceAll('"', ''));
+  // MSET in redis-benchmark sets 10 keys per request; the op is the request.
+  return { rps, cpuUs: (((after - before) / CLK_TCK) * 1e6) / n };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Loads `count` keys "key:<n>" with 10-byte values through redis-cli --pipe; RSS growth/key. */
+function memoryPerKey(server, port, count) {
+  cli(port, 'FLUSHALL');
+  const base = rssBytes(server.pid);
+  const batch = 100_000;
+  for (let start = 0; start < count; start += batch) {
+    let text = '';
+    const end = Math.min(count, start + batch);
+    for (let i = start; i < end; i++) {
+      const k = `key:${String(i).padStart(9, '0')}`;
+      text += `*3\r\n$3\r\nSET\r\n$${k.length}\r\n${k}\r\n$10\r\nvalue67890\r\n`;
+    }
+    const r = spawnSync('redis-cli', ['-p', String(port), '--pipe'], { input: text, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`Loading keys into ${server.name} failed: ${r.stderr}`);
+  }
+  const dbsize = Number(cli(port, 'DBSIZE'));
+  if (dbsize !== count) throw new Error(`${server.name} holds ${dbsize} keys, expected ${count}`);
+  return (rssBytes(server.pid) - base) / count;
+}
+
+need('redis-server');
+need('redis-benchmark');
+const dir = mkdtempSync(join(tmpdir(), 'echokv-bench-'));
+const rport = await freePort();
+const eport = await freePort();
+const redis = await startServer('redis-server', 'redis-server', [
+  '--port', String(rport), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir,
+]);
+const bundle = join(root, 'dist', 'echokv.mjs');
+const echoCmd = runtime === 'node' ? [process.execPath, [bundle]]
+  : runtime === 'bun' ? [join(root, 'node_modules/.bin/bun'), [bundle]]
+  : [join(root, 'node_modules/.bin/deno'), ['run', '-A', bundle]];
+const echokv = await startServer('echokv', echoCmd[0], [
+  ...echoCmd[1], '--port', String(eport), '--bind', '127.0.0.1', '--dir', dir,
+]);
+
+const rows = [];
+try {
+  for (const test of TESTS) {
+    for (const p of [1, 16]) {
+      const res = { redis: [], echokv: [] };
+      for (let i = 0; i < rounds; i++) {
+        // Alternate which server goes first so drift in machine load hits both alike.
+        const order = i % 2 === 0 ? [[redis, rport, 'redis'], [echokv, eport, 'echokv']]
+          : [[echokv, eport, 'echokv'], [redis, rport, 'redis']];
+        for (const [srv, port, key] of order) res[key].push(runBench(srv, port, test, p));
+      }
+      const r = { rps: median(res.redis.map((x) => x.rps)), cpu: median(res.redis.map((x) => x.cpuUs)) };
+      const e = { rps: median(res.echokv.map((x) => x.rps)), cpu: median(res.echokv.map((x) => x.cpuUs)) };
+      rows.push({ test: test.toUpperCase(), p, r, e });
+      console.error(`${test.toUpperCase()} -P ${p}: redis ${r.rps.toFixed(0)} ops/s ${r.cpu.toFixed(2)} us/op, echokv ${e.rps.toFixed(0)} ops/s ${e.cpu.toFixed(2)} us/op`);
+    }
+  }
+  const memR = memoryPerKey(redis, rport, memKeys);
+  const memE = memoryPerKey(echokv, eport, memKeys);
+
+  const ver = spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout.match(/v=(\S+)/)?.[1];
+  const rtVersion = runtime === 'node' ? process.version
+    : spawnSync(echoCmd[0], ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0];
+  console.log(`\nechokv on ${runtime} ${rtVersion} vs redis-server ${ver}; ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'};` +
+    ` redis-benchmark -c ${clients}, median of ${rounds}\n`);
+  console.log('| test | pipeline | redis ops/s | echokv ops/s | ratio | redis CPU us/op | echokv CPU us/op | CPU ratio |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  for (const { test, p, r, e } of rows) {
+    console.log(`| ${test} | ${p} | ${r.rps.toFixed(0)} | ${e.rps.toFixed(0)} | ${(e.rps / r.rps).toFixed(2)}x |` +
+      ` ${r.cpu.toFixed(2)} | ${e.cpu.toFixed(2)} | ${(e.cpu / r.cpu).toFixed(2)}x |`);
+  }
+  console.log(`\nMemory for ${memKeys.toLocaleString('en-US')} string keys (16-byte keys, 10-byte values), RSS growth per key:` +
+    ` redis-server ${memR.toFixed(0)} B, echokv ${memE.toFixed(0)} B, ratio ${(memE / memR).toFixed(2)}x`);
+} finally {
+  redis.child.kill('SIGKILL');
+  echokv.child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
+}

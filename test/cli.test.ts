@@ -1,0 +1,288 @@
+// The command line and process behaviour of the shipped bundle (dist/echokv.mjs under node), as
+// redis-server behaves: arguments, config file and stdin, dir/pidfile/logfile/unixsocket,
+// start-up failures, signals, and the FATAL CONFIG FILE ERROR block.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as net from 'node:net';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import process from 'node:process';
+import { freePort, RespClient, ROOT, sleep, startProcess, tempDir } from './_helpers.ts';
+
+// Under deno or bun the bundle is still run by node (as npm start does): the node on the PATH.
+const NODE = process.versions.bun || process.versions.deno
+  ? spawnSync('node', ['-p', 'process.execPath'], { encoding: 'utf8' }).stdout.trim()
+  : process.execPath;
+const BUNDLE = join(ROOT, 'dist', 'echokv.mjs');
+
+/** Runs echokv to completion (for invocations that exit by themselves). */
+function runToEnd(args: string[], opts: { cwd?: string; input?: string } = {}): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(NODE, [BUNDLE, ...args], { cwd: opts.cwd, input: opts.input ?? '', encoding: 'utf8', timeout: 20000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A running echokv whose readiness is judged by `ready()` rather than by its stdout. */
+interface Child {
+  child: ChildProcess;
+  output(): string;
+  exited: Promise<number | null>;
+  stop(signal?: 'SIGTERM' | 'SIGINT'): Promise<number | null>;
+}
+
+function spawnEchokv(args: string[], opts: { cwd?: string; input?: string } = {}): Child {
+  const child = spawn(NODE, [BUNDLE, ...args], { cwd: opts.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  child.stdin!.end(opts.input ?? '');
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    output: () => out,
+    exited,
+    stop: (signal = 'SIGTERM') => stopChild(child, signal),
+  };
+}
+
+/**
+ * Stops a child with a signal and returns its exit code. Signals by pid: under Deno,
+ * child.kill() makes the exit event report the signal instead of the code the process exited with.
+ */
+async function stopChild(child: ChildProcess, signal: 'SIGTERM' | 'SIGINT' = 'SIGTERM'): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  process.kill(child.pid!, signal);
+  const t = setTimeout(() => child.kill('SIGKILL'), 10000);
+  const code = await exited;
+  clearTimeout(t);
+  return code;
+}
+
+/** Waits (bounded) until `check` is true; fails with `what` otherwise. */
+async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+const canConnect = (port: number): Promise<boolean> => new Promise((resolve) => {
+  const s = net.connect(port, '127.0.0.1', () => {
+    s.destroy();
+    resolve(true);
+  });
+  s.on('error', () => resolve(false));
+});
+
+test('--version and -v print the version and exit 0', () => {
+  for (const flag of ['--version', '-v']) {
+    const r = runToEnd([flag]);
+    assert.is(r.code, 0, flag);
+    assert.match(r.stdout, /^echokv server v=\d+\.\d+\.\d+ redis=7\.0\.15 runtime=node-\d+/, flag);
+  }
+});
+
+test('--help and -h print the usage and exit 0', () => {
+  for (const flag of ['--help', '-h']) {
+    const r = runToEnd([flag]);
+    assert.is(r.code, 0, flag);
+    assert.ok(r.stdout.includes('Usage: echokv [/path/to/echokv.conf] [options] [-]'), flag);
+    assert.ok(r.stdout.includes('echokv --port 7777'), flag);
+  }
+});
+
+test('a config file, then --options overriding it; the log shows the PID and readiness', async () => {
+  const dir = tempDir();
+  const filePort = await freePort();
+  writeFileSync(join(dir, 'echokv.conf'), `port ${filePort}\nbind 127.0.0.1\nloglevel notice\n`);
+  // startProcess appends --port <free port>, which must win over the file's port.
+  const p = await startProcess(NODE, [BUNDLE, join(dir, 'echokv.conf'), '--loglevel', 'verbose'], { cwd: dir });
+  try {
+    assert.ok(p.output().includes(`PID: ${p.child.pid}`), p.output());
+    assert.ok(p.output().includes('Configuration loaded'));
+    const c = await RespClient.connect(p.port);
+    assert.is((await c.callRaw('PING')).bytes, '+PONG\r\n');
+    c.close();
+    assert.not.ok(await canConnect(filePort), 'the file port is overridden');
+  } finally {
+    assert.is(await stopChild(p.child, 'SIGTERM'), 0);
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.ok(p.output().includes('Received SIGTERM scheduling shutdown...'));
+  assert.ok(p.output().includes('echokv is now ready to exit, bye bye...'));
+});
+
+test('SIGINT shuts down cleanly with exit code 0', async () => {
+  const p = await startProcess(NODE, [BUNDLE, '--bind', '127.0.0.1']);
+  const c = await RespClient.connect(p.port);
+  assert.is((await c.callRaw('SET', 'k', 'v')).bytes, '+OK\r\n');
+  assert.is(await stopChild(p.child, 'SIGINT'), 0);
+  assert.ok(await c.waitClosed(), 'clients are disconnected');
+  assert.ok(p.output().includes('Received SIGINT scheduling shutdown...'));
+});
+
+test('a taken port logs "Failed listening on port" and exits 1', async () => {
+  const blocker = net.createServer();
+  await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+  const port = (blocker.address() as net.AddressInfo).port;
+  try {
+    const r = runToEnd(['--port', String(port), '--bind', '127.0.0.1']);
+    assert.is(r.code, 1, r.stdout + r.stderr);
+    assert.ok(r.stdout.includes(`Warning: Could not create server TCP listening socket 127.0.0.1:${port}: bind: Address already in use`), r.stdout);
+    assert.ok(r.stdout.includes(`Failed listening on port ${port} (TCP), aborting.`), r.stdout);
+    assert.not.ok(r.stdout.includes('Ready to accept connections'));
+  } finally {
+    blocker.close();
+  }
+});
+
+test('bind: a "-" address that does not exist here is skipped, a plain one is fatal', async () => {
+  // 192.0.2.1 is TEST-NET-1: never assigned to this machine.
+  const p = await startProcess(NODE, [BUNDLE, '--bind', '-192.0.2.1', '127.0.0.1']);
+  try {
+    assert.ok(p.output().includes(`Could not create server TCP listening socket 192.0.2.1:${p.port}: bind: Cannot assign requested address`), p.output());
+    const c = await RespClient.connect(p.port);
+    assert.is((await c.callRaw('PING')).bytes, '+PONG\r\n');
+    c.close();
+  } finally {
+    assert.is(await stopChild(p.child), 0);
+  }
+  const port = await freePort();
+  const r = runToEnd(['--port', String(port), '--bind', '192.0.2.1', '127.0.0.1']);
+  assert.is(r.code, 1);
+  assert.ok(r.stdout.includes(`Failed listening on port ${port} (TCP), aborting.`), r.stdout);
+});
+
+test('bind "*" and "::*" together, and IPv6-only "::1"', async () => {
+  const p = await startProcess(NODE, [BUNDLE, '--bind', '*', '::*']);
+  try {
+    for (const host of ['127.0.0.1', '::1']) {
+      const c = await RespClient.connect(p.port, host);
+      assert.is((await c.callRaw('PING')).bytes, '+PONG\r\n', host);
+      c.close();
+    }
+  } finally {
+    assert.is(await stopChild(p.child), 0);
+  }
+  const q = await startProcess(NODE, [BUNDLE, '--bind', '::1']);
+  try {
+    const c = await RespClient.connect(q.port, '::1');
+    assert.is((await c.callRaw('PING')).bytes, '+PONG\r\n');
+    c.close();
+    assert.not.ok(await canConnect(q.port), 'not on IPv4');
+  } finally {
+    assert.is(await stopChild(q.child), 0);
+  }
+});
+
+test('dir is relative to the start directory and holds the pidfile, logfile and unix socket', async () => {
+  const base = tempDir();
+  mkdirSync(join(base, 'data'));
+  const port = await freePort();
+  const p = spawnEchokv(['--port', String(port), '--bind', '127.0.0.1', '--dir', 'data', '--pidfile', 'echokv.pid',
+    '--logfile', 'echokv.log', '--unixsocket', 'echokv.sock', '--unixsocketperm', '700'], { cwd: base });
+  const data = join(base, 'data');
+  const log = (): string => (existsSync(join(data, 'echokv.log')) ? readFileSync(join(data, 'echokv.log'), 'utf8') : '');
+  try {
+    await until('the log to say ready', () => log().includes('Ready to accept connections') || p.child.exitCode !== null);
+    assert.is(p.child.exitCode, null, p.output() + log());
+    assert.is(p.output(), '', 'with a logfile nothing goes to stdout');
+    assert.ok(log().includes(`PID: ${p.child.pid}`), log());
+    assert.ok(log().includes('The server is now ready to accept connections at echokv.sock'), log());
+    assert.is(readFileSync(join(data, 'echokv.pid'), 'utf8').trim(), String(p.child.pid));
+    assert.is(statSync(join(data, 'echokv.sock')).mode & 0o777, 0o700);
+    assert.not.ok(existsSync(join(base, 'echokv.pid')));
+    const u = await RespClient.connectUnix(join(data, 'echokv.sock'));
+    assert.is((await u.callRaw('SET', 'k', '\xff\x00')).bytes, '+OK\r\n');
+    u.close();
+    const c = await RespClient.connect(port);
+    assert.is((await c.callRaw('GET', 'k')).bytes, '$2\r\n\xff\x00\r\n');
+    c.close();
+  } finally {
+    assert.is(await stopChild(p.child), 0);
+  }
+  assert.not.ok(existsSync(join(data, 'echokv.pid')), 'the pidfile is removed');
+  assert.not.ok(existsSync(join(data, 'echokv.sock')), 'the socket is removed');
+  assert.ok(log().includes('echokv is now ready to exit, bye bye...'));
+  rmSync(base, { recursive: true, force: true });
+});
+
+test('loglevel warning leaves out notices', async () => {
+  const base = tempDir();
+  const port = await freePort();
+  const p = spawnEchokv(['--port', String(port), '--bind', '127.0.0.1', '--logfile', 'x.log', '--loglevel', 'warning'], { cwd: base });
+  try {
+    await until('the port to accept', async () => (await canConnect(port)) || p.child.exitCode !== null);
+    assert.is(p.child.exitCode, null, p.output());
+  } finally {
+    assert.is(await stopChild(p.child), 0);
+  }
+  const log = readFileSync(join(base, 'x.log'), 'utf8');
+  assert.ok(log.includes('Received SIGTERM scheduling shutdown...'), log);
+  assert.not.ok(log.includes('Ready to accept connections'), log);
+  assert.not.ok(log.includes(' * '), 'no notice lines');
+  rmSync(base, { recursive: true, force: true });
+});
+
+test('"-" reads the configuration from stdin, after the file and before the options', async () => {
+  const base = tempDir();
+  const [a, b, c] = [await freePort(), await freePort(), await freePort()];
+  const stdinOnly = spawnEchokv(['-'], { cwd: base, input: `port ${a}\nbind 127.0.0.1\n` });
+  try {
+    await until('stdin port', async () => (await canConnect(a)) || stdinOnly.child.exitCode !== null);
+    assert.is(stdinOnly.child.exitCode, null, stdinOnly.output());
+  } finally {
+    assert.is(await stdinOnly.stop(), 0);
+  }
+  writeFileSync(join(base, 'f.conf'), `port ${a}\nbind 127.0.0.1\nloglevel warning\n`);
+  // The file says a, stdin says b: stdin wins. The options say loglevel notice: they win.
+  const both = spawnEchokv(['f.conf', '--loglevel', 'notice', '-'], { cwd: base, input: `port ${b}\n` });
+  try {
+    // "Ready to accept connections" is a notice: it shows only if the options' loglevel won.
+    await until('the ready line', () => both.output().includes('Ready to accept connections') || both.child.exitCode !== null);
+    assert.is(both.child.exitCode, null, both.output());
+    assert.ok(await canConnect(b), 'the port from stdin');
+    assert.not.ok(await canConnect(a));
+  } finally {
+    assert.is(await both.stop(), 0);
+  }
+  assert.not.ok(await canConnect(c));
+  rmSync(base, { recursive: true, force: true });
+});
+
+test('config errors print the FATAL CONFIG FILE ERROR block and exit 1', () => {
+  const base = tempDir();
+  const file = join(base, 'bad.conf');
+  writeFileSync(file, '# a comment\nport 7000\nfoo bar\n');
+  let r = runToEnd([file]);
+  assert.is(r.code, 1);
+  assert.ok(r.stderr.includes('*** FATAL CONFIG FILE ERROR (echokv'), r.stderr);
+  assert.ok(r.stderr.includes(`Reading the configuration file ${file}, at line 3`), r.stderr);
+  assert.ok(r.stderr.includes(">>> 'foo bar'"), r.stderr);
+  assert.ok(r.stderr.includes('Bad directive or wrong number of arguments'), r.stderr);
+
+  writeFileSync(file, 'port abc\n');
+  r = runToEnd([file]);
+  assert.is(r.code, 1);
+  assert.ok(r.stderr.includes(`Reading the configuration file ${file}, at line 1`), r.stderr);
+  assert.ok(r.stderr.includes(">>> 'port abc'"), r.stderr);
+
+  r = runToEnd(['--port', '7000', '--dir', join(base, 'missing')]);
+  assert.is(r.code, 1);
+  assert.ok(r.stderr.includes('*** FATAL CONFIG FILE ERROR'), r.stderr);
+  assert.ok(r.stderr.includes(">>> 'dir ") && r.stderr.includes(join(base, 'missing')), r.stderr);
+  assert.ok(r.stderr.includes('No such file or directory'), r.stderr);
+
+  r = runToEnd(['--port', '7000', '--logfile', join(base, 'missing', 'x.log')]);
+  assert.is(r.code, 1);
+  assert.ok(r.stderr.includes("Can't open the log file: No such file or directory"), r.stderr);
+
+  r = runToEnd([join(base, 'nope.conf')]);
+  assert.is(r.code, 1);
+  assert.ok(r.stdout.includes(`Fatal error, can't open config file '${join(base, 'nope.conf')}': No such file or directory`), r.stdout);
+  rmSync(base, { recursive: true, force: true });
+});
+
+test.run();
