@@ -19,6 +19,11 @@ export interface Connection {
   write(chunks: readonly Uint8Array[]): void;
   /** Bytes queued by the transport and not yet sent (for output-buffer limits). */
   readonly bufferedAmount: number;
+  /**
+   * True when the chunks given to onData are views of one buffer the transport reuses for the
+   * next read; the server then has the parser copy what it keeps.
+   */
+  readonly reusesReadBuffer?: boolean;
   /** Closes after pending output is sent. */
   close(): void;
 }

@@ -315,6 +315,37 @@ export class Database {
     return e;
   }
 
+  /**
+   * SET semantics in one lookup for the common case: the key ends up holding `value` with no
+   * TTL. An expired key is first removed the usual way (expired event, propagated DEL).
+   */
+  overwrite(key: string, value: Value): void {
+    const e = this.keys.get(key);
+    if (e === undefined || (e.expireAt !== 0 && e.expireAt < this.ks.time)) {
+      // Deletes the expired key (a replica keeps it until its master's DEL: add() replaces it).
+      if (e !== undefined) this.peek(key);
+      if (this.keys.has(key)) this.add(key, value);
+      else {
+        this.keys.set(key, new Entry(value, this.ks.lruClock()));
+        this.modified(key);
+      }
+      return;
+    }
+    e.value = value;
+    e.lru = this.ks.lruClock();
+    if (e.expireAt !== 0) {
+      e.expireAt = 0;
+      this.expires.delete(key);
+    }
+    this.modified(key);
+  }
+
+  /** Replaces the value of a live entry found by a lookup, keeping its TTL. */
+  update(key: string, e: Entry, value: Value): void {
+    e.value = value;
+    this.modified(key);
+  }
+
   /** Adds a key known not to exist (or to be expired). */
   add(key: string, value: Value): Entry {
     const e = new Entry(value, this.ks.lruClock());

@@ -125,6 +125,10 @@ export class Server {
     propagate: [], cron: [], beforeShutdown: [],
   };
   private nextClientId = 1;
+  /** Monotonic ms when the running command started (see processInput). */
+  private lastNow = 0;
+  /** slowlog-log-slower-than, cached: it is read after every command. */
+  private slowlogThreshold = 0;
   private readonly pendingFlush = new Set<Client>();
   private flushScheduled = false;
   private cronTimer: ReturnType<typeof setInterval> | null = null;
@@ -154,6 +158,10 @@ export class Server {
     this.runId = randomHex(40);
     this.log = new Logger(this.host.pid, (line) => this.writeLog(line), () => this.keyspace.clock());
     this.log.level = this.config.str('loglevel') as LogLevel;
+    this.slowlogThreshold = this.config.num('slowlog-log-slower-than');
+    this.config.onChange('slowlog-log-slower-than', (x) => {
+      this.slowlogThreshold = x as number;
+    });
     this.config.onChange('loglevel', (x) => {
       this.log.level = x as LogLevel;
     });
@@ -335,11 +343,16 @@ export class Server {
       return;
     }
     this.processInput(c);
+    if (c.conn.reusesReadBuffer === true) c.parser.detach();
   }
 
   /** Runs every complete command buffered for `c`, then writes all replies at once. */
   processInput(c: Client): void {
     const parser = c.parser;
+    // One clock read per batch of commands: the time commands see, and the start of the first
+    // command's duration (each later command starts where the previous one ended).
+    this.keyspace.tick();
+    this.lastNow = this.host.now();
     while (!c.closeAfterReply && !c.closed) {
       let argv = c.heldArgv;
       if (argv !== null) {
@@ -520,7 +533,6 @@ export class Server {
   /** Runs one command for `c` and writes its reply into `c.out`. */
   execute(c: Client, argv: string[]): void {
     const ks = this.keyspace;
-    ks.tick();
     const cmd = this.lookup(c, argv);
     if (cmd === null) return;
     // CLIENT LIST's cmd= is the command being run, set before the checks as Redis does; the
@@ -569,14 +581,16 @@ export class Server {
     this.current = c;
     this.propagateAs = null;
     this.forcePropagate = false;
-    const t0 = this.host.now();
+    const t0 = this.lastNow;
     try {
       cmd.handler!(c, argv);
     } catch (e) {
       this.log.warning(`Command ${cmd.fullname} failed: ${(e as Error).stack ?? e}`);
       this.replyError(c, 'ERR ' + utf8ToStr(String((e as Error).message ?? e)));
     }
-    const ns = (this.host.now() - t0) * 1e6;
+    const t1 = this.host.now();
+    this.lastNow = t1;
+    const ns = (t1 - t0) * 1e6;
     const us = Math.round(ns / 1000);
     this.current = prevCurrent;
     if (suppress) {
@@ -618,7 +632,7 @@ export class Server {
   }
 
   private slowlogPush(c: Client, argv: readonly string[], us: number): void {
-    const threshold = this.config.num('slowlog-log-slower-than');
+    const threshold = this.slowlogThreshold;
     if (threshold < 0 || us < threshold) return;
     const max = this.config.num('slowlog-max-len');
     if (max === 0) return;

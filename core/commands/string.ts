@@ -245,8 +245,7 @@ function notify(db: Database, event: string, key: string): void {
  * reaped first, as lookupKeyWrite does, so their expiry is reported and propagated.
  */
 export function setValue(db: Database, key: string, value: string | MutableString): void {
-  if (db.peek(key) === undefined) db.add(key, value);
-  else db.set(key, value);
+  db.overwrite(key, value);
   db.ks.hooks.notify('$', 'set', key, db);
 }
 
@@ -466,7 +465,7 @@ function incrDecr(c: Client, key: string, incr: number, bigIncr: bigint | null):
     }
   }
   if (e === undefined) db.add(key, result);
-  else db.set(key, result, true);
+  else db.update(key, e, result);
   notify(db, 'incrby', key);
   c.out.raw(':' + result + '\r\n');
 }

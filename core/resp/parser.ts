@@ -333,6 +333,26 @@ export class RequestParser {
    * Copies a partial command out of the received chunk it points into, unless it fills most of
    * it: an idle client must not pin a whole 64 KB read buffer for a few bytes.
    */
+  /**
+   * Copies unparsed bytes into memory of the parser's own. Transports that read into one reused
+   * buffer call this after each read (the parser otherwise keeps views of what it was given).
+   */
+  detach(): void {
+    if (this.owned) return;
+    if (this.pos >= this.end) {
+      this.release();
+      return;
+    }
+    const rest = this.end - this.pos;
+    const own = new Uint8Array(Math.max(1024, rest * 2));
+    own.set(this.buf.subarray(this.pos, this.end), 0);
+    this.scanned -= this.pos;
+    this.buf = own;
+    this.pos = 0;
+    this.end = rest;
+    this.owned = true;
+  }
+
   private keepTail(): void {
     const rest = this.end - this.pos;
     if (rest * 2 > this.buf.buffer.byteLength) return;

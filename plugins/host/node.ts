@@ -24,15 +24,14 @@ export function installFastLatin1(): void {
   const rt = runtime().name;
   // Deno's Buffer latin1 helpers are slow per call; its JS loop path is used instead.
   if (rt === 'deno') return;
+  // Buffer's native latin1 helpers work on any Uint8Array; calling them directly skips making
+  // a Buffer view per call.
+  const slice = Buffer.prototype.latin1Slice as (this: Uint8Array, s: number, e: number) => string;
+  const write = Buffer.prototype.latin1Write as (this: Uint8Array, s: string, at: number, n: number) => number;
   useFastLatin1({
-    decode(bytes, start, end) {
-      return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('latin1');
-    },
-    encodeInto(s, into, at) {
-      const b = Buffer.from(into.buffer, into.byteOffset, into.length);
-      return at + b.write(s, at, 'latin1');
-    },
-  });
+    decode: (bytes, start, end) => slice.call(bytes, start, end),
+    encodeInto: (s, into, at) => at + write.call(into, s, at, s.length),
+  }, 17);
 }
 
 /**
