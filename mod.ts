@@ -3,7 +3,7 @@
 
 import { Config } from './core/config/mod.ts';
 import { loadConfig, runCli } from './core/cli.ts';
-import { parseConfigText } from './core/config/parse.ts';
+import { parseConfigText, quoteArg } from './core/config/parse.ts';
 import type { Host } from './core/host.ts';
 import type { Plugin } from './core/plugin.ts';
 import { Server } from './core/server.ts';
@@ -41,7 +41,7 @@ export function createServer(options: CreateServerOptions = {}): Server {
   if (typeof options.config === 'string') text = options.config;
   else if (options.config) {
     text = Object.entries(options.config)
-      .map(([k, v]) => `${k} ${(Array.isArray(v) ? v : [String(v)]).map((x) => JSON.stringify(String(x))).join(' ')}`)
+      .map(([k, v]) => `${k} ${(Array.isArray(v) ? v : [String(v)]).map((x) => quoteArg(String(x))).join(' ')}`)
       .join('\n');
   }
   const config = new Config();

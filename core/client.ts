@@ -4,6 +4,7 @@
 import { RequestParser } from './resp/parser.ts';
 import { ReplyWriter } from './resp/writer.ts';
 import type { Database } from './keyspace.ts';
+import type { BlockState } from './blocking.ts';
 import type { Server } from './server.ts';
 
 /** What a transport gives the server for each connection. */
@@ -54,6 +55,10 @@ export class Client {
   replyMode: ReplyMode = 'on';
   /** Set by CLIENT REPLY SKIP: the next command's reply is dropped. */
   skipNextReply = false;
+  /** Set while the client waits in a blocking command (core/blocking.ts). */
+  blocked: BlockState | null = null;
+  /** Set while EXEC runs the client's queued commands: blocking commands must not block. */
+  inExec = false;
   /** Close once the pending replies are written (QUIT, protocol errors, CLIENT KILL). */
   closeAfterReply = false;
   closed = false;

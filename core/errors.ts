@@ -64,6 +64,7 @@ export const ERR = {
   monitorInMulti: 'ERR MONITOR isn\'t allowed for DENY BLOCKING client',
   clientNotFound: 'ERR No such client',
   invalidCursor: 'ERR invalid cursor',
+  unblockReason: 'ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR',
   intRange: 'ERR value is out of range, value must between -2147483648 and 2147483647',
   invalidFirstDb: 'ERR invalid first DB index',
   invalidSecondDb: 'ERR invalid second DB index',

@@ -401,7 +401,7 @@ function sectionFields(server: Server, section: Section): Fields {
       let maxOut = 0;
       for (const c of server.clients.values()) {
         if (c.flags.has('replica')) replicas++;
-        if (c.flags.has('blocked') || c.heldArgv !== null) blocked++;
+        if (c.blocked !== null || c.heldArgv !== null) blocked++;
         maxIn = Math.max(maxIn, c.parser.pending);
         maxOut = Math.max(maxOut, c.out.size + c.conn.bufferedAmount);
       }
@@ -413,7 +413,7 @@ function sectionFields(server: Server, section: Section): Fields {
         ['client_recent_max_output_buffer', maxOut],
         ['blocked_clients', blocked],
         ['tracking_clients', 0],
-        ['clients_in_timeout_table', 0],
+        ['clients_in_timeout_table', server.blocking.timedCount],
       ];
     }
     case 'memory': {

@@ -85,9 +85,17 @@ export interface KeyspaceHooks {
   modified(db: Database, key: string): void;
   /** A keyspace notification: class letter (Redis's notify-keyspace-events) and event name. */
   notify(cls: string, event: string, key: string, db: Database): void;
+  /** A list, sorted set or stream was stored at `key`: clients blocked on it may be served. */
+  ready(db: Database, key: string): void;
 }
 
-const noHooks: KeyspaceHooks = { expired() {}, modified() {}, notify() {} };
+const noHooks: KeyspaceHooks = { expired() {}, modified() {}, notify() {}, ready() {} };
+
+/** Values that blocking commands wait for (Redis signals these in dbAdd). */
+function isWaitable(v: Value): boolean {
+  return typeof v === 'object' && !(v instanceof MutableString) &&
+    (v.type === 'list' || v.type === 'zset' || v.type === 'stream');
+}
 
 export interface KeyspaceOptions {
   databases: number;
@@ -100,6 +108,8 @@ export class Keyspace {
   /** The time commands see: set once per command by the server. */
   time: number;
   hooks: KeyspaceHooks = noHooks;
+  /** True while some client is blocked on a key (core/blocking.ts keeps it current). */
+  hasWaiters = false;
   /** Changes since the last save (Redis's server.dirty). */
   dirty = 0;
   /** True on a replica: expired keys read as missing but are deleted only by the master's DEL. */
@@ -312,6 +322,7 @@ export class Database {
       }
     }
     this.modified(key);
+    if (this.ks.hasWaiters && isWaitable(value)) this.ks.hooks.ready(this, key);
     return e;
   }
 
@@ -324,7 +335,7 @@ export class Database {
     if (e === undefined || (e.expireAt !== 0 && e.expireAt < this.ks.time)) {
       // Deletes the expired key (a replica keeps it until its master's DEL: add() replaces it).
       if (e !== undefined) this.peek(key);
-      if (this.keys.has(key)) this.add(key, value);
+      if (this.keys.has(key) || isWaitable(value)) this.add(key, value);
       else {
         this.keys.set(key, new Entry(value, this.ks.lruClock()));
         this.modified(key);
@@ -344,6 +355,7 @@ export class Database {
   update(key: string, e: Entry, value: Value): void {
     e.value = value;
     this.modified(key);
+    if (this.ks.hasWaiters && isWaitable(value)) this.ks.hooks.ready(this, key);
   }
 
   /** Adds a key known not to exist (or to be expired). */
@@ -353,6 +365,7 @@ export class Database {
     if (old !== undefined && old.expireAt !== 0) this.expires.delete(key);
     this.keys.set(key, e);
     this.modified(key);
+    if (this.ks.hasWaiters && isWaitable(value)) this.ks.hooks.ready(this, key);
     return e;
   }
 

@@ -20,6 +20,7 @@ import { ReplyWriter } from './resp/writer.ts';
 import { LatencyHistogram } from './info.ts';
 import type { ParserLimits } from './resp/parser.ts';
 import { utf8ToStr } from './bytes.ts';
+import { Blocking } from './blocking.ts';
 
 export const VERSION = '0.1.0';
 /** The Redis version whose behaviour echokv follows; INFO reports it as redis_version. */
@@ -100,6 +101,11 @@ export class Server {
   readonly slowlog: SlowlogEntry[] = [];
   slowlogNextId = 0;
   readonly monitors = new Set<Client>();
+  /** Clients parked in blocking commands (BLPOP ...), served when their keys get data. */
+  readonly blocking: Blocking = new Blocking(this);
+  /** The command and arguments running now (blocking commands park them to run again). */
+  runningCommand: Command | null = null;
+  runningArgv: string[] | null = null;
   /** Paused until this time (CLIENT PAUSE) and which commands the pause holds back. */
   pause: { until: number; writesOnly: boolean } | null = null;
   /** DEBUG SET-ACTIVE-EXPIRE: whether cron deletes expired keys nobody reads. */
@@ -152,6 +158,7 @@ export class Server {
       expired: (db, key) => this.propagate(db.id, ['DEL', key]),
       modified: () => {},
       notify: () => {},
+      ready: (db, key) => this.blocking.signalKeyReady(db, key),
     };
     this.startTime = this.keyspace.clock();
     this.lastSave = this.startTime;
@@ -301,7 +308,8 @@ export class Server {
     const timeout = this.config.num('timeout');
     if (timeout <= 0) return;
     for (const c of this.clients.values()) {
-      if (c.monitor || c.flags.has('pubsub') || c.flags.has('replica') || c.flags.has('master')) continue;
+      // Blocked clients wait for their own deadline; Redis does not time them out here.
+      if (c.monitor || c.blocked !== null || c.flags.has('pubsub') || c.flags.has('replica') || c.flags.has('master')) continue;
       if (now - c.lastInteraction > timeout * 1000) {
         this.log.verbose('Closing idle client');
         this.closeClient(c);
@@ -353,7 +361,7 @@ export class Server {
     // command's duration (each later command starts where the previous one ended).
     this.keyspace.tick();
     this.lastNow = this.host.now();
-    while (!c.closeAfterReply && !c.closed) {
+    while (!c.closeAfterReply && !c.closed && c.blocked === null) {
       let argv = c.heldArgv;
       if (argv !== null) {
         // A command CLIENT PAUSE postponed: run it again (the pause may still hold it).
@@ -451,6 +459,7 @@ export class Server {
     this.clients.delete(c.id);
     this.monitors.delete(c);
     this.pendingFlush.delete(c);
+    if (c.blocked !== null) this.blocking.onClientClosed(c);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -582,6 +591,10 @@ export class Server {
     this.propagateAs = null;
     this.forcePropagate = false;
     const t0 = this.lastNow;
+    const prevCmd = this.runningCommand;
+    const prevArgv = this.runningArgv;
+    this.runningCommand = cmd;
+    this.runningArgv = argv;
     try {
       cmd.handler!(c, argv);
     } catch (e) {
@@ -593,6 +606,8 @@ export class Server {
     const ns = (t1 - t0) * 1e6;
     const us = Math.round(ns / 1000);
     this.current = prevCurrent;
+    this.runningCommand = prevCmd;
+    this.runningArgv = prevArgv;
     if (suppress) {
       c.out = realOut;
       if (this.forceReply) for (const chunk of this.sink.take()) realOut.rawBytes(chunk);
@@ -610,6 +625,9 @@ export class Server {
     }
     if (this.monitors.size > 0 && !cmd.skipMonitor && !cmd.isAdmin) this.feedMonitors(c, argv);
     if (!cmd.skipSlowlog) this.slowlogPush(c, argv, us);
+    // Clients blocked on keys this command gave data are served once it is over (for EXEC,
+    // once the whole transaction is).
+    if (prevCurrent === null && this.blocking.hasReady) this.blocking.handleReady();
   }
 
   /** Runs `argv` as if `c` sent it (used by EXEC and scripting later). */

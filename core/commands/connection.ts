@@ -138,6 +138,14 @@ export const commands: CommandSpec[] = [
         group: 'connection', complexity: 'O(1)', args: '<ON | OFF>', handler: clientNoEvict,
       },
       {
+        name: 'unblock', arity: -3, flags: ['admin', 'noscript', 'loading', 'stale'],
+        categories: ['connection'],
+        summary: 'Unblock a client blocked in a blocking command from a different connection',
+        since: '5.0.0', group: 'connection',
+        complexity: 'O(log N) where N is the number of client connections',
+        args: 'client-id:integer [TIMEOUT | ERROR]', handler: clientUnblock,
+      },
+      {
         name: 'help', arity: 2, flags: ['loading', 'stale'], categories: ['connection'],
         summary: 'Show helpful text about the different subcommands', since: '5.0.0',
         group: 'connection', complexity: 'O(1)', handler: clientHelp,
@@ -382,7 +390,7 @@ function flagString(c: Client): string {
   if (c.flags.has('master')) f += 'M';
   if (c.flags.has('pubsub')) f += 'P';
   if (c.flags.has('multi')) f += 'x';
-  if (c.flags.has('blocked') || c.heldArgv !== null) f += 'b';
+  if (c.blocked !== null || c.heldArgv !== null) f += 'b';
   if (c.flags.has('tracking')) f += 't';
   if (c.flags.has('dirty_cas')) f += 'd';
   if (c.closeAfterReply) f += 'c';
@@ -614,6 +622,29 @@ function clientNoEvict(c: Client, argv: string[]): void {
   c.out.ok();
 }
 
+// CLIENT UNBLOCK
+function clientUnblock(c: Client, argv: string[]): void {
+  const id = parseInteger(argv[2]);
+  if (id === null) {
+    c.server.replyError(c, ERR.notInteger);
+    return;
+  }
+  let withError = false;
+  if (argv.length === 4) {
+    const how = argv[3].toLowerCase();
+    if (how === 'error') withError = true;
+    else if (how !== 'timeout') {
+      c.server.replyError(c, ERR.unblockReason);
+      return;
+    }
+  } else if (argv.length > 4) {
+    c.server.replyError(c, subcommandSyntax(argv[1], 'client'));
+    return;
+  }
+  const target = c.server.clients.get(id);
+  c.out.int(target !== undefined && c.server.blocking.unblock(target, withError) ? 1 : 0);
+}
+
 // CLIENT HELP
 const CLIENT_HELP = [
   'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
@@ -649,6 +680,8 @@ const CLIENT_HELP = [
   '    Control the replies sent to the current connection.',
   'SETNAME <name>',
   '    Assign the name <name> to the current connection.',
+  'UNBLOCK <clientid> [TIMEOUT|ERROR]',
+  '    Unblock the specified blocked client.',
   'NO-EVICT (ON|OFF)',
   '    Protect current client connection from eviction.',
   'HELP',

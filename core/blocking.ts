@@ -1,0 +1,238 @@
+// Blocking commands (BLPOP, BLMOVE, BZPOPMIN, BLMPOP, XREAD BLOCK, XREADGROUP BLOCK ...).
+//
+// Design, after Redis's blocked.c, with one simplification Redis 7.2 also made: a client is
+// served by running its command again.
+//
+// - A blocking handler that finds no data calls `block(c, spec)` and returns without a reply.
+//   The client is parked: it waits on some keys of its database, with a deadline. Until it is
+//   unblocked the server runs none of its further input (processInput checks `c.blocked`).
+// - Inside MULTI/EXEC (and scripts) a client may not block: block() returns false and the
+//   handler answers at once as on timeout, as Redis does.
+// - A command that may give a parked client data (a push, ZADD, XADD, a key created by RENAME or
+//   MOVE ...) reports the key with `signalKeyReady(db, key)`; Database.add/set do so for list,
+//   zset and stream values. That only queues the key: clients are served after the command that
+//   made the data has finished (for EXEC, after the whole transaction), in `handleReady()`.
+// - Serving a key runs the command of each client waiting on it, first come first served. If
+//   the command blocks again (an earlier client took the data), the client keeps its place; if
+//   it replies, it is unblocked everywhere, its reply is flushed and its pending input resumes.
+// - The deadline is a timer per blocked client; on expiry the spec's onTimeout writes the reply
+//   (a null array or a null bulk). CLIENT UNBLOCK ends a wait as a timeout or with an error.
+//
+// States of a client (c.blocked): null = not blocked; a BlockState = parked on its keys.
+
+import type { Client } from './client.ts';
+import type { Command } from './command.ts';
+import type { Database } from './keyspace.ts';
+import type { Server } from './server.ts';
+
+export interface BlockSpec {
+  /** Keys (in the client's current database) whose new data may serve the client. */
+  keys: readonly string[];
+  /** How long to wait in ms; 0 waits forever. */
+  timeoutMs: number;
+  /** Writes the reply for a timeout (also used when the client may not block). */
+  onTimeout(c: Client): void;
+}
+
+export interface BlockState {
+  db: Database;
+  keys: readonly string[];
+  cmd: Command;
+  argv: string[];
+  onTimeout: (c: Client) => void;
+  timer: ReturnType<typeof setTimeout> | null;
+  /** Absolute deadline in keyspace-clock ms, 0 for none (CLIENT LIST, INFO). */
+  deadline: number;
+}
+
+export class Blocking {
+  private readonly server: Server;
+  /** db -> key -> clients waiting on it, in arrival order. */
+  private readonly waiting = new Map<Database, Map<string, Client[]>>();
+  /** Keys signalled since the last handleReady, in order, without repeats. */
+  private ready: { db: Database; key: string }[] = [];
+  private readySet = new Set<string>();
+  private serving = false;
+  /** The client being served by handleReady, and whether its command blocked again. */
+  private retrying: Client | null = null;
+  private blockedAgain = false;
+  /** Number of clients blocked (INFO blocked_clients). */
+  count = 0;
+  /** Of those, the ones with a deadline (INFO clients_in_timeout_table). */
+  timedCount = 0;
+  /** Keys waited on across all databases (INFO blocked_keys... and cheap checks). */
+  get keyCount(): number {
+    let n = 0;
+    for (const m of this.waiting.values()) n += m.size;
+    return n;
+  }
+
+  constructor(server: Server) {
+    this.server = server;
+  }
+
+  /**
+   * Parks `c` on spec.keys (the command running is remembered and run again when a key gets
+   * data). Returns false when the client may not block (inside MULTI/EXEC or a script): the
+   * caller must then reply as on timeout.
+   */
+  block(c: Client, spec: BlockSpec): boolean {
+    if (this.retrying === c) {
+      // Served but still nothing for it: it keeps its place in every queue.
+      this.blockedAgain = true;
+      return true;
+    }
+    if (c.inExec || c.flags.has('script')) return false;
+    const cmd = this.server.runningCommand;
+    const argv = this.server.runningArgv;
+    if (cmd === null || argv === null) return false;
+    const db = c.db;
+    const state: BlockState = {
+      db, keys: [...new Set(spec.keys)], cmd, argv, onTimeout: spec.onTimeout, timer: null,
+      deadline: spec.timeoutMs > 0 ? this.server.keyspace.clock() + spec.timeoutMs : 0,
+    };
+    c.blocked = state;
+    this.count++;
+    this.server.keyspace.hasWaiters = true;
+    let byKey = this.waiting.get(db);
+    if (byKey === undefined) {
+      byKey = new Map();
+      this.waiting.set(db, byKey);
+    }
+    for (const key of state.keys) {
+      const list = byKey.get(key);
+      if (list === undefined) byKey.set(key, [c]);
+      else list.push(c);
+    }
+    if (spec.timeoutMs > 0) {
+      state.timer = setTimeout(() => this.timeout(c), spec.timeoutMs);
+      this.timedCount++;
+    }
+    return true;
+  }
+
+  /** Records that `key` may now have data for waiting clients. Cheap when nobody waits. */
+  signalKeyReady(db: Database, key: string): void {
+    if (this.count === 0) return;
+    const byKey = this.waiting.get(db);
+    if (byKey === undefined || !byKey.has(key)) return;
+    const id = db.id + ':' + key;
+    if (this.readySet.has(id)) return;
+    this.readySet.add(id);
+    this.ready.push({ db, key });
+  }
+
+  /** Every key of `db` that has waiters is signalled (SWAPDB, FLUSHALL, a full sync). */
+  signalDatabase(db: Database): void {
+    const byKey = this.waiting.get(db);
+    if (byKey === undefined) return;
+    for (const key of byKey.keys()) this.signalKeyReady(db, key);
+  }
+
+  get hasReady(): boolean {
+    return this.ready.length > 0;
+  }
+
+  /**
+   * Serves clients waiting on the keys signalled so far: for each key in signal order, each
+   * waiting client in arrival order runs its command again. Keys signalled meanwhile (a served
+   * BLMOVE pushes to its destination) are served in the same loop.
+   */
+  handleReady(): void {
+    if (this.serving) return;
+    this.serving = true;
+    try {
+      while (this.ready.length > 0) {
+        const batch = this.ready;
+        this.ready = [];
+        this.readySet = new Set();
+        for (const { db, key } of batch) {
+          const list = this.waiting.get(db)?.get(key);
+          if (list === undefined) continue;
+          for (const c of [...list]) {
+            const st = c.blocked;
+            if (st === null || st.db !== db) continue;
+            // Once the key is gone (popped empty) nobody else on it can be served now.
+            if (!db.keys.has(key)) break;
+            this.retry(c, st);
+          }
+        }
+      }
+    } finally {
+      this.serving = false;
+    }
+  }
+
+  private retry(c: Client, st: BlockState): void {
+    const server = this.server;
+    this.retrying = c;
+    this.blockedAgain = false;
+    try {
+      server.call(c, st.cmd, st.argv);
+    } finally {
+      this.retrying = null;
+    }
+    if (this.blockedAgain) return;
+    this.unpark(c);
+    this.resume(c);
+  }
+
+  /** Removes `c` from every queue and clears its timer; the caller replies or has replied. */
+  private unpark(c: Client): void {
+    const st = c.blocked;
+    if (st === null) return;
+    if (st.timer !== null) clearTimeout(st.timer);
+    if (st.deadline !== 0) this.timedCount--;
+    const byKey = this.waiting.get(st.db);
+    if (byKey !== undefined) {
+      for (const key of st.keys) {
+        const list = byKey.get(key);
+        if (list === undefined) continue;
+        const i = list.indexOf(c);
+        if (i >= 0) list.splice(i, 1);
+        if (list.length === 0) byKey.delete(key);
+      }
+      if (byKey.size === 0) this.waiting.delete(st.db);
+    }
+    c.blocked = null;
+    this.count--;
+    if (this.count === 0) this.server.keyspace.hasWaiters = false;
+  }
+
+  /** Sends the unblocked client's reply and runs what it sent while it waited. */
+  private resume(c: Client): void {
+    if (c.closed) return;
+    this.server.flush(c);
+    if (!c.closed) this.server.processInput(c);
+  }
+
+  private timeout(c: Client): void {
+    const st = c.blocked;
+    if (st === null) return;
+    st.timer = null;
+    this.server.keyspace.tick();
+    st.onTimeout(c);
+    this.unpark(c);
+    this.resume(c);
+  }
+
+  /** CLIENT UNBLOCK: ends the wait as a timeout, or with the UNBLOCKED error. */
+  unblock(c: Client, withError: boolean): boolean {
+    const st = c.blocked;
+    if (st === null) return false;
+    if (withError) this.server.replyError(c, 'UNBLOCKED client unblocked via CLIENT UNBLOCK');
+    else st.onTimeout(c);
+    this.unpark(c);
+    // The unblocked client's reply goes out with the CLIENT UNBLOCK caller's batch.
+    this.server.wake(c);
+    queueMicrotask(() => {
+      if (!c.closed && c.blocked === null) this.server.processInput(c);
+    });
+    return true;
+  }
+
+  /** A blocked client disconnected. */
+  onClientClosed(c: Client): void {
+    this.unpark(c);
+  }
+}
