@@ -78,13 +78,23 @@ export class Compat {
 
   /**
    * Compares the whole dataset of the selected database: the same keys, and for each its TYPE,
-   * whether it has a TTL, and its content (strings by GET). Later issues add the other types.
+   * whether it has a TTL, its content (GET, LRANGE, HGETALL, SMEMBERS, ZRANGE WITHSCORES, XRANGE)
+   * and, for the aggregate types, its OBJECT ENCODING.
    */
   async sameDataset(): Promise<void> {
     const keys = (await this.sameUnordered('KEYS', '*')) as string[];
     for (const key of keys.sort()) {
       const type = await this.same('TYPE', key);
       if (type === 'string') await this.same('GET', key);
+      else if (type === 'list') await this.same('LRANGE', key, '0', '-1');
+      else if (type === 'hash') await this.sameUnordered('HGETALL', key);
+      else if (type === 'set') await this.sameUnordered('SMEMBERS', key);
+      else if (type === 'zset') await this.same('ZRANGE', key, '0', '-1', 'WITHSCORES');
+      else if (type === 'stream') {
+        await this.same('XRANGE', key, '-', '+');
+        await this.same('XLEN', key);
+      }
+      if (type !== 'string' && type !== 'none') await this.same('OBJECT', 'ENCODING', key);
       const [r, e] = await this.both('PTTL', key);
       const ttl = (x: Raw): string => (plain(x.reply) as number) >= 0 ? 'ttl' : String(plain(x.reply));
       assert.is(ttl(e), ttl(r), `TTL of ${show(key)}`);
