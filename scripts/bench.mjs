@@ -1,13 +1,15 @@
 // `npm run bench`: echokv beside redis-server in the same run, servers alternating, reported as
 // ratios. On a 2-core machine redis-benchmark fills a core by itself, so throughput alone hides
 // the server's cost: each run also reads the server's CPU time from /proc/PID/stat before and
-// after and reports CPU microseconds per operation. Then 1M small string keys are loaded into
-// each server and the growth of resident memory is compared.
+// after and reports CPU microseconds per operation. Then 1M string keys, and 1M members of one
+// hash, set, sorted set and list, are loaded into each server and the growth of resident memory
+// is compared.
 //
 //   npm run bench                      echokv on node
 //   npm run bench -- --runtime=bun     echokv's bundle under bun (or deno)
 //   npm run bench -- --quick           fewer requests (a smoke run, not for the README)
 //   npm run bench -- --rounds=3        repeat each measurement and keep the median
+//   npm run bench -- --tests=set,get --memory=string   a subset
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as net from 'node:net';
@@ -27,8 +29,20 @@ const clients = 50;
 const memKeys = Number(opt('keys', quick ? 100_000 : 1_000_000));
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim() || 100);
 
-/** The tests: redis-benchmark -t names, with the request counts for -P 1 and -P 16. */
-const TESTS = (opt('tests', 'set,get,incr,mset')).split(',');
+/**
+ * The tests: redis-benchmark's own (-t name) or a command of ours, with an optional setup run
+ * first (after FLUSHALL) so that reads find data: LPOP pops what an LPUSH run pushed, ZRANGE
+ * reads 100 members.
+ */
+const CUSTOM = {
+  xadd: { cmd: ['XADD', 'mystream', '*', 'field', 'value'] },
+  zrange100: {
+    cmd: ['ZRANGE', 'myzset', '0', '99'],
+    setup: (port) => cli(port, 'ZADD', 'myzset', ...Array.from({ length: 100 }, (_, i) => [String(i), `member:${i}`]).flat()),
+  },
+};
+const SETUP_BY_BENCH = { lpop: 'lpush' };
+const TESTS = (opt('tests', 'set,get,incr,mset,lpush,lpop,sadd,hset,zadd,xadd,zrange100')).split(',');
 const REQUESTS = { 1: quick ? 20_000 : 200_000, 16: quick ? 100_000 : 1_000_000 };
 
 function need(bin) {
@@ -78,16 +92,21 @@ function cli(port, ...argv) {
 }
 
 /** One redis-benchmark run; returns ops/s and the server's CPU us per op. */
+function benchArgs(port, test, n, pipeline) {
+  const common = ['-p', String(port), '-n', String(n), '-c', String(clients), '-P', String(pipeline), '-r', '100000', '--csv'];
+  return CUSTOM[test] ? [...common, ...CUSTOM[test].cmd] : [...common, '-t', test];
+}
+
 function runBench(server, port, test, pipeline) {
   const n = REQUESTS[pipeline];
   cli(port, 'FLUSHALL');
+  if (SETUP_BY_BENCH[test]) spawnSync('redis-benchmark', benchArgs(port, SETUP_BY_BENCH[test], n, 16));
+  CUSTOM[test]?.setup?.(port);
   const before = cpuTicks(server.pid);
-  const r = spawnSync('redis-benchmark', [
-    '-p', String(port), '-t', test, '-n', String(n), '-c', String(clients), '-P', String(pipeline),
-    '-r', '100000', '--csv',
-  ], { encoding: 'utf8' });
+  const r = spawnSync('redis-benchmark', benchArgs(port, test, n, pipeline), { encoding: 'utf8' });
   const after = cpuTicks(server.pid);
-  const line = r.stdout.split('\n').find((l) => l.startsWith(`"${test.toUpperCase()}`));
+  // One test per run: the first CSV row after the header is it.
+  const line = r.stdout.split('\n').filter((l) => l.startsWith('"'))[1];
   if (!line) throw new Error(`redis-benchmark ${test} failed against ${server.name}:\n${r.stdout}${r.stderr}`);
   const rps = Number(line.split(',')[1].replaceAll('"', ''));
   // MSET in redis-benchmark sets 10 keys per request; the op is the request.
@@ -96,24 +115,34 @@ function runBench(server, port, test, pipeline) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Loads `count` keys "key:<n>" with 10-byte values through redis-cli --pipe; RSS growth/key. */
-function memoryPerKey(server, port, count) {
+/** How each memory test writes its i-th element (a RESP command). */
+const MEM_TESTS = {
+  string: { label: 'string keys (16-byte keys, 10-byte values)', cmd: (i) => ['SET', `key:${String(i).padStart(12, '0')}`, 'value67890'], size: (p) => cli(p, 'DBSIZE') },
+  hash: { label: 'fields in one hash (16-byte fields, 10-byte values)', cmd: (i) => ['HSET', 'bighash', `fld:${String(i).padStart(12, '0')}`, 'value67890'], size: (p) => cli(p, 'HLEN', 'bighash') },
+  set: { label: 'members in one set (16-byte members)', cmd: (i) => ['SADD', 'bigset', `mbr:${String(i).padStart(12, '0')}`], size: (p) => cli(p, 'SCARD', 'bigset') },
+  zset: { label: 'members in one sorted set (16-byte members)', cmd: (i) => ['ZADD', 'bigzset', String(i), `mbr:${String(i).padStart(12, '0')}`], size: (p) => cli(p, 'ZCARD', 'bigzset') },
+  list: { label: 'elements in one list (10-byte values)', cmd: () => ['RPUSH', 'biglist', 'value67890'], size: (p) => cli(p, 'LLEN', 'biglist') },
+};
+
+const resp = (args) => `*${args.length}\r\n` + args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('');
+
+/** Loads `count` elements of a memory test through redis-cli --pipe; RSS growth per element. */
+function memoryPer(server, port, test, count) {
   cli(port, 'FLUSHALL');
   const base = rssBytes(server.pid);
   const batch = 100_000;
   for (let start = 0; start < count; start += batch) {
     let text = '';
     const end = Math.min(count, start + batch);
-    for (let i = start; i < end; i++) {
-      const k = `key:${String(i).padStart(9, '0')}`;
-      text += `*3\r\n$3\r\nSET\r\n$${k.length}\r\n${k}\r\n$10\r\nvalue67890\r\n`;
-    }
+    for (let i = start; i < end; i++) text += resp(MEM_TESTS[test].cmd(i));
     const r = spawnSync('redis-cli', ['-p', String(port), '--pipe'], { input: text, encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(`Loading keys into ${server.name} failed: ${r.stderr}`);
+    if (r.status !== 0) throw new Error(`Loading ${test} data into ${server.name} failed: ${r.stderr}${r.stdout}`);
   }
-  const dbsize = Number(cli(port, 'DBSIZE'));
-  if (dbsize !== count) throw new Error(`${server.name} holds ${dbsize} keys, expected ${count}`);
-  return (rssBytes(server.pid) - base) / count;
+  const size = Number(MEM_TESTS[test].size(port));
+  if (size !== count) throw new Error(`${server.name} holds ${size} ${test} elements, expected ${count}`);
+  const grown = (rssBytes(server.pid) - base) / count;
+  cli(port, 'FLUSHALL');
+  return grown;
 }
 
 need('redis-server');
@@ -149,8 +178,13 @@ try {
       console.error(`${test.toUpperCase()} -P ${p}: redis ${r.rps.toFixed(0)} ops/s ${r.cpu.toFixed(2)} us/op, echokv ${e.rps.toFixed(0)} ops/s ${e.cpu.toFixed(2)} us/op`);
     }
   }
-  const memR = memoryPerKey(redis, rport, memKeys);
-  const memE = memoryPerKey(echokv, eport, memKeys);
+  const memRows = [];
+  for (const t of opt('memory', 'string,hash,set,zset,list').split(',').filter(Boolean)) {
+    const r = memoryPer(redis, rport, t, memKeys);
+    const e = memoryPer(echokv, eport, t, memKeys);
+    memRows.push({ t, r, e });
+    console.error(`memory ${t}: redis ${r.toFixed(0)} B, echokv ${e.toFixed(0)} B`);
+  }
 
   const ver = spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout.match(/v=(\S+)/)?.[1];
   const rtVersion = runtime === 'node' ? process.version
@@ -163,8 +197,12 @@ try {
     console.log(`| ${test} | ${p} | ${r.rps.toFixed(0)} | ${e.rps.toFixed(0)} | ${(e.rps / r.rps).toFixed(2)}x |` +
       ` ${r.cpu.toFixed(2)} | ${e.cpu.toFixed(2)} | ${(e.cpu / r.cpu).toFixed(2)}x |`);
   }
-  console.log(`\nMemory for ${memKeys.toLocaleString('en-US')} string keys (16-byte keys, 10-byte values), RSS growth per key:` +
-    ` redis-server ${memR.toFixed(0)} B, echokv ${memE.toFixed(0)} B, ratio ${(memE / memR).toFixed(2)}x`);
+  console.log(`\nMemory: resident-set growth per element after loading ${memKeys.toLocaleString('en-US')} of them\n`);
+  console.log('| data | redis bytes | echokv bytes | ratio |');
+  console.log('|---|---|---|---|');
+  for (const { t, r, e } of memRows) {
+    console.log(`| ${MEM_TESTS[t].label} | ${r.toFixed(0)} | ${e.toFixed(0)} | ${(e / r).toFixed(2)}x |`);
+  }
 } finally {
   redis.child.kill('SIGKILL');
   echokv.child.kill('SIGKILL');
