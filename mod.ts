@@ -10,6 +10,8 @@ import { Server } from './core/server.ts';
 import { createHost, installFastLatin1 } from './plugins/host/node.ts';
 import { tcp } from './plugins/transport/tcp/mod.ts';
 import { none } from './plugins/persistence/none/mod.ts';
+import { aof } from './plugins/persistence/aof/mod.ts';
+import { rdb } from './plugins/persistence/rdb/mod.ts';
 
 export { definePlugin, HOOKS } from './core/plugin.ts';
 export type { HookName, Plugin, PluginInstance, PluginKind } from './core/plugin.ts';
@@ -20,8 +22,8 @@ export { Config } from './core/config/mod.ts';
 export { Server, VERSION, REDIS_VERSION } from './core/server.ts';
 
 /** The plugins that ship with echokv, by name. */
-export const BUILTIN_PLUGINS: readonly Plugin<any>[] = [tcp, none];
-export { none, tcp };
+export const BUILTIN_PLUGINS: readonly Plugin<any>[] = [tcp, none, aof, rdb];
+export { aof, none, rdb, tcp };
 
 export interface CreateServerOptions {
   /** redis.conf text, or directives as name -> value(s). */
@@ -47,7 +49,7 @@ export function createServer(options: CreateServerOptions = {}): Server {
   const config = new Config();
   config.load(parseConfigText(text, 'createServer'));
   const plugins = options.plugins ?? BUILTIN_PLUGINS.filter((p) =>
-    config.get<string[]>('transport').includes(p.name) || config.str('persistence') === p.name);
+    config.get<string[]>('transport').includes(p.name) || config.get<string[]>('persistence').includes(p.name));
   return new Server({ config, host, plugins, pluginOptions: options.pluginOptions, clock: options.clock });
 }
 

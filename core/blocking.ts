@@ -24,6 +24,12 @@ import type { Client } from './client.ts';
 import type { Command } from './command.ts';
 import type { Database } from './keyspace.ts';
 import type { Server } from './server.ts';
+import { ERR } from './errors.ts';
+import { parseLongDouble } from './long_double.ts';
+import { parseInt64 } from './numbers.ts';
+
+/** The longest delay a JS timer takes (longer ones fire at once). */
+const MAX_TIMER_MS = 2147483647;
 
 export interface BlockSpec {
   /** Keys (in the client's current database) whose new data may serve the client. */
@@ -56,6 +62,11 @@ export class Blocking {
   /** The client being served by handleReady, and whether its command blocked again. */
   private retrying: Client | null = null;
   private blockedAgain = false;
+  /** Clients served by handleReady whose pending input has yet to run (see resume). */
+  private unblocked: Client[] = [];
+  /** While handleReady runs a waiting client's command again: the key whose data woke it (Redis
+   * serves a client from that key alone: XREAD BLOCK on several streams replies with it). */
+  servingKey: string | null = null;
   /** Number of clients blocked (INFO blocked_clients). */
   count = 0;
   /** Of those, the ones with a deadline (INFO clients_in_timeout_table). */
@@ -105,7 +116,7 @@ export class Blocking {
       else list.push(c);
     }
     if (spec.timeoutMs > 0) {
-      state.timer = setTimeout(() => this.timeout(c), spec.timeoutMs);
+      this.arm(c, state, spec.timeoutMs);
       this.timedCount++;
     }
     return true;
@@ -154,7 +165,12 @@ export class Blocking {
             if (st === null || st.db !== db) continue;
             // Once the key is gone (popped empty) nobody else on it can be served now.
             if (!db.keys.has(key)) break;
-            this.retry(c, st);
+            this.servingKey = key;
+            try {
+              this.retry(c, st);
+            } finally {
+              this.servingKey = null;
+            }
           }
         }
       }
@@ -168,7 +184,7 @@ export class Blocking {
     this.retrying = c;
     this.blockedAgain = false;
     try {
-      server.call(c, st.cmd, st.argv);
+      server.call(c, st.cmd, st.argv, true);
     } finally {
       this.retrying = null;
     }
@@ -199,11 +215,37 @@ export class Blocking {
     if (this.count === 0) this.server.keyspace.hasWaiters = false;
   }
 
-  /** Sends the unblocked client's reply and runs what it sent while it waited. */
+  /**
+   * Sends the unblocked client's reply and runs what it sent while it waited. A client served by
+   * handleReady runs its input only once the current command, every other client ready now, and
+   * the rest of the running client's input are done (Redis processes unblocked clients in
+   * beforeSleep): so clients waiting on the same key get its data before anyone's next command.
+   */
   private resume(c: Client): void {
     if (c.closed) return;
     this.server.flush(c);
-    if (!c.closed) this.server.processInput(c);
+    if (c.closed) return;
+    if (!this.serving) {
+      this.server.processInput(c);
+      return;
+    }
+    this.unblocked.push(c);
+    if (this.unblocked.length === 1) {
+      queueMicrotask(() => {
+        const list = this.unblocked;
+        this.unblocked = [];
+        for (const u of list) if (!u.closed && u.blocked === null) this.server.processInput(u);
+      });
+    }
+  }
+
+  /**
+   * Starts the deadline timer of a parked client. Timers hold at most 2^31-1 ms (longer ones fire
+   * at once), so a longer wait (BLPOP k 1e9) is made of several.
+   */
+  private arm(c: Client, st: BlockState, ms: number): void {
+    if (ms > MAX_TIMER_MS) st.timer = setTimeout(() => this.arm(c, st, ms - MAX_TIMER_MS), MAX_TIMER_MS);
+    else st.timer = setTimeout(() => this.timeout(c), ms);
   }
 
   private timeout(c: Client): void {
@@ -235,4 +277,66 @@ export class Blocking {
   onClientClosed(c: Client): void {
     this.unpark(c);
   }
+}
+
+const I64_LIMIT = 1n << 63n;
+
+/**
+ * The timeout argument of a blocking command as Redis 7.0's getTimeoutFromObjectOrReply reads
+ * it: in seconds (BLPOP, BZPOPMIN ...) a long double, times 1000 in long double precision, rounded
+ * up to whole milliseconds and converted to a 64-bit integer (a value beyond that range, inf
+ * included, converts to LLONG_MIN and so reads as negative); in milliseconds (XREAD BLOCK) a
+ * 64-bit integer. Returns the wait in ms, 0 for "forever", or null after replying with Redis's
+ * error (not a float / not an integer, or negative). So "0.0001" waits 1 ms and "-0.0001" waits
+ * forever, as in Redis.
+ */
+export function parseTimeout(c: Client, arg: string, unit: 'seconds' | 'milliseconds'): number | null {
+  let ms: bigint;
+  if (unit === 'milliseconds') {
+    const v = parseInt64(arg);
+    if (v === null) {
+      c.server.replyError(c, ERR.timeoutNotInteger);
+      return null;
+    }
+    ms = v;
+  } else {
+    const x = parseLongDouble(arg);
+    if (x === null) {
+      c.server.replyError(c, ERR.timeoutNotFloat);
+      return null;
+    }
+    if (x.inf) {
+      ms = -I64_LIMIT;
+    } else if (x.m === 0n) {
+      ms = 0n;
+    } else {
+      // x * 1000 rounded to a 64-bit significand, ties to even (the x87 multiplication) ...
+      let m = x.m * 1000n;
+      let e = x.e;
+      const bits = m.toString(2).length;
+      if (bits > 64) {
+        const shift = BigInt(bits - 64);
+        const q = m >> shift;
+        const rem = m - (q << shift);
+        const half = 1n << (shift - 1n);
+        m = rem > half || (rem === half && (q & 1n) === 1n) ? q + 1n : q;
+        e += bits - 64;
+      }
+      // ... then ceill() and the conversion to long long.
+      let whole: bigint;
+      if (e >= 0) whole = m << BigInt(e);
+      else {
+        const k = BigInt(-e);
+        whole = m >> k;
+        if (!x.neg && (whole << k) !== m) whole += 1n;
+      }
+      ms = x.neg ? -whole : whole;
+      if (ms >= I64_LIMIT || ms < -I64_LIMIT) ms = -I64_LIMIT;
+    }
+  }
+  if (ms < 0n) {
+    c.server.replyError(c, ERR.timeoutNegative);
+    return null;
+  }
+  return Number(ms);
 }

@@ -76,9 +76,11 @@ export function selectPlugins(config: Config, available: readonly Plugin<any>[])
     if (p === undefined || p.kind !== 'transport') throw new Error(`Unknown transport plugin '${name}'`);
     out.push(p);
   }
-  const persistence = byName.get(config.str('persistence'));
-  if (persistence === undefined) throw new Error(`Unknown persistence plugin '${config.str('persistence')}'`);
-  out.push(persistence);
+  for (const name of config.get<string[]>('persistence')) {
+    const p = byName.get(name);
+    if (p === undefined || p.kind !== 'persistence') throw new Error(`Unknown persistence plugin '${name}'`);
+    out.push(p);
+  }
   return out;
 }
 

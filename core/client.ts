@@ -5,6 +5,7 @@ import { RequestParser } from './resp/parser.ts';
 import { ReplyWriter } from './resp/writer.ts';
 import type { Database } from './keyspace.ts';
 import type { BlockState } from './blocking.ts';
+import type { MultiState, WatchedKey } from './multi.ts';
 import type { Server } from './server.ts';
 
 /** What a transport gives the server for each connection. */
@@ -44,6 +45,9 @@ export class Client {
   readonly parser: RequestParser;
   /** Where replies go; swapped for a scratch writer while CLIENT REPLY OFF/SKIP drops them. */
   out = new ReplyWriter();
+  /** The connection's own writer, for pushes (pub/sub): CLIENT REPLY OFF/SKIP swaps `out` for a
+   * scratch writer but never drops pushes, as Redis's CLIENT_PUSHING does. */
+  readonly pushOut: ReplyWriter = this.out;
   db: Database;
   name = '';
   libName = '';
@@ -59,6 +63,10 @@ export class Client {
   blocked: BlockState | null = null;
   /** Set while EXEC runs the client's queued commands: blocking commands must not block. */
   inExec = false;
+  /** The transaction being queued (and run by EXEC) since MULTI; null outside one (core/multi.ts). */
+  multi: MultiState | null = null;
+  /** The keys WATCH watches for this client; null when none. */
+  watched: WatchedKey[] | null = null;
   /** Close once the pending replies are written (QUIT, protocol errors, CLIENT KILL). */
   closeAfterReply = false;
   closed = false;

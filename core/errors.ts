@@ -42,6 +42,11 @@ export const ERR = {
   masterDown: "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.",
   misconf: "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.",
   execAbort: 'EXECABORT Transaction discarded because of previous errors.',
+  execWithoutMulti: 'ERR EXEC without MULTI',
+  discardWithoutMulti: 'ERR DISCARD without MULTI',
+  multiNested: 'ERR MULTI calls can not be nested',
+  watchInMulti: 'ERR WATCH inside MULTI is not allowed',
+  notAllowedInMulti: 'ERR Command not allowed inside a transaction',
   timeoutNotFloat: 'ERR timeout is not a float or out of range',
   timeoutNegative: 'ERR timeout is negative',
   timeoutNotInteger: 'ERR timeout is not an integer or out of range',
@@ -73,6 +78,28 @@ export const ERR = {
   lfuNotSelected: 'ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
   lfuSelected: 'ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
   noConfigFile: 'ERR The server is running without a config file',
+  hashNotInteger: 'ERR hash value is not an integer',
+  hashNotFloat: 'ERR hash value is not a float',
+  valueNaNOrInf: 'ERR value is NaN or Infinity',
+  valueOutOfRange: 'ERR value is out of range',
+  longOutOfRange: 'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807',
+  numkeysNotPositive: 'ERR numkeys should be greater than 0',
+  numkeysTooMany: "ERR Number of keys can't be greater than number of args",
+  limitNegative: "ERR LIMIT can't be negative",
+  ssubscribeDenyBlocking: "ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client",
+  zaddXxNx: 'ERR XX and NX options at the same time are not compatible',
+  zaddGtLtNx: 'ERR GT, LT, and/or NX options at the same time are not compatible',
+  zaddIncrPair: 'ERR INCR option supports a single increment-element pair',
+  scoreNaN: 'ERR resulting score is not a number (NaN)',
+  zMinMaxNotFloat: 'ERR min or max is not a float',
+  zMinMaxNotLex: 'ERR min or max not valid string range item',
+  zLimitWithRank: 'ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX',
+  zWithscoresWithLex: 'ERR syntax error, WITHSCORES not supported in combination with BYLEX',
+  weightNotFloat: 'ERR weight value is not a float',
+  countNotPositive: 'ERR count should be greater than 0',
+  lposRankZero: "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
+  lposCountNegative: "ERR COUNT can't be negative",
+  lposMaxlenNegative: "ERR MAXLEN can't be negative",
   moduleDisabled: 'ERR MODULE command not allowed. If the enable-module-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
 } as const;
 
@@ -83,6 +110,22 @@ export function unknownCommand(argv: readonly string[]): string {
     args += `'${argv[i].slice(0, 128 - args.length)}' `;
   }
   return `ERR unknown command '${argv[0].slice(0, 128)}', with args beginning with: ${args}`;
+}
+
+/** A RESP2 client in subscribed mode ran another command (fullname: `client|list` ...). */
+export function pubsubContext(fullname: string): string {
+  return `ERR Can't execute '${fullname}': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context`;
+}
+
+/** `ERR at least 1 input key is needed for 'zunionstore' command` (ZUNION, ZINTER ...). */
+export function atLeastOneInputKey(fullname: string): string {
+  return `ERR at least 1 input key is needed for '${fullname}' command`;
+}
+
+/** A rejected EXEC ends the transaction: `EXECABORT Transaction discarded because of: <reason>`,
+ * the reason without the ERR that Redis's generic errors get when sent alone. */
+export function execAbortBecause(error: string): string {
+  return 'EXECABORT Transaction discarded because of: ' + (error.startsWith('ERR ') ? error.slice(4) : error);
 }
 
 /** `ERR unknown subcommand 'x'. Try CONFIG HELP.` */
@@ -143,3 +186,53 @@ export class ServerError extends Error {
     this.name = 'ServerError';
   }
 }
+
+/** Stream command errors (core/commands/stream.ts), Redis 7.0's src/t_stream.c texts. */
+export const STREAM_ERR = {
+  invalidId: 'ERR Invalid stream ID specified as stream command argument',
+  invalidStart: 'ERR invalid start ID for the interval',
+  invalidEnd: 'ERR invalid end ID for the interval',
+  xaddZeroId: 'ERR The ID specified in XADD must be greater than 0-0',
+  xaddExhausted: 'ERR The stream has exhausted the last possible ID, unable to add more items',
+  xaddIdTooSmall: 'ERR The ID specified in XADD is equal or smaller than the target stream top item',
+  xaddTooLarge: 'ERR Elements are too large to be stored',
+  maxlenAndMinid: 'ERR syntax error, MAXLEN and MINID options at the same time are not compatible',
+  maxlenNegative: 'ERR The MAXLEN argument must be >= 0.',
+  limitNegative: 'ERR The LIMIT argument must be >= 0.',
+  limitWithoutStrategy: 'ERR syntax error, LIMIT cannot be used without specifying a trimming strategy',
+  xtrimWithoutStrategy: 'ERR syntax error, XTRIM must be called with a trimming strategy',
+  limitWithoutApprox: 'ERR syntax error, LIMIT cannot be used without the special ~ option',
+  unbalanced: "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.",
+  groupOnlyInXreadgroup: 'ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.',
+  noackOnlyInXreadgroup: 'ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.',
+  missingGroup: 'ERR Missing GROUP option for XREADGROUP',
+  dollarInGroup: 'ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.',
+  greaterOutsideGroup: 'ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.',
+  groupGone: 'NOGROUP the consumer group this client was blocked on no longer exists',
+  xgroupNeedsKey: 'ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.',
+  busyGroup: 'BUSYGROUP Consumer Group name already exists',
+  entriesReadRange: 'ERR value for ENTRIESREAD must be positive or -1',
+  xclaimMinIdle: 'ERR Invalid min-idle-time argument for XCLAIM',
+  xclaimIdle: 'ERR Invalid IDLE option argument for XCLAIM',
+  xclaimTime: 'ERR Invalid TIME option argument for XCLAIM',
+  xclaimRetryCount: 'ERR Invalid RETRYCOUNT option argument for XCLAIM',
+  xautoclaimMinIdle: 'ERR Invalid min-idle-time argument for XAUTOCLAIM',
+  xautoclaimCount: 'ERR COUNT must be > 0',
+  xautoclaimMemory: 'ERR Insufficient memory, failed allocating transient memory, COUNT too high.',
+  entriesAddedNegative: 'ERR entries_added must be positive',
+  xsetidBelowGivenMaxDeleted: 'ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id',
+  xsetidBelowTop: 'ERR The ID specified in XSETID is smaller than the target stream top item',
+  xsetidEntriesAdded: 'ERR The entries_added specified in XSETID is smaller than the target stream length',
+} as const;
+
+/** Stream errors naming a key, group or option (printed as C strings by the caller). */
+export const streamErr = {
+  /** XREADGROUP on a missing key or group. */
+  noGroupInRead: (key: string, group: string): string =>
+    `NOGROUP No such key '${key}' or consumer group '${group}' in XREADGROUP with GROUP option`,
+  /** XPENDING, XCLAIM, XAUTOCLAIM on a missing key or group. */
+  noGroup: (key: string, group: string): string => `NOGROUP No such key '${key}' or consumer group '${group}'`,
+  /** XGROUP and XINFO CONSUMERS on a missing group. */
+  noSuchGroup: (group: string, key: string): string => `NOGROUP No such consumer group '${group}' for key name '${key}'`,
+  xclaimOption: (opt: string): string => `ERR Unrecognized XCLAIM option '${opt}'`,
+};

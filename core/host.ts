@@ -26,6 +26,27 @@ export interface Host {
   exists(path: string): boolean;
   mkdirp(path: string): void;
   chmod(path: string, mode: number): void;
+  // Binary files for persistence (paths are text; errors are thrown with Node's `code`: ENOSPC,
+  // ENOENT ...). The *Async forms run off the event loop (a thread pool), so a slow disk cannot
+  // stall clients; the others are synchronous.
+  /** Opens a file: 'append' creates it and writes at its end, 'write' creates or truncates it. */
+  openFile(path: string, mode: 'read' | 'append' | 'write'): number;
+  closeFile(fd: number): void;
+  /** Writes all of `bytes` (looping on short writes); on an error some prefix may be written. */
+  writeFileSync(fd: number, bytes: Uint8Array): void;
+  writeFileAsync(fd: number, bytes: Uint8Array): Promise<void>;
+  /** Reads up to `into.length` bytes at `position`; returns how many (0 at the end). */
+  readFileAt(fd: number, into: Uint8Array, position: number): number;
+  fsyncSync(fd: number): void;
+  fsyncAsync(fd: number): Promise<void>;
+  /** Makes a rename or a new file in `dir` durable (fsync of the directory). */
+  fsyncDir(dir: string): void;
+  rename(from: string, to: string): void;
+  /** Size in bytes, or -1 when the path does not exist. */
+  fileSize(path: string): number;
+  isDirectory(path: string): boolean;
+  truncateFile(path: string, length: number): void;
+  listDir(path: string): string[];
   stdout(text: string): void;
   stderr(text: string): void;
   /** Resident set size and JS heap use, in bytes. */

@@ -5,11 +5,13 @@
 // (genRedisInfoString in src/server.c), so tools that parse INFO (redis-cli --stat, exporters)
 // read echokv the same way.
 //
-// What the memory fields measure: echokv's data lives in the JS heap, so used_memory is the
-// heap in use plus memory held outside it for buffers (V8's heapUsed + external, JSC's equivalent
-// on Bun). It includes the runtime's own baseline (compiled code, the standard library), which is
-// why used_memory_startup is several megabytes. The allocator_* fields map to the heap the engine
-// has reserved (heapTotal) and the process's resident set. Fields about features echokv does not
+// What the memory fields measure: echokv's data lives in the JS heap, whose figures cannot show
+// promptly what freeing a key gives back (garbage is collected later), so used_memory is the
+// figure maxmemory eviction works with (core/eviction.ts): used_memory_startup, the heap in use
+// plus memory held outside it for buffers (V8's heapUsed + external, JSC's equivalent on Bun)
+// measured before the dataset is loaded, so several megabytes of runtime baseline; plus client
+// buffers; plus the dataset as MEMORY USAGE models it, key by key. The allocator_* fields map to
+// the heap the engine has reserved (heapTotal) and the process's resident set. Fields about features echokv does not
 // have (Lua, forks, defragmentation, modules, cluster) report what Redis reports when they are
 // unused.
 
@@ -93,6 +95,12 @@ export function bytesToHuman(n: number): string {
     d /= 1024;
   }
   return `${n}B`;
+}
+
+/** How long used memory has been over maxmemory now, in ms (0 when it is not). */
+function evictionExceeded(server: Server): number {
+  const since = server.stats.evictionExceededSince;
+  return since === 0 ? 0 : server.host.now() - since;
 }
 
 /** A ratio as Redis prints it with %.2f. */
@@ -461,7 +469,7 @@ function sectionFields(server: Server, section: Section): Fields {
         ['rss_overhead_bytes', 0],
         ['mem_fragmentation_ratio', f2(f.rss / f.used)],
         ['mem_fragmentation_bytes', f.rss - f.used],
-        ['mem_not_counted_for_evict', 0],
+        ['mem_not_counted_for_evict', server.eviction.tracking ? server.eviction.replicaBytes : 0],
         ['mem_replication_backlog', f.replicationBacklog],
         ['mem_total_replication_buffers', 0],
         ['mem_clients_slaves', f.clientsReplicas],
@@ -528,15 +536,15 @@ function sectionFields(server: Server, section: Section): Fields {
         ['expired_stale_perc', f2(ks.stats.expiredStalePerc * 100)],
         ['expired_time_cap_reached_count', ks.stats.expiredTimeCapReached],
         ['expire_cycle_cpu_milliseconds', Math.round((ks.stats as { expireCycleTimeUsed?: number }).expireCycleTimeUsed ?? 0)],
-        ['evicted_keys', 0],
+        ['evicted_keys', s.evictedKeys],
         ['evicted_clients', 0],
-        ['total_eviction_exceeded_time', 0],
-        ['current_eviction_exceeded_time', 0],
+        ['total_eviction_exceeded_time', Math.floor(s.evictionExceededMs + evictionExceeded(server))],
+        ['current_eviction_exceeded_time', Math.floor(evictionExceeded(server))],
         ['keyspace_hits', ks.stats.hits],
         ['keyspace_misses', ks.stats.misses],
-        ['pubsub_channels', 0],
-        ['pubsub_patterns', 0],
-        ['pubsubshard_channels', 0],
+        ['pubsub_channels', server.pubsub.channels.size],
+        ['pubsub_patterns', server.pubsub.patterns.size],
+        ['pubsubshard_channels', server.pubsub.shardChannels.size],
         ['latest_fork_usec', 0],
         ['total_forks', 0],
         ['migrate_cached_sockets', 0],

@@ -70,12 +70,59 @@ export class Entry {
   expireAt: number;
   /** Last access in LRU-clock seconds (or LFU data when maxmemory-policy is an LFU one). */
   lru: number;
+  /** Snapshot epoch: an active snapshot has taken (or must skip) this entry when it is at least
+   * the snapshot's epoch (see "Snapshots" below). New entries start at the latest epoch. */
+  snap: number;
+  /** Bytes this key counts for in the used-memory estimate while maxmemory is set (Database.mem,
+   * core/eviction.ts); 0 while the estimate is not kept. */
+  mem: number;
   constructor(value: Value, lru: number) {
     this.value = value;
     this.expireAt = 0;
     this.lru = lru;
+    this.snap = snapshotEpoch;
+    this.mem = 0;
   }
 }
+
+// -------------------------------------------------------------------------------------------------
+// Snapshots: a point-in-time view of every database without fork()
+//
+// BGSAVE and the AOF rewrite serialize the dataset as it was at one instant T while clients keep
+// writing, across many event-loop turns. Redis gets that view from fork() and the kernel's
+// copy-on-write pages; here the keyspace does the copy-on-write itself, per key:
+//
+// - Keyspace.beginSnapshot(observer) opens a new epoch E (a process-wide counter, so several
+//   keyspaces in one process never confuse their entries). Entries made from then on get
+//   snap = E, so the snapshot skips them: they did not exist at T.
+// - The snapshot walks each database's Map as it was at T (it keeps the Map objects it found:
+//   FLUSHALL and SWAPDB swap whole Maps, so what it walks stays T's content, and it tells the
+//   databases apart by Map identity, not by index). For each entry with snap < E it serializes
+//   the entry and sets snap = E.
+// - Before anything changes an entry with snap < E (its value in place or replaced, its TTL, or
+//   its removal: lookupWrite, set, overwrite, update, add, delete, setExpire, persist, detach,
+//   expireNow), the database calls observer.beforeWrite(db, key, entry) while the entry still
+//   holds T's state; the observer must take it then (serialize it) and set snap = E. Code that
+//   edits an entry it did not get from lookupWrite calls Database.willChange(key, entry) first.
+// - Keys added during the snapshot land at the end of the Map, where the walk meets them with
+//   snap >= E and skips them; a key deleted and re-added is a new entry, skipped the same way.
+//
+// So the file holds every key of T exactly once, with T's value and TTL; the extra memory is
+// what the observer holds for keys written ahead of the walk (bounded by the writes made
+// meanwhile); and with no snapshot active the cost is one null check per write lookup. One
+// snapshot per keyspace at a time, as Redis runs one child at a time.
+
+/** Watches changes during a snapshot (see above). */
+export interface SnapshotObserver {
+  /**
+   * `e`, live under `key` in `db`, is about to change or go, and the snapshot has not taken it
+   * yet (e.snap < the epoch). Take it now, synchronously, and set e.snap to the epoch.
+   */
+  beforeWrite(db: Database, key: string, e: Entry): void;
+}
+
+/** The latest snapshot epoch of the process; new entries are stamped with it. */
+let snapshotEpoch = 0;
 
 /** The events the keyspace emits; the server wires them (a fixed list, not an event bus). */
 export interface KeyspaceHooks {
@@ -87,9 +134,20 @@ export interface KeyspaceHooks {
   notify(cls: string, event: string, key: string, db: Database): void;
   /** A list, sorted set or stream was stored at `key`: clients blocked on it may be served. */
   ready(db: Database, key: string): void;
+  /** Every key of `db` is about to go (FLUSHDB, FLUSHALL, a full sync) or, with `replacement`, to
+   * be exchanged for that database's keys (SWAPDB): WATCH and the memory estimate listen. */
+  emptying(db: Database, replacement: Database | null): void;
 }
 
-const noHooks: KeyspaceHooks = { expired() {}, modified() {}, notify() {}, ready() {} };
+const noHooks: KeyspaceHooks = { expired() {}, modified() {}, notify() {}, ready() {}, emptying() {} };
+
+/** LFU access counting (core/eviction.ts), set on the keyspace while maxmemory-policy is an LFU one. */
+export interface LfuCounter {
+  /** The access field of a key created at `time` (ms). */
+  init(time: number): number;
+  /** The access field after an access at `time` to a key whose field was `lru`. */
+  access(lru: number, time: number): number;
+}
 
 /** Values that blocking commands wait for (Redis signals these in dbAdd). */
 function isWaitable(v: Value): boolean {
@@ -110,12 +168,24 @@ export class Keyspace {
   hooks: KeyspaceHooks = noHooks;
   /** True while some client is blocked on a key (core/blocking.ts keeps it current). */
   hasWaiters = false;
+  /** Set while maxmemory-policy is an LFU one: Entry.lru then holds LFU data (core/eviction.ts). */
+  lfu: LfuCounter | null = null;
   /** Changes since the last save (Redis's server.dirty). */
   dirty = 0;
   /** True on a replica: expired keys read as missing but are deleted only by the master's DEL. */
   replicaMode = false;
   /** True during CLIENT PAUSE: like a replica, expired keys read as missing but are not deleted. */
   paused = false;
+  /** True while a persistence plugin replays commands at load: nothing is expired then (Redis's
+   * keyIsExpired answers no while loading), so a command logged while its key was alive finds it. */
+  loading = false;
+  /** The active snapshot's observer and epoch (see "Snapshots" above); null when none. */
+  snapshot: SnapshotObserver | null = null;
+  snapEpoch = 0;
+  /** Whether new keys and read misses are reported (notify-keyspace-events n and m, set by
+   * core/pubsub.ts): off, these hot paths skip the notify call. */
+  notifyNew = false;
+  notifyMiss = false;
   stats = {
     hits: 0, misses: 0, expired: 0, expiredStalePerc: 0, expiredTimeCapReached: 0,
     /** Time spent in activeExpireCycle, ms (INFO expire_cycle_cpu_milliseconds). */
@@ -134,15 +204,41 @@ export class Keyspace {
     for (let i = 0; i < opts.databases; i++) this.dbs.push(new Database(this, i));
   }
 
+  /**
+   * Starts a snapshot: returns its epoch E and the databases' Maps as they are now (index i is
+   * database i at T). Entries with snap < E are T's; `observer` hears of them before they change.
+   * Throws when a snapshot is already active.
+   */
+  beginSnapshot(observer: SnapshotObserver): { epoch: number; maps: Map<string, Entry>[] } {
+    if (this.snapshot !== null) throw new Error('A snapshot is already in progress');
+    this.snapshot = observer;
+    this.snapEpoch = ++snapshotEpoch;
+    return { epoch: this.snapEpoch, maps: this.dbs.map((db) => db.keys) };
+  }
+
+  /** Ends the active snapshot (finished or abandoned); writes stop calling its observer. */
+  endSnapshot(observer: SnapshotObserver): void {
+    if (this.snapshot === observer) this.snapshot = null;
+  }
+
   /** Re-reads the clock; the server calls this before each command. */
   tick(): number {
     this.time = this.clock();
     return this.time;
   }
 
-  /** LRU clock in seconds. */
+  /**
+   * LRU clock in seconds: the access field of a key created now. With an LFU policy, the minutes
+   * and initial counter Redis gives a new object instead.
+   */
   lruClock(): number {
-    return Math.floor(this.time / 1000);
+    return this.lfu === null ? Math.floor(this.time / 1000) : this.lfu.init(this.time);
+  }
+
+  /** The access field of a key accessed now whose field was `lru`: the LRU clock, or with an LFU
+   * policy the counter decayed and logarithmically incremented (Redis's updateLFU). */
+  accessed(lru: number): number {
+    return this.lfu === null ? Math.floor(this.time / 1000) : this.lfu.access(lru, this.time);
   }
 
   get keyCount(): number {
@@ -155,6 +251,8 @@ export class Keyspace {
   swap(a: number, b: number): void {
     const da = this.dbs[a];
     const dbb = this.dbs[b];
+    this.hooks.emptying(da, dbb);
+    this.hooks.emptying(dbb, da);
     const keys = da.keys;
     const expires = da.expires;
     da.keys = dbb.keys;
@@ -164,6 +262,9 @@ export class Keyspace {
     const avgTtl = da.avgTtl;
     da.avgTtl = dbb.avgTtl;
     dbb.avgTtl = avgTtl;
+    const mem = da.mem;
+    da.mem = dbb.mem;
+    dbb.mem = mem;
     da.resetIterators();
     dbb.resetIterators();
   }
@@ -252,6 +353,8 @@ export class Database {
   expires = new Map<string, Entry>();
   /** Average TTL in ms of the keys sampled by active expiry (INFO keyspace avg_ttl). */
   avgTtl = 0;
+  /** The sum of its entries' Entry.mem: every entry leaving the database takes its share along. */
+  mem = 0;
   private expireIter: Iterator<string> | null = null;
   /** RANDOMKEY's position in its circular walk of the keys. */
   private randomIter: Iterator<string> | null = null;
@@ -271,6 +374,7 @@ export class Database {
     if (e === undefined) return undefined;
     // A key is expired once the time is past its expiry (Redis's keyIsExpired: now > when).
     if (e.expireAt !== 0 && e.expireAt < this.ks.time) {
+      if (this.ks.loading) return e;
       if (!this.ks.replicaMode && !this.ks.paused) this.expireNow(key);
       return undefined;
     }
@@ -282,26 +386,38 @@ export class Database {
     const e = this.peek(key);
     if (e === undefined) {
       this.ks.stats.misses++;
+      if (this.ks.notifyMiss) this.ks.hooks.notify('m', 'keymiss', key, this);
       return undefined;
     }
     this.ks.stats.hits++;
-    e.lru = this.ks.lruClock();
+    e.lru = this.ks.accessed(e.lru);
     return e;
   }
 
   /** Lookup for reading that leaves the access time alone (TYPE, TTL, EXISTS, OBJECT). */
   lookupReadNoTouch(key: string): Entry | undefined {
     const e = this.peek(key);
-    if (e === undefined) this.ks.stats.misses++;
-    else this.ks.stats.hits++;
+    if (e === undefined) {
+      this.ks.stats.misses++;
+      if (this.ks.notifyMiss) this.ks.hooks.notify('m', 'keymiss', key, this);
+    } else this.ks.stats.hits++;
     return e;
   }
 
   /** Lookup for writing: touches the LRU clock, no hit/miss counting. */
   lookupWrite(key: string): Entry | undefined {
     const e = this.peek(key);
-    if (e !== undefined) e.lru = this.ks.lruClock();
+    if (e !== undefined) {
+      if (this.ks.snapshot !== null) this.willChange(key, e);
+      e.lru = this.ks.accessed(e.lru);
+    }
     return e;
+  }
+
+  /** Call before changing an entry not obtained from lookupWrite: an active snapshot takes it. */
+  willChange(key: string, e: Entry): void {
+    const s = this.ks.snapshot;
+    if (s !== null && e.snap < this.ks.snapEpoch) s.beforeWrite(this, key, e);
   }
 
   /**
@@ -313,9 +429,12 @@ export class Database {
     if (e === undefined) {
       e = new Entry(value, this.ks.lruClock());
       this.keys.set(key, e);
+      if (this.ks.notifyNew) this.ks.hooks.notify('n', 'new', key, this);
     } else {
+      if (this.ks.snapshot !== null) this.willChange(key, e);
       e.value = value;
-      e.lru = this.ks.lruClock();
+      // With LFU the key keeps its counter, as Redis's dbSetValue keeps the old object's.
+      if (this.ks.lfu === null) e.lru = this.ks.lruClock();
       if (!keepTtl && e.expireAt !== 0) {
         e.expireAt = 0;
         this.expires.delete(key);
@@ -332,18 +451,21 @@ export class Database {
    */
   overwrite(key: string, value: Value): void {
     const e = this.keys.get(key);
-    if (e === undefined || (e.expireAt !== 0 && e.expireAt < this.ks.time)) {
+    if (e === undefined || (e.expireAt !== 0 && e.expireAt < this.ks.time && !this.ks.loading)) {
       // Deletes the expired key (a replica keeps it until its master's DEL: add() replaces it).
       if (e !== undefined) this.peek(key);
       if (this.keys.has(key) || isWaitable(value)) this.add(key, value);
       else {
         this.keys.set(key, new Entry(value, this.ks.lruClock()));
+        if (this.ks.notifyNew) this.ks.hooks.notify('n', 'new', key, this);
         this.modified(key);
       }
       return;
     }
+    if (this.ks.snapshot !== null) this.willChange(key, e);
     e.value = value;
-    e.lru = this.ks.lruClock();
+    // SET's lookupKeyWrite counts as an access; the key keeps its LFU counter.
+    e.lru = this.ks.accessed(e.lru);
     if (e.expireAt !== 0) {
       e.expireAt = 0;
       this.expires.delete(key);
@@ -353,6 +475,7 @@ export class Database {
 
   /** Replaces the value of a live entry found by a lookup, keeping its TTL. */
   update(key: string, e: Entry, value: Value): void {
+    if (this.ks.snapshot !== null) this.willChange(key, e);
     e.value = value;
     this.modified(key);
     if (this.ks.hasWaiters && isWaitable(value)) this.ks.hooks.ready(this, key);
@@ -362,8 +485,13 @@ export class Database {
   add(key: string, value: Value): Entry {
     const e = new Entry(value, this.ks.lruClock());
     const old = this.keys.get(key);
-    if (old !== undefined && old.expireAt !== 0) this.expires.delete(key);
+    if (old !== undefined) {
+      if (this.ks.snapshot !== null) this.willChange(key, old);
+      if (old.expireAt !== 0) this.expires.delete(key);
+      this.mem -= old.mem;
+    }
     this.keys.set(key, e);
+    if (this.ks.notifyNew) this.ks.hooks.notify('n', 'new', key, this);
     this.modified(key);
     if (this.ks.hasWaiters && isWaitable(value)) this.ks.hooks.ready(this, key);
     return e;
@@ -373,14 +501,17 @@ export class Database {
   delete(key: string): boolean {
     const e = this.keys.get(key);
     if (e === undefined) return false;
+    if (this.ks.snapshot !== null) this.willChange(key, e);
     this.keys.delete(key);
     if (e.expireAt !== 0) this.expires.delete(key);
+    this.mem -= e.mem;
     this.modified(key);
     return true;
   }
 
   /** Sets an absolute expiry (ms) on an existing entry. */
   setExpire(key: string, e: Entry, at: number): void {
+    if (this.ks.snapshot !== null) this.willChange(key, e);
     e.expireAt = at;
     this.expires.set(key, e);
   }
@@ -388,6 +519,7 @@ export class Database {
   /** Removes the TTL; true when there was one. */
   persist(key: string, e: Entry): boolean {
     if (e.expireAt === 0) return false;
+    if (this.ks.snapshot !== null) this.willChange(key, e);
     e.expireAt = 0;
     this.expires.delete(key);
     return true;
@@ -400,14 +532,18 @@ export class Database {
   attach(key: string, e: Entry): void {
     this.keys.set(key, e);
     if (e.expireAt !== 0) this.expires.set(key, e);
+    this.mem += e.mem;
+    if (this.ks.notifyNew) this.ks.hooks.notify('n', 'new', key, this);
   }
 
   /** Removes `key` and returns its entry (undefined when absent), without change signals. */
   detach(key: string): Entry | undefined {
     const e = this.keys.get(key);
     if (e === undefined) return undefined;
+    if (this.ks.snapshot !== null) this.willChange(key, e);
     this.keys.delete(key);
     if (e.expireAt !== 0) this.expires.delete(key);
+    this.mem -= e.mem;
     return e;
   }
 
@@ -421,8 +557,10 @@ export class Database {
   expireNow(key: string): void {
     const e = this.keys.get(key);
     if (e === undefined) return;
+    if (this.ks.snapshot !== null) this.willChange(key, e);
     this.keys.delete(key);
     this.expires.delete(key);
+    this.mem -= e.mem;
     this.ks.stats.expired++;
     this.ks.hooks.modified(this, key);
     this.ks.hooks.notify('x', 'expired', key, this);
@@ -431,7 +569,9 @@ export class Database {
 
   /** Removes every key; returns how many there were. */
   flush(): number {
+    this.ks.hooks.emptying(this, null);
     const n = this.keys.size;
+    this.mem = 0;
     // SCAN iterators over the old Map would keep all of it in memory.
     this.ks.scans.forget(this.keys);
     this.keys = new Map();

@@ -34,6 +34,11 @@ export interface PluginInstance {
   addresses?(): string[];
   /** Extra INFO fields for a section (persistence, replication ...). */
   info?(section: string): Record<string, string | number> | undefined;
+  /**
+   * The AOF: BGREWRITEAOF (core/commands/aof.ts). `inExec` asks to schedule rather than start.
+   * Returns the status reply, or the error reply.
+   */
+  rewriteAof?(opts: { inExec: boolean }): { status: string } | { error: string };
   /** Stops the plugin: close sockets, flush files. */
   close?(): Promise<void> | void;
 }
@@ -67,9 +72,10 @@ export function checkPlugins(plugins: readonly Plugin<unknown>[]): void {
       if (!names.has(dep)) throw new Error(`Plugin ${p.name} depends on ${dep}, which is not registered`);
     }
   }
+  // rdb and aof run side by side as Redis's snapshots and AOF do; `none` means neither.
   const persistence = plugins.filter((p) => p.kind === 'persistence');
-  if (persistence.length > 1) {
-    throw new Error(`Only one persistence plugin may be active, got: ${persistence.map((p) => p.name).join(', ')}`);
+  if (persistence.length > 1 && persistence.some((p) => p.name === 'none')) {
+    throw new Error(`Persistence plugin none cannot run with others, got: ${persistence.map((p) => p.name).join(', ')}`);
   }
 }
 

@@ -8,7 +8,7 @@ import { Client, type Connection } from './client.ts';
 import { Command, CommandTable } from './command.ts';
 import { ALL_COMMANDS } from './commands/mod.ts';
 import { Config } from './config/mod.ts';
-import { ERR, unknownCommand, unknownSubcommand, wrongArity } from './errors.ts';
+import { ERR, pubsubContext, unknownCommand, unknownSubcommand, wrongArity } from './errors.ts';
 import type { Host } from './host.ts';
 import { type Database, Keyspace } from './keyspace.ts';
 import { Logger, type LogLevel } from './log.ts';
@@ -21,6 +21,9 @@ import { LatencyHistogram } from './info.ts';
 import type { ParserLimits } from './resp/parser.ts';
 import { utf8ToStr } from './bytes.ts';
 import { Blocking } from './blocking.ts';
+import { PUBSUB_CONTEXT_COMMANDS, PubSub } from './pubsub.ts';
+import { RUN_IN_MULTI, Transactions } from './multi.ts';
+import { Eviction } from './eviction.ts';
 
 export const VERSION = '0.1.0';
 /** The Redis version whose behaviour echokv follows; INFO reports it as redis_version. */
@@ -69,6 +72,12 @@ export interface ServerStats {
   /** Highest used memory seen by cron (INFO used_memory_peak); CONFIG RESETSTAT clears it. */
   peakMemory: number;
   clientQueryBufferLimitDisconnections: number;
+  /** Keys evicted for maxmemory (INFO evicted_keys). */
+  evictedKeys: number;
+  /** Time used memory spent over maxmemory (INFO total/current_eviction_exceeded_time), in ms,
+   * and since when (host.now() ms) it is over now, 0 when it is not. */
+  evictionExceededMs: number;
+  evictionExceededSince: number;
 }
 
 export class Server {
@@ -97,12 +106,23 @@ export class Server {
     writesProcessed: 0,
     peakMemory: 0,
     clientQueryBufferLimitDisconnections: 0,
+    evictedKeys: 0,
+    evictionExceededMs: 0,
+    evictionExceededSince: 0,
   };
   readonly slowlog: SlowlogEntry[] = [];
   slowlogNextId = 0;
   readonly monitors = new Set<Client>();
   /** Clients parked in blocking commands (BLPOP ...), served when their keys get data. */
   readonly blocking: Blocking = new Blocking(this);
+  /** MULTI/EXEC and WATCH state (core/multi.ts). */
+  readonly transactions: Transactions = new Transactions(this);
+  /** While set (EXEC), propagate() collects changes here instead of sending them. */
+  propagateBuffer: [number, string[]][] | null = null;
+  /** maxmemory: the used-memory estimate and eviction (core/eviction.ts). */
+  readonly eviction: Eviction;
+  /** Channels, patterns, keyspace notifications and output buffer limits (core/pubsub.ts). */
+  readonly pubsub: PubSub;
   /** The command and arguments running now (blocking commands park them to run again). */
   runningCommand: Command | null = null;
   runningArgv: string[] | null = null;
@@ -127,6 +147,20 @@ export class Server {
   propagateAs: string[][] | null = null;
   /** A handler sets this to propagate even though no data changed (FLUSHDB of an empty db). */
   forcePropagate = false;
+  /**
+   * Set by a persistence plugin that acknowledges writes only once they are on disk (the AOF with
+   * appendfsync always): flush() offers it each client's pending output first, and when it
+   * returns true it has taken that output (c.out) to send itself, in order, once the data the
+   * replies depend on is fsynced (group commit: one fsync per event-loop turn for all clients).
+   */
+  replyGate: ((c: Client) => boolean) | null = null;
+  /**
+   * Persistence errors that refuse write commands and PING (Redis's
+   * writeCommandsDeniedByDiskError, checked in processCommand before the loading check): each
+   * plugin sets its MISCONF error under its own name while data cannot be persisted and deletes
+   * it once it can again. The first one set is the reply.
+   */
+  readonly diskErrors = new Map<string, string>();
   private readonly hooks: { [K in HookName]: HookSignatures[K][] } = {
     propagate: [], cron: [], beforeShutdown: [],
   };
@@ -146,6 +180,8 @@ export class Server {
   readonly parserLimits: ParserLimits;
   private readonly heldClients: Client[] = [];
   private lastMemorySample = -Infinity;
+  /** Error replies counted when the last call() ended (failed_calls of nested calls). */
+  private errorsCounted = 0;
 
   constructor(opts: ServerOptions) {
     this.config = opts.config;
@@ -156,12 +192,21 @@ export class Server {
     this.keyspace = new Keyspace({ databases: this.config.num('databases'), clock: opts.clock });
     this.keyspace.hooks = {
       expired: (db, key) => this.propagate(db.id, ['DEL', key]),
-      modified: () => {},
+      modified: (db, key) => {
+        if (this.transactions.count > 0) this.transactions.touch(db, key);
+        if (this.eviction.tracking) this.eviction.changed(db, key);
+      },
       notify: () => {},
       ready: (db, key) => this.blocking.signalKeyReady(db, key),
+      emptying: (db, replacement) => {
+        if (this.transactions.count > 0) this.transactions.touchAll(db, replacement);
+        // Shares of keys changed in a database about to be swapped must be taken first.
+        if (this.eviction.tracking) this.eviction.settle();
+      },
     };
     this.startTime = this.keyspace.clock();
     this.lastSave = this.startTime;
+    this.eviction = new Eviction(this);
     this.runId = randomHex(40);
     this.log = new Logger(this.host.pid, (line) => this.writeLog(line), () => this.keyspace.clock());
     this.log.level = this.config.str('loglevel') as LogLevel;
@@ -188,6 +233,8 @@ export class Server {
       this.parserLimits.maxQueryBuffer = x as number;
     });
     this.commands.add(ALL_COMMANDS);
+    // Installs the keyspace notify hook (a no-op while notify-keyspace-events selects nothing).
+    this.pubsub = new PubSub(this);
     checkPlugins(this.plugins);
   }
 
@@ -224,6 +271,10 @@ export class Server {
 
   /** Sends a change to every propagate listener (AOF, replicas). */
   propagate(dbIndex: number, argv: readonly string[]): void {
+    if (this.propagateBuffer !== null) {
+      this.propagateBuffer.push([dbIndex, argv as string[]]);
+      return;
+    }
     const list = this.hooks.propagate;
     for (let i = 0; i < list.length; i++) list[i](dbIndex, argv);
   }
@@ -236,11 +287,19 @@ export class Server {
       const inst = await p.setup(this, pluginOptions(p, this.pluginOpts[p.name]));
       this.instances.set(p.name, inst);
     }
+    // Measured before the dataset is loaded, as Redis measures used_memory_startup.
+    this.startupMemory = this.heapMemory();
+    // As redis-server does, listen first and then load: clients that connect while the dataset
+    // loads (in slices that yield to the event loop) get -LOADING, and INFO shows the progress.
     this.loading = true;
-    for (const inst of this.instances.values()) if (inst.load) await inst.load();
-    this.loading = false;
-    this.startupMemory = this.usedMemory();
     for (const inst of this.instances.values()) if (inst.listen) await inst.listen();
+    try {
+      for (const inst of this.instances.values()) if (inst.load) await inst.load();
+    } catch (e) {
+      for (const inst of this.instances.values()) await inst.close?.();
+      throw e;
+    }
+    this.loading = false;
     this.restartCron();
   }
 
@@ -287,18 +346,26 @@ export class Server {
     s.lastOpsSample = { time: now, count: s.commandsProcessed, input: s.netInputBytes, output: s.netOutputBytes };
   }
 
-  /** Used memory as INFO reports it: the JS heap plus memory outside it (buffers). */
+  /**
+   * Used memory as INFO reports it and eviction compares with maxmemory: the start-up heap, client
+   * buffers and an estimate of the dataset kept key by key (core/eviction.ts).
+   */
   usedMemory(): number {
-    const m = this.host.memory();
-    const used = m.heapUsed + m.external;
+    const used = this.eviction.usedMemory();
     if (used > this.stats.peakMemory) this.stats.peakMemory = used;
     return used;
   }
 
+  /** The JS heap in use plus memory held outside it (buffers). */
+  heapMemory(): number {
+    const m = this.host.memory();
+    return m.heapUsed + m.external;
+  }
+
   private sampleMemory(): void {
-    // Once a second is enough for a peak figure and keeps the syscall off most ticks.
+    // Once a second is enough for a peak figure. Nothing to sample until the estimate is kept.
     const now = this.host.now();
-    if (now - this.lastMemorySample >= 1000) {
+    if (this.eviction.tracking && now - this.lastMemorySample >= 1000) {
       this.lastMemorySample = now;
       this.usedMemory();
     }
@@ -373,6 +440,9 @@ export class Server {
         if (argv === null) break;
       }
       this.execute(c, argv);
+      // Over client-output-buffer-limit, the client is closing and runs nothing more (Redis
+      // checks as replies are added); cheap when its class has no limit.
+      this.pubsub.checkOutputLimit(c);
       if (c.heldArgv !== null) break;
     }
     if (parser.error !== null && !c.closeAfterReply) {
@@ -392,7 +462,8 @@ export class Server {
    */
   private mustHold(c: Client, cmd: Command): boolean {
     if (this.current !== null || c.flags.has('replica') || c.flags.has('master')) return false;
-    if (this.pause!.writesOnly && !cmd.isWrite && !cmd.spec.flags.includes('may_replicate')) return false;
+    if (this.pause!.writesOnly && !cmd.isWrite && !cmd.spec.flags.includes('may_replicate') &&
+      !(cmd.fullname === 'exec' && c.multi !== null && c.multi.mayReplicate)) return false;
     return true;
   }
 
@@ -418,7 +489,10 @@ export class Server {
 
   /** Writes `c`'s pending replies to its connection. */
   flush(c: Client): void {
+    if (this.replyGate !== null && !c.closed && this.replyGate(c)) return;
     if (c.out.size > 0 && !c.closed) {
+      // Over client-output-buffer-limit: the client is being closed and gets nothing more.
+      if (this.pubsub.checkOutputLimit(c)) return;
       const chunks = c.out.take();
       for (const ch of chunks) this.stats.netOutputBytes += ch.length;
       this.stats.writesProcessed++;
@@ -460,6 +534,8 @@ export class Server {
     this.monitors.delete(c);
     this.pendingFlush.delete(c);
     if (c.blocked !== null) this.blocking.onClientClosed(c);
+    this.pubsub.onClientClosed(c);
+    this.transactions.forget(c);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -489,6 +565,9 @@ export class Server {
 
   private rejectCommand(c: Client, error: string, cmd: Command | null = null): void {
     if (cmd !== null) cmd.stats.rejected++;
+    // Inside MULTI a rejection fails the EXEC; a rejected EXEC ends the transaction (core/multi.ts).
+    if (cmd !== null && cmd.fullname === 'exec') error = this.transactions.abortExec(c, error);
+    else if (c.multi !== null) c.multi.aborted = true;
     // CLIENT REPLY OFF/SKIP drop these errors too, and a rejected command uses up a SKIP.
     const suppress = c.replyMode !== 'on' || c.skipNextReply;
     c.skipNextReply = false;
@@ -556,6 +635,26 @@ export class Server {
       this.rejectCommand(c, ERR.noAuth, cmd);
       return;
     }
+    if (c.multi !== null && !c.inExec && cmd.spec.flags.includes('no_multi')) {
+      this.rejectCommand(c, ERR.notAllowedInMulti, cmd);
+      return;
+    }
+    // maxmemory: evict if needed, and refuse what would take more memory when nothing can go.
+    if (this.eviction.maxmemory > 0 && !c.inExec && this.eviction.refuses(c, cmd)) {
+      this.rejectCommand(c, ERR.oom, cmd);
+      return;
+    }
+    if (this.diskErrors.size > 0 && (cmd.isWrite || cmd.name === 'ping' || (cmd.fullname === 'exec' && c.multi?.writes === true)) &&
+      this.current === null) {
+      this.rejectCommand(c, this.diskErrors.values().next().value as string, cmd);
+      return;
+    }
+    // A RESP2 client in subscribed mode can only read pub/sub arrays, so only these commands run.
+    if (c.flags.size !== 0 && c.flags.has('pubsub') && c.resp === 2 && this.current === null &&
+      !PUBSUB_CONTEXT_COMMANDS.has(cmd.fullname)) {
+      this.rejectCommand(c, pubsubContext(cmd.fullname), cmd);
+      return;
+    }
     if (this.loading && !cmd.allowLoading) {
       this.rejectCommand(c, ERR.loading, cmd);
       return;
@@ -568,11 +667,19 @@ export class Server {
       if (!this.heldClients.includes(c)) this.heldClients.push(c);
       return;
     }
+    if (c.multi !== null && !c.inExec && !RUN_IN_MULTI.has(cmd.fullname)) {
+      this.transactions.queue(c, cmd, argv);
+      return;
+    }
     this.call(c, cmd, argv);
   }
 
-  /** Redis's call(): runs the handler with stats, slowlog, MONITOR feed and propagation. */
-  call(c: Client, cmd: Command, argv: string[]): void {
+  /**
+   * Redis's call(): runs the handler with stats, slowlog, MONITOR feed and propagation. `retry`
+   * is set when core/blocking.ts runs a parked command again to serve it: the command was counted,
+   * fed to MONITOR and slow-logged when it first ran, so only its time and errors are added.
+   */
+  call(c: Client, cmd: Command, argv: string[], retry = false): void {
     const ks = this.keyspace;
     const dirty = ks.dirty;
     const realOut = c.out;
@@ -610,21 +717,26 @@ export class Server {
     this.runningArgv = prevArgv;
     if (suppress) {
       c.out = realOut;
+      // HELLO run while replies are off still switches the connection's protocol.
+      realOut.proto = this.sink.proto;
       if (this.forceReply) for (const chunk of this.sink.take()) realOut.rawBytes(chunk);
       else this.sink.discard();
     }
     const st = cmd.stats;
-    st.calls++;
+    if (!retry) st.calls++;
     st.usec += us;
-    if (this.latencyTracking) (st.latency ??= new LatencyHistogram()).record(ns);
-    if (this.stats.totalErrorReplies !== errors) st.failed++;
-    this.stats.commandsProcessed++;
+    if (this.latencyTracking && !retry) (st.latency ??= new LatencyHistogram()).record(ns);
+    // Errors replied by commands run inside this one (EXEC) are theirs, not its own, as Redis
+    // attributes errors to the call that was last counted (its static prev_err_count).
+    if (this.stats.totalErrorReplies > Math.max(errors, this.errorsCounted)) st.failed++;
+    this.errorsCounted = this.stats.totalErrorReplies;
+    if (!retry) this.stats.commandsProcessed++;
     if ((ks.dirty !== dirty || this.forcePropagate) && !cmd.noPropagate && this.hooks.propagate.length > 0) {
       if (this.propagateAs !== null) for (const a of this.propagateAs) this.propagate(c.db.id, a);
       else this.propagate(c.db.id, argv);
     }
-    if (this.monitors.size > 0 && !cmd.skipMonitor && !cmd.isAdmin) this.feedMonitors(c, argv);
-    if (!cmd.skipSlowlog) this.slowlogPush(c, argv, us);
+    if (this.monitors.size > 0 && !cmd.skipMonitor && !cmd.isAdmin && !retry) this.feedMonitors(c, argv);
+    if (!cmd.skipSlowlog && !retry) this.slowlogPush(c, argv, us);
     // Clients blocked on keys this command gave data are served once it is over (for EXEC,
     // once the whole transaction is).
     if (prevCurrent === null && this.blocking.hasReady) this.blocking.handleReady();

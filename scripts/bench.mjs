@@ -11,7 +11,7 @@
 //   npm run bench -- --rounds=3        repeat each measurement and keep the median
 //   npm run bench -- --tests=set,get --memory=string   a subset
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
@@ -145,6 +145,137 @@ function memoryPer(server, port, test, count) {
   return grown;
 }
 
+// ---------------------------------------------------------------------------------------------
+// The append-only file: SET throughput with appendonly yes under each fsync policy, echokv beside
+// redis-server with the same settings (each on its own data directory), alternating as above.
+//   npm run bench -- --aof=always,everysec   (the default; --aof= skips it)
+
+async function benchAof(policies) {
+  const rows = [];
+  for (const policy of policies) {
+    const base = mkdtempSync(join(tmpdir(), `echokv-bench-aof-${policy}-`));
+    const [rdir, edir] = [join(base, 'redis'), join(base, 'echokv')];
+    mkdirSync(rdir);
+    mkdirSync(edir);
+    const aofArgs = ['--appendonly', 'yes', '--appendfsync', policy, '--save', '', '--bind', '127.0.0.1'];
+    const [rp, ep] = [await freePort(), await freePort()];
+    const r = await startServer(`redis-server (aof ${policy})`, 'redis-server', ['--port', String(rp), '--dir', rdir, ...aofArgs]);
+    const e = await startServer(`echokv (aof ${policy})`, echoCmd[0], [...echoCmd[1], '--port', String(ep), '--dir', edir,
+      '--persistence', 'aof', ...aofArgs]);
+    try {
+      for (const p of [1, 16]) {
+        const res = { redis: [], echokv: [] };
+        for (let i = 0; i < rounds; i++) {
+          const order = i % 2 === 0 ? [[r, rp, 'redis'], [e, ep, 'echokv']] : [[e, ep, 'echokv'], [r, rp, 'redis']];
+          for (const [srv, port, key] of order) res[key].push(runBench(srv, port, 'set', p));
+        }
+        const rr = median(res.redis.map((x) => x.rps));
+        const er = median(res.echokv.map((x) => x.rps));
+        rows.push({ policy, p, rr, er });
+        console.error(`SET appendfsync ${policy} -P ${p}: redis ${rr.toFixed(0)} ops/s, echokv ${er.toFixed(0)} ops/s`);
+      }
+    } finally {
+      r.child.kill('SIGKILL');
+      e.child.kill('SIGKILL');
+      rmSync(base, { recursive: true, force: true });
+    }
+  }
+  console.log('\nAppend-only file: SET with appendonly yes, redis-benchmark -c ' + clients + ', median of ' + rounds + '\n');
+  console.log('| appendfsync | pipeline | redis ops/s | echokv ops/s | ratio |');
+  console.log('|---|---|---|---|---|');
+  for (const { policy, p, rr, er } of rows) {
+    console.log(`| ${policy} | ${p} | ${rr.toFixed(0)} | ${er.toFixed(0)} | ${(er / rr).toFixed(2)}x |`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// RDB: the same mixed dataset (60% strings, 10% each of small hashes, lists, sets and sorted
+// sets) in each server, started on its own directory with `save ""`: SAVE's time seen from the
+// client, BGSAVE's wall time, and the load time each server logs ("DB loaded from disk: N
+// seconds") when restarted on its own dump; it also checks every key came back.
+//   npm run bench -- --rdb-keys=1000000   (the default; --rdb-keys=0 skips it)
+
+function rdbMixed(i) {
+  const k = `key:${String(i).padStart(10, '0')}`;
+  switch (i % 10) {
+    case 0: return ['HSET', k, 'name', `user${i}`, 'age', String(i % 90), 'city', 'somewhere', 'score', String(i * 3)];
+    case 1: return ['RPUSH', k, 'a', 'b', String(i), 'item-value-1', 'item-value-2'];
+    case 2: return ['SADD', k, String(i), String(i + 1), String(i + 2), String(i * 7)];
+    case 3: return ['ZADD', k, '1', 'alpha', '2.5', 'beta', String(i), 'gamma'];
+    case 4: return ['SET', k, `a longer string value for key ${i} that LZF may compress compress compress`];
+    default: return ['SET', k, String(i * 13)];
+  }
+}
+
+/** Starts a server and resolves with it and its output so far once it is ready. */
+async function startLogged(name, cmd, argv) {
+  const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const deadline = Date.now() + 300_000;
+  while (!out.includes('Ready to accept connections')) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${name} did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return { child, out };
+}
+
+async function benchRdb(keys) {
+  const servers = [['redis', 'redis-server', []], ['echokv', echoCmd[0], [...echoCmd[1], '--persistence', 'rdb']]]
+    .map(([name, cmd, argv]) => ({ name, cmd, argv, dir: mkdtempSync(join(tmpdir(), 'echokv-bench-rdb-')), save: [], bgsave: [], load: [] }));
+  try {
+    for (const s of servers) {
+      s.port = await freePort();
+      s.flags = [...s.argv, '--port', String(s.port), '--bind', '127.0.0.1', '--dir', s.dir, '--save', ''];
+      s.srv = await startLogged(s.name, s.cmd, s.flags);
+      for (let start = 0; start < keys; start += 100_000) {
+        let text = '';
+        for (let i = start; i < Math.min(keys, start + 100_000); i++) text += resp(rdbMixed(i));
+        const r = spawnSync('redis-cli', ['-p', String(s.port), '--pipe'], { input: text, encoding: 'utf8' });
+        if (r.status !== 0) throw new Error(`Loading the RDB data into ${s.name} failed: ${r.stderr}${r.stdout}`);
+      }
+    }
+    // Rounds alternate the servers, as the throughput tests do, so machine load hits both alike.
+    for (let i = 0; i < rounds; i++) {
+      for (const s of i % 2 === 0 ? servers : [...servers].reverse()) {
+        const t0 = performance.now();
+        if (cli(s.port, 'SAVE') !== 'OK') throw new Error(`SAVE failed on ${s.name}`);
+        s.save.push((performance.now() - t0) / 1000);
+        const t1 = performance.now();
+        cli(s.port, 'BGSAVE');
+        while (cli(s.port, 'INFO', 'persistence').includes('rdb_bgsave_in_progress:1')) await new Promise((r) => setTimeout(r, 5));
+        s.bgsave.push((performance.now() - t1) / 1000);
+      }
+    }
+    for (const s of servers) s.bytes = readFileSync(join(s.dir, 'dump.rdb')).length;
+    for (let i = 0; i < rounds; i++) {
+      for (const s of i % 2 === 0 ? servers : [...servers].reverse()) {
+        s.srv.child.kill('SIGKILL');
+        await new Promise((r) => (s.srv.child.exitCode !== null ? r() : s.srv.child.once('exit', r)));
+        s.srv = await startLogged(s.name, s.cmd, s.flags);
+        s.load.push(Number(s.srv.out.match(/DB loaded from disk: ([\d.]+) seconds/)?.[1]));
+        const got = Number(cli(s.port, 'DBSIZE'));
+        if (got !== keys) throw new Error(`${s.name} holds ${got} keys after loading its dump, expected ${keys}`);
+      }
+    }
+  } finally {
+    for (const s of servers) {
+      s.srv?.child.kill('SIGKILL');
+      rmSync(s.dir, { recursive: true, force: true });
+    }
+  }
+  const [r, e] = servers;
+  console.log(`\nRDB: ${keys.toLocaleString('en-US')} keys of mixed types, median of ${rounds} (dump: redis ${r.bytes} bytes, echokv ${e.bytes} bytes)\n`);
+  console.log('| operation | redis s | echokv s | ratio |');
+  console.log('|---|---|---|---|');
+  for (const [label, k] of [['SAVE', 'save'], ['BGSAVE (wall time)', 'bgsave'], ['load at start-up', 'load']]) {
+    const [rv, ev] = [median(r[k]), median(e[k])];
+    console.error(`rdb ${label}: redis ${r[k].map((x) => x.toFixed(2)).join(' ')} s, echokv ${e[k].map((x) => x.toFixed(2)).join(' ')} s`);
+    console.log(`| ${label} | ${rv.toFixed(2)} | ${ev.toFixed(2)} | ${(ev / rv).toFixed(2)}x |`);
+  }
+}
+
 need('redis-server');
 need('redis-benchmark');
 const dir = mkdtempSync(join(tmpdir(), 'echokv-bench-'));
@@ -208,3 +339,8 @@ try {
   echokv.child.kill('SIGKILL');
   rmSync(dir, { recursive: true, force: true });
 }
+
+const aofPolicies = opt('aof', 'always,everysec').split(',').filter(Boolean);
+if (aofPolicies.length > 0) await benchAof(aofPolicies);
+const rdbKeys = Number(opt('rdb-keys', quick ? 100_000 : 1_000_000));
+if (rdbKeys > 0) await benchRdb(rdbKeys);

@@ -143,7 +143,8 @@ export async function startEchokv(
   opts: { clock?: () => number } = {},
 ): Promise<Running> {
   const server = createServer({
-    config: { port: 0, bind: '127.0.0.1', ...config },
+    // In memory unless a test asks for persistence: nothing lands in the working directory.
+    config: { port: 0, bind: '127.0.0.1', persistence: 'none', ...config },
     pluginOptions: { tcp: { anyPort: true } },
     clock: opts.clock,
     // Server logs stay out of test output unless ECHOKV_TEST_LOG=1.
@@ -192,7 +193,10 @@ export async function startProcess(
 ): Promise<Proc> {
   const port = opts.port ?? await freePort();
   const full = args.includes('--port') ? args : [...args, '--port', String(port)];
-  const child = spawn(cmd, full, { cwd: opts.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Without a cwd the process runs in a temp dir of its own, so files it saves (dump.rdb at
+  // shutdown, by default) never land in the checkout.
+  const ownDir = opts.cwd === undefined ? mkdtempSync(join(tmpdir(), 'echokv-proc-')) : null;
+  const child = spawn(cmd, full, { cwd: opts.cwd ?? ownDir!, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
@@ -214,6 +218,7 @@ export async function startProcess(
       const t = setTimeout(() => child.kill('SIGKILL'), 10000);
       const code = await exited;
       clearTimeout(t);
+      if (ownDir !== null) rmSync(ownDir, { recursive: true, force: true });
       return code;
     },
   };

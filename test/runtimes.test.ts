@@ -4,7 +4,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import { RespClient, ROOT, startProcess } from './_helpers.ts';
@@ -47,7 +48,9 @@ for (const [name, cmd, args] of targets) {
 
   test('smoke: PING, binary SET/GET, a pipeline, a large value, INFO, SIGTERM', async () => {
     assert.ok(existsSync(cmd), `${cmd} is missing (npm ci installs deno and bun; npm run build makes dist/)`);
-    const p = await startProcess(cmd, [...args, '--bind', '127.0.0.1'], { cwd: ROOT, timeoutMs: 30000 });
+    // cwd is the checkout (args may be relative to it); files go to a temp dir.
+    const dir = mkdtempSync(join(tmpdir(), 'echokv-runtime-'));
+    const p = await startProcess(cmd, [...args, '--bind', '127.0.0.1', '--dir', dir], { cwd: ROOT, timeoutMs: 30000 });
     let c: RespClient | null = null;
     let code: number | null = null;
     try {
@@ -86,6 +89,7 @@ for (const [name, cmd, args] of targets) {
     } finally {
       c?.close();
       code = await stopChild(p.child, 'SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
     }
     assert.is(code, 0, `exit code after SIGTERM\n${p.output()}`);
     assert.ok(p.output().includes('echokv is now ready to exit, bye bye...'), p.output());

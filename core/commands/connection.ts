@@ -303,7 +303,8 @@ function hello(c: Client, argv: string[]): void {
 /**
  * RESET: the connection's state as a new connection has it (Redis's clearClientConnectionState):
  * MONITOR off, database 0, RESP2, the default user (logged in only if it has no password), no
- * name, replies on, no-evict off. Transactions and subscriptions clear here too once they exist.
+ * name, replies on, no-evict off, no subscriptions (dropped without replies), no transaction and
+ * no watched keys.
  */
 function resetClient(c: Client): void {
   if (c.monitor) {
@@ -320,6 +321,9 @@ function resetClient(c: Client): void {
   c.flags.delete('no-evict');
   c.flags.delete('readonly');
   c.flags.delete('asking');
+  c.server.pubsub.clear(c);
+  // Out of MULTI, nothing watched (Redis's discardTransaction).
+  c.server.transactions.forget(c);
 }
 
 // RESET
@@ -412,8 +416,8 @@ function argvBytes(argv: readonly string[] | null): number {
  * argument bytes of the command being run or held by CLIENT PAUSE; rbs is the size of the reply
  * buffer and rbp what it holds now (Redis tracks a peak); obl is output not yet handed to the
  * socket, omem what the socket still has queued (oll 1 when it has some); tot-mem adds these to
- * a fixed 1 KB for the connection's objects. sub/psub/ssub are 0 and multi -1 until echokv has
- * pub/sub and transactions.
+ * a fixed 1 KB for the connection's objects. multi is the queue's length in MULTI (-1 outside),
+ * multi-mem the queued arguments and watched keys (core/multi.ts).
  */
 export function clientInfoLine(c: Client, running: readonly string[] | null = null): string {
   const now = c.server.keyspace.clock();
@@ -423,13 +427,15 @@ export function clientInfoLine(c: Client, running: readonly string[] | null = nu
   const rbs = c.out.capacity;
   const obl = c.out.size;
   const omem = c.conn.bufferedAmount;
-  const totMem = 1024 + qbuf + argvMem + rbs + omem;
+  const multiMem = c.server.transactions.memory(c);
+  const totMem = 1024 + qbuf + argvMem + multiMem + rbs + omem;
   const events = obl > 0 || omem > 0 ? 'rw' : 'r';
   const laddr = c.conn.localAddress;
+  const [sub, psub, ssub] = c.server.pubsub.counts(c);
   return `id=${c.id} addr=${c.conn.remoteAddress} laddr=${laddr} fd=${c.conn.fd} name=${c.name} ` +
     `age=${sec(now) - sec(c.createdAt)} idle=${sec(now) - sec(c.lastInteraction)} flags=${flagString(c)} ` +
-    `db=${c.db.id} sub=0 psub=0 ssub=0 multi=-1 qbuf=${qbuf} qbuf-free=0 argv-mem=${argvMem} ` +
-    `multi-mem=0 rbs=${rbs} rbp=${obl} obl=${obl} oll=${omem > 0 ? 1 : 0} omem=${omem} ` +
+    `db=${c.db.id} sub=${sub} psub=${psub} ssub=${ssub} multi=${c.multi === null ? -1 : c.multi.queue.length} qbuf=${qbuf} qbuf-free=0 argv-mem=${argvMem} ` +
+    `multi-mem=${multiMem} rbs=${rbs} rbp=${obl} obl=${obl} oll=${omem > 0 ? 1 : 0} omem=${omem} ` +
     `tot-mem=${totMem} events=${events} cmd=${c.lastCommand} user=${c.user} redir=-1 resp=${c.resp}`;
 }
 

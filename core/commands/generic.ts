@@ -8,6 +8,7 @@ import { globMatch } from '../glob.ts';
 import { type Database, Entry, MutableString, typeName, type Value } from '../keyspace.ts';
 import { parseInteger } from '../numbers.ts';
 import { parseCursor } from '../scan.ts';
+import { lfuFrequency } from '../eviction.ts';
 
 const EXPIRE_OPTS = '[NX | XX | GT | LT]';
 
@@ -449,6 +450,8 @@ function expireGeneric(c: Client, argv: string[], basetime: number, seconds: boo
   }
   db.setExpire(key, e, when);
   db.modified(key);
+  // Redis replies before the event here (a RESP3 subscriber sees :1 first).
+  c.out.int(1);
   notify(db, 'expire', key);
   // Replicas and the AOF get the absolute time, so a late replay expires at the same moment.
   // Redis keeps the options, and leaves PEXPIREAT's arguments as they came.
@@ -457,7 +460,6 @@ function expireGeneric(c: Client, argv: string[], basetime: number, seconds: boo
     for (let j = 3; j < argv.length; j++) out.push(argv[j]);
     server.propagateAs = [out];
   }
-  c.out.int(1);
 }
 
 // TTL
@@ -548,6 +550,8 @@ function renameGeneric(c: Client, from: string, to: string, nx: boolean): void {
   }
   db.detach(from);
   db.attach(to, e);
+  // Like Redis's dbAdd: a list, zset or stream under a new name may serve blocked clients.
+  c.server.blocking.signalKeyReady(db, to);
   const ks = db.ks;
   ks.hooks.modified(db, from);
   ks.hooks.modified(db, to);
@@ -698,6 +702,7 @@ function copy(c: Client, argv: string[]): void {
   const copied = new Entry(dupValue(e.value), dst.ks.lruClock());
   copied.expireAt = e.expireAt;
   dst.attach(to, copied);
+  c.server.blocking.signalKeyReady(dst, to);
   dst.ks.hooks.modified(dst, to);
   notify(dst, 'copy_to', to);
   dst.ks.dirty++;
@@ -733,6 +738,7 @@ function move(c: Client, argv: string[]): void {
   }
   src.detach(key);
   dst.attach(key, e);
+  c.server.blocking.signalKeyReady(dst, key);
   const ks = src.ks;
   ks.hooks.modified(src, key);
   ks.hooks.modified(dst, key);
@@ -755,7 +761,12 @@ function swapdb(c: Client, argv: string[]): void {
     return;
   }
   // Clients keep their database numbers, so each now sees the other database's data.
-  if (a !== b) ks.swap(a, b);
+  if (a !== b) {
+    ks.swap(a, b);
+    // Clients blocked in either database may now find data (Redis's scanDatabaseForReadyKeys).
+    c.server.blocking.signalDatabase(ks.dbs[a]);
+    c.server.blocking.signalDatabase(ks.dbs[b]);
+  }
   ks.dirty++;
   c.out.ok();
 }
@@ -778,12 +789,18 @@ export function encodingOf(v: Value): string {
       if (typeof v !== 'string') return 'raw';
       if (v.length <= 20 && parseInteger(v) !== null) return 'int';
       return v.length <= 44 ? 'embstr' : 'raw';
+    case 'hash': // HashValue (core/types/hash.ts): listpack or hashtable
+    case 'set': // SetValue (core/types/set.ts): intset or hashtable
+    case 'zset': // ZSet (core/types/zset.ts): listpack or skiplist
+      return (v as unknown as { encoding: string }).encoding;
+    case 'stream': // Stream (core/types/stream.ts): always a radix tree of listpacks
+      return 'stream';
+    case 'list': // PackedList (core/types/packed_list.ts): Redis 7.0 lists are always quicklists
+      return 'quicklist';
     default:
       throw new ServerError('NO_ENCODING', `No encoding known for type ${typeName(v)}`);
   }
 }
-
-const LFU_DECAY_TIME = 1; // lfu-decay-time's default, in minutes
 
 function lfuPolicy(c: Client): boolean {
   return c.server.config.str('maxmemory-policy').endsWith('-lfu');
@@ -802,12 +819,7 @@ function objectFreq(c: Client, argv: string[]): void {
   }
   // Redis's LFUDecrAndReturn over the LFU layout of the access field: minutes (16 bits) of the
   // last decrement, then an 8-bit logarithmic counter that loses 1 per decay period.
-  const counter = e.lru & 255;
-  const last = (e.lru >>> 8) & 65535;
-  const nowMin = Math.floor(c.db.ks.time / 60000) & 65535;
-  const elapsed = nowMin >= last ? nowMin - last : 65535 - last + nowMin;
-  const periods = Math.floor(elapsed / LFU_DECAY_TIME);
-  c.out.int(periods > counter ? 0 : counter - periods);
+  c.out.int(lfuFrequency(e.lru, { time: c.db.ks.time, decayMinutes: c.server.config.num('lfu-decay-time') }));
 }
 
 const OBJECT_HELP = [

@@ -6,6 +6,15 @@ import { commands as bitmap } from './bitmap.ts';
 import { commands as generic } from './generic.ts';
 import { commands as server } from './server.ts';
 import { commands as config } from './config.ts';
+import { commands as aof } from './aof.ts';
+import { commands as persistence } from './persistence.ts';
+import { commands as transaction } from './transaction.ts';
+import { commands as pubsub } from './pubsub.ts';
+import { commands as hash } from './hash.ts';
+import { commands as set } from './set.ts';
+import { commands as sortedSet } from './sorted_set.ts';
+import { commands as stream } from './stream.ts';
+import { commands as list } from './list.ts';
 
 export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...connection,
@@ -14,4 +23,13 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...generic,
   ...server,
   ...config,
+  ...aof,
+  ...persistence,
+  ...transaction,
+  ...pubsub,
+  ...hash,
+  ...set,
+  ...sortedSet,
+  ...stream,
+  ...list,
 ];

@@ -288,7 +288,8 @@ function getKeys(c: Client, argv: string[], withFlags: boolean): void {
     return;
   }
   const k = cmd.spec.keys;
-  if (cmd.spec.getKeys === undefined && (k === undefined || k[0] === 0)) {
+  // Channel arguments (SSUBSCRIBE's NOT_KEY key specs) are not keys here (doesCommandHaveKeys).
+  if (cmd.spec.getKeys === undefined && (k === undefined || k[0] === 0 || cmd.spec.keyFlags?.includes('NOT_KEY'))) {
     c.server.replyError(c, ERR.commandNoKeys);
     return;
   }

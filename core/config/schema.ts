@@ -146,7 +146,7 @@ function shutdownOnSignal(name: string): Directive {
 
 /** `save <seconds> <changes> [...]`, or `save ""` for none. */
 const save: Directive = {
-  ...base('save', {}),
+  ...base('save', { implemented: true }),
   multiArg: true,
   schema: argsSchema((a) => {
     const args = a.length === 1 && cstr(a[0]) === '' ? [] : a;
@@ -185,7 +185,7 @@ const OBUF_DEFAULT = ['normal', '0', '0', '0', 'slave', '268435456', '67108864',
 
 /** `client-output-buffer-limit <class> <hard> <soft> <soft seconds> [...]`: sets only the classes named. */
 const clientOutputBufferLimit: Directive = {
-  ...base('client-output-buffer-limit', {}),
+  ...base('client-output-buffer-limit', { implemented: true }),
   multiArg: true,
   schema: argsSchema((a) => {
     if (a.length % 4 !== 0) return new Refusal('Wrong number of arguments in buffer limit configuration.');
@@ -267,7 +267,7 @@ const EVENT_ALL = 'g$lshzxetd';
  * no flag is lost; CONFIG GET prints Redis's form, where A stands for g$lshzxetd.
  */
 const notifyKeyspaceEvents: Directive = {
-  ...base('notify-keyspace-events', {}),
+  ...base('notify-keyspace-events', { implemented: true }),
   schema: oneArg((raw) => {
     const s = cstr(raw);
     const seen = new Set<string>();
@@ -431,11 +431,34 @@ const transport: Directive = {
   },
 };
 
+/**
+ * `persistence <plugin> [...]`: which persistence plugins run. `rdb` follows `save` (snapshots)
+ * and `aof` follows `appendonly`, so the default `rdb aof` behaves as redis-server does with the
+ * same directives; `none` alone keeps data in memory only.
+ */
+const persistence: Directive = {
+  ...base('persistence', { mutable: false, implemented: true, hidden: true }),
+  multiArg: true,
+  schema: argsSchema((a) => {
+    if (a.length === 0) return new Refusal('wrong number of arguments');
+    const names = a.map(cstr);
+    for (const n of names) if (n !== 'none' && n !== 'rdb' && n !== 'aof') return new Refusal(`unknown persistence plugin '${n}'`);
+    if (names.includes('none') && names.length > 1) return new Refusal("'none' cannot be combined with other persistence plugins");
+    return [...new Set(names)];
+  }),
+  default: ['rdb', 'aof'],
+  format: (x) => (x as string[]).join(' '),
+  rewrite: (x) => {
+    const s = (x as string[]).join(' ');
+    return [{ line: `persistence ${s}`, force: s !== 'rdb aof' }];
+  },
+};
+
 export const DIRECTIVES: readonly Directive[] = [
   // echokv's plugins: which transports listen and which persistence plugin keeps the data. Hidden
   // from CONFIG GET * so it lists what Redis lists; CONFIG GET transport still answers.
   transport,
-  enm('persistence', enumSpec(['none', 'rdb', 'aof']), 'none', { mutable: false, implemented: true, hidden: true }),
+  persistence,
 
   // Network.
   bind,
@@ -487,40 +510,43 @@ export const DIRECTIVES: readonly Directive[] = [
 
   // Snapshotting and the append-only file (persistence plugins).
   save,
-  bool('stop-writes-on-bgsave-error', true),
-  bool('rdbcompression', true),
-  bool('rdbchecksum', true, IMMUTABLE),
+  bool('stop-writes-on-bgsave-error', true, { implemented: true }),
+  bool('rdbcompression', true, { implemented: true }),
+  bool('rdbchecksum', true, { mutable: false, implemented: true }),
   enm('sanitize-dump-payload', enumSpec(['no', 'yes', 'clients']), 'no'),
   str('dbfilename', 'dump.rdb', {
     protected: true,
+    implemented: true,
     check: (s) => (isBaseName(s) ? null : "dbfilename can't be a path, just a filename"),
   }),
   bool('rdb-del-sync-files', false),
   dir,
-  bool('appendonly', false, { denyLoading: true }),
+  bool('appendonly', false, { denyLoading: true, implemented: true }),
   str('appendfilename', 'appendonly.aof', {
     mutable: false,
+    implemented: true,
     check: (s) => (s === '' ? "appendfilename can't be empty"
       : isBaseName(s) ? null : "appendfilename can't be a path, just a filename"),
   }),
   str('appenddirname', 'appendonlydir', {
     mutable: false,
+    implemented: true,
     check: (s) => (s === '' ? "appenddirname can't be empty"
       : isBaseName(s) ? null : "appenddirname can't be a path, just a dirname"),
   }),
-  enm('appendfsync', enumSpec(['everysec', 'always', 'no']), 'everysec'),
-  bool('no-appendfsync-on-rewrite', false),
-  num('auto-aof-rewrite-percentage', 100n, INT_RANGE),
-  num('auto-aof-rewrite-min-size', 64n * 1024n * 1024n, mem(0n, LLONG_MAX)),
-  bool('aof-load-truncated', true),
-  bool('aof-use-rdb-preamble', true),
-  bool('aof-timestamp-enabled', false),
-  bool('aof-rewrite-incremental-fsync', true),
+  enm('appendfsync', enumSpec(['everysec', 'always', 'no']), 'everysec', { implemented: true }),
+  bool('no-appendfsync-on-rewrite', false, { implemented: true }),
+  num('auto-aof-rewrite-percentage', 100n, INT_RANGE, { implemented: true }),
+  num('auto-aof-rewrite-min-size', 64n * 1024n * 1024n, mem(0n, LLONG_MAX), { implemented: true }),
+  bool('aof-load-truncated', true, { implemented: true }),
+  bool('aof-use-rdb-preamble', true, { implemented: true }),
+  bool('aof-timestamp-enabled', false, { implemented: true }),
+  bool('aof-rewrite-incremental-fsync', true, { implemented: true }),
   bool('rdb-save-incremental-fsync', true),
-  bool('aof-disable-auto-gc', false),
-  num('rdb-key-save-delay', 0n, int(INT_MIN, INT_MAX), { hidden: true }),
-  num('key-load-delay', 0n, int(INT_MIN, INT_MAX), { hidden: true }),
-  num('loading-process-events-interval-bytes', 2n * 1024n * 1024n, int(1024n, INT_MAX), { hidden: true }),
+  bool('aof-disable-auto-gc', false, { implemented: true }),
+  num('rdb-key-save-delay', 0n, int(INT_MIN, INT_MAX), { hidden: true, implemented: true }),
+  num('key-load-delay', 0n, int(INT_MIN, INT_MAX), { hidden: true, implemented: true }),
+  num('loading-process-events-interval-bytes', 2n * 1024n * 1024n, int(1024n, INT_MAX), { hidden: true, implemented: true }),
 
   // Replication.
   replicaof,
@@ -548,7 +574,7 @@ export const DIRECTIVES: readonly Directive[] = [
   str('replica-announce-ip', null, { aliases: ['slave-announce-ip'] }),
   num('replica-announce-port', 0n, int(0n, 65535n), { aliases: ['slave-announce-port'] }),
   bool('replica-lazy-flush', false, { aliases: ['slave-lazy-flush'] }),
-  bool('replica-ignore-maxmemory', true, { aliases: ['slave-ignore-maxmemory'] }),
+  bool('replica-ignore-maxmemory', true, { aliases: ['slave-ignore-maxmemory'], implemented: true }),
   bool('replica-ignore-disk-write-errors', false),
   enm('propagation-error-behavior', enumSpec(['ignore', 'panic', 'panic-on-replicas']), 'ignore'),
 
@@ -560,10 +586,10 @@ export const DIRECTIVES: readonly Directive[] = [
 
   // Clients and memory.
   num('maxclients', 10000n, { min: 1n, max: UINT_MAX, unsigned: true }, { implemented: true }),
-  num('maxmemory', 0n, { min: 0n, max: ULLONG_MAX, unsigned: true, memory: true }),
-  enm('maxmemory-policy', MAXMEMORY_POLICIES, 'noeviction'),
-  num('maxmemory-samples', 5n, int(1n, INT_MAX)),
-  num('maxmemory-eviction-tenacity', 10n, int(0n, 100n)),
+  num('maxmemory', 0n, { min: 0n, max: ULLONG_MAX, unsigned: true, memory: true }, { implemented: true }),
+  enm('maxmemory-policy', MAXMEMORY_POLICIES, 'noeviction', { implemented: true }),
+  num('maxmemory-samples', 5n, int(1n, INT_MAX), { implemented: true }),
+  num('maxmemory-eviction-tenacity', 10n, int(0n, 100n), { implemented: true }),
   // A percentage of maxmemory is kept negative (-10 for "10%"), as Redis keeps it.
   num('maxmemory-clients', 0n, { min: -100n, max: LLONG_MAX, memory: true, percent: true }),
   clientOutputBufferLimit,
@@ -571,7 +597,7 @@ export const DIRECTIVES: readonly Directive[] = [
   num('proto-max-bulk-len', 512n * 1024n * 1024n, mem(1024n * 1024n, LLONG_MAX), { implemented: true }),
 
   // Lazy freeing.
-  bool('lazyfree-lazy-eviction', false),
+  bool('lazyfree-lazy-eviction', false, { implemented: true }),
   // Freeing is the garbage collector's job; these two choose UNLINK or DEL in what GETDEL and
   // GETEX propagate, as in Redis.
   bool('lazyfree-lazy-expire', false, { implemented: true }),
@@ -611,21 +637,21 @@ export const DIRECTIVES: readonly Directive[] = [
   bool('use-exit-on-panic', false, { hidden: true }),
 
   // Data structure encodings.
-  num('hash-max-listpack-entries', 512n, sizeT(0n, LLONG_MAX), { aliases: ['hash-max-ziplist-entries'] }),
-  num('hash-max-listpack-value', 64n, sizeT(0n, LLONG_MAX, true), { aliases: ['hash-max-ziplist-value'] }),
-  num('list-max-listpack-size', -2n, int(INT_MIN, INT_MAX), { aliases: ['list-max-ziplist-size'] }),
+  num('hash-max-listpack-entries', 512n, sizeT(0n, LLONG_MAX), { aliases: ['hash-max-ziplist-entries'], implemented: true }),
+  num('hash-max-listpack-value', 64n, sizeT(0n, LLONG_MAX, true), { aliases: ['hash-max-ziplist-value'], implemented: true }),
+  num('list-max-listpack-size', -2n, int(INT_MIN, INT_MAX), { aliases: ['list-max-ziplist-size'], implemented: true }),
   num('list-compress-depth', 0n, INT_RANGE),
-  num('set-max-intset-entries', 512n, sizeT(0n, LLONG_MAX)),
-  num('zset-max-listpack-entries', 128n, sizeT(0n, LLONG_MAX), { aliases: ['zset-max-ziplist-entries'] }),
-  num('zset-max-listpack-value', 64n, sizeT(0n, LLONG_MAX, true), { aliases: ['zset-max-ziplist-value'] }),
+  num('set-max-intset-entries', 512n, sizeT(0n, LLONG_MAX), { implemented: true }),
+  num('zset-max-listpack-entries', 128n, sizeT(0n, LLONG_MAX), { aliases: ['zset-max-ziplist-entries'], implemented: true }),
+  num('zset-max-listpack-value', 64n, sizeT(0n, LLONG_MAX, true), { aliases: ['zset-max-ziplist-value'], implemented: true }),
   num('hll-sparse-max-bytes', 3000n, sizeT(0n, LLONG_MAX, true)),
-  num('stream-node-max-bytes', 4096n, sizeT(0n, LLONG_MAX, true)),
-  num('stream-node-max-entries', 100n, LONG_RANGE),
+  num('stream-node-max-bytes', 4096n, sizeT(0n, LLONG_MAX, true), { implemented: true }),
+  num('stream-node-max-entries', 100n, LONG_RANGE, { implemented: true }),
   bool('activerehashing', true),
   num('active-expire-effort', 1n, int(1n, 10n), { implemented: true }),
   num('tracking-table-max-keys', 1000000n, sizeT(0n, LLONG_MAX)),
-  num('lfu-log-factor', 10n, INT_RANGE),
-  num('lfu-decay-time', 1n, INT_RANGE),
+  num('lfu-log-factor', 10n, INT_RANGE, { implemented: true }),
+  num('lfu-decay-time', 1n, INT_RANGE, { implemented: true }),
 
   // Active defragmentation: like a Redis built without its own jemalloc, echokv refuses to turn it
   // on (the JS heap is compacted by the garbage collector instead).

@@ -134,13 +134,27 @@ export class ReplyWriter {
       this.crlf();
       return;
     }
-    const head = '$' + n + '\r\n';
-    const need = head.length + n + 2;
+    // The header's digits go straight into the buffer: no header string per reply, which
+    // halves the cost of multi-bulk replies of short strings (ZRANGE, LRANGE, MGET ...).
+    const need = n + 10; // '$', up to 5 digits below BIG_VALUE, and two CRLFs
     if (this.pos + need > this.buf.length) this.grow(need);
-    let p = strIntoBytes(head, this.buf, this.pos);
-    p = strIntoBytes(s, this.buf, p);
-    this.buf[p++] = 13;
-    this.buf[p++] = 10;
+    const buf = this.buf;
+    let p = this.pos;
+    buf[p++] = 36; /* $ */
+    if (n < 10) {
+      buf[p++] = 48 + n;
+    } else if (n < 100) {
+      buf[p++] = 48 + ((n / 10) | 0);
+      buf[p++] = 48 + (n % 10);
+    } else {
+      const d = String(n);
+      for (let i = 0; i < d.length; i++) buf[p++] = d.charCodeAt(i);
+    }
+    buf[p++] = 13;
+    buf[p++] = 10;
+    p = strIntoBytes(s, buf, p);
+    buf[p++] = 13;
+    buf[p++] = 10;
     this.pos = p;
   }
 
@@ -148,6 +162,43 @@ export class ReplyWriter {
     this.raw('$' + b.length + '\r\n');
     this.rawBytes(b);
     this.crlf();
+  }
+
+  /**
+   * A bulk string of the bytes src[start, end), copied from a value's own buffer (a packed list's
+   * chunk) without making a string first. The bytes are copied now: src may change afterwards.
+   */
+  bulkRange(src: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    if (n >= BIG_VALUE) {
+      this.bulkBytes(src.slice(start, end));
+      return;
+    }
+    const need = n + 10; // '$', up to 5 digits below BIG_VALUE, and two CRLFs
+    if (this.pos + need > this.buf.length) this.grow(need);
+    const buf = this.buf;
+    let p = this.pos;
+    buf[p++] = 36; /* $ */
+    if (n < 10) {
+      buf[p++] = 48 + n;
+    } else if (n < 100) {
+      buf[p++] = 48 + ((n / 10) | 0);
+      buf[p++] = 48 + (n % 10);
+    } else {
+      const d = String(n);
+      for (let i = 0; i < d.length; i++) buf[p++] = d.charCodeAt(i);
+    }
+    buf[p++] = 13;
+    buf[p++] = 10;
+    if (n <= 32) {
+      for (let i = start; i < end; i++) buf[p++] = src[i];
+    } else {
+      buf.set(src.subarray(start, end), p);
+      p += n;
+    }
+    buf[p++] = 13;
+    buf[p++] = 10;
+    this.pos = p;
   }
 
   /** A bulk string or the null bulk. */

@@ -7,7 +7,8 @@
 // finding the pair at a rank walks the Fenwick tree. Inserts and deletes move at most one leaf's
 // worth of array slots (a memmove), split or merge leaves when they grow or shrink, and rebuild
 // the Fenwick tree only then. Scores sit in plain number arrays, which V8 stores unboxed, so a
-// pair costs little more than the member string itself.
+// pair costs little more than the member string itself. Ranges are removed leaf-wise
+// (removeRange), so ZREMRANGEBYRANK of most of a large set does not shift arrays per member.
 
 const LOAD = 256;
 
@@ -24,8 +25,34 @@ export class ScoreIndex {
   private scores: number[][] = [];
   private members: string[][] = [];
   private fen: number[] = [];
+  /** Each leaf's last score and member, side by side, so that finding a leaf does not touch the
+   * leaves themselves (one cache miss per step instead of three); rebuilt with the tree. */
+  private lastScore: number[] = [];
+  private lastMember: string[] = [];
+  /** False after leaves were split, merged or dropped: the Fenwick tree and the last keys are
+   * rebuilt on next use. */
   private fenValid = true;
   private count = 0;
+  /** Where seek() found a rank: leaf index and position in it (no tuple per call). */
+  private atLeaf = 0;
+  private atPos = 0;
+
+  /**
+   * An index holding pairs already in Redis's order (COPY, stored results): leaves are filled
+   * to LOAD without comparisons. The arrays are copied, not kept.
+   */
+  static fromSorted(scores: readonly number[], members: readonly string[]): ScoreIndex {
+    const idx = new ScoreIndex();
+    const n = members.length;
+    for (let i = 0; i < n; i += LOAD) {
+      const end = Math.min(n, i + LOAD);
+      idx.scores.push(scores.slice(i, end));
+      idx.members.push(members.slice(i, end));
+    }
+    idx.count = n;
+    idx.fenValid = false;
+    return idx;
+  }
 
   get size(): number {
     return this.count;
@@ -35,21 +62,23 @@ export class ScoreIndex {
     this.scores = [];
     this.members = [];
     this.fen = [];
+    this.lastScore = [];
+    this.lastMember = [];
     this.fenValid = true;
     this.count = 0;
   }
 
   /** Index of the first leaf whose last key is >= (score, member); leaves.length if none. */
   private leafFor(score: number, member: string): number {
-    const sc = this.scores;
-    const mb = this.members;
+    if (!this.fenValid) this.buildFen();
+    const ls = this.lastScore;
+    const lm = this.lastMember;
     let lo = 0;
-    let hi = sc.length;
+    let hi = ls.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const s = sc[mid];
-      const last = s.length - 1;
-      if (compareKey(s[last], mb[mid][last], score, member) < 0) lo = mid + 1;
+      const s = ls[mid];
+      if (s < score || (s === score && lm[mid] < member)) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -96,6 +125,10 @@ export class ScoreIndex {
       this.fenValid = false;
     } else if (this.fenValid) {
       this.fenAdd(li, 1);
+      if (pos === s.length - 1) {
+        this.lastScore[li] = score;
+        this.lastMember[li] = member;
+      }
     }
   }
 
@@ -110,41 +143,99 @@ export class ScoreIndex {
     s.splice(pos, 1);
     m.splice(pos, 1);
     this.count--;
-    if (s.length === 0) {
-      this.scores.splice(li, 1);
-      this.members.splice(li, 1);
-      this.fenValid = false;
-    } else if (s.length < LOAD / 4 && this.scores.length > 1) {
-      // Merge a small leaf into a neighbour so leaves stay few and dense.
-      const other = li > 0 ? li - 1 : li + 1;
-      const a = Math.min(li, other);
-      const b = a + 1;
-      this.scores[a] = this.scores[a].concat(this.scores[b]);
-      this.members[a] = this.members[a].concat(this.members[b]);
-      this.scores.splice(b, 1);
-      this.members.splice(b, 1);
-      if (this.scores[a].length > 2 * LOAD) {
-        this.scores.splice(a + 1, 0, this.scores[a].splice(LOAD));
-        this.members.splice(a + 1, 0, this.members[a].splice(LOAD));
-      }
-      this.fenValid = false;
+    if (s.length === 0 || (s.length < LOAD / 4 && this.scores.length > 1)) {
+      this.fixLeaf(li);
     } else if (this.fenValid) {
       this.fenAdd(li, -1);
+      if (pos === s.length) {
+        this.lastScore[li] = s[pos - 1];
+        this.lastMember[li] = m[pos - 1];
+      }
     }
     return true;
+  }
+
+  /**
+   * Removes the pairs of ranks start..end inclusive (clamped to the index): whole leaves in
+   * between go at once, the two boundary leaves are cut. The caller reads the pairs first if it
+   * needs them.
+   */
+  removeRange(start: number, end: number): void {
+    if (start < 0) start = 0;
+    if (end >= this.count) end = this.count - 1;
+    if (start > end) return;
+    this.seek(start);
+    const l1 = this.atLeaf;
+    const p1 = this.atPos;
+    this.seek(end);
+    const l2 = this.atLeaf;
+    const p2 = this.atPos;
+    if (l1 === l2) {
+      this.scores[l1].splice(p1, p2 - p1 + 1);
+      this.members[l1].splice(p1, p2 - p1 + 1);
+    } else {
+      this.scores[l1].length = p1;
+      this.members[l1].length = p1;
+      this.scores[l2].splice(0, p2 + 1);
+      this.members[l2].splice(0, p2 + 1);
+      if (l2 - l1 > 1) {
+        this.scores.splice(l1 + 1, l2 - l1 - 1);
+        this.members.splice(l1 + 1, l2 - l1 - 1);
+      }
+      // The later leaf first, so that fixing it leaves index l1 valid.
+      this.fixLeaf(l1 + 1);
+    }
+    this.count -= end - start + 1;
+    this.fixLeaf(l1);
+    this.fenValid = false;
+  }
+
+  /** Drops leaf `li` when empty, or merges it into a neighbour when it became small. */
+  private fixLeaf(li: number): void {
+    const sc = this.scores;
+    if (li >= sc.length) return;
+    const n = sc[li].length;
+    if (n === 0) {
+      sc.splice(li, 1);
+      this.members.splice(li, 1);
+    } else if (n < LOAD / 4 && sc.length > 1) {
+      // Merge a small leaf into a neighbour so leaves stay few and dense.
+      const a = li > 0 ? li - 1 : li;
+      const b = a + 1;
+      const mb = this.members;
+      sc[a] = sc[a].concat(sc[b]);
+      mb[a] = mb[a].concat(mb[b]);
+      sc.splice(b, 1);
+      mb.splice(b, 1);
+      if (sc[a].length > 2 * LOAD) {
+        sc.splice(a + 1, 0, sc[a].splice(LOAD));
+        mb.splice(a + 1, 0, mb[a].splice(LOAD));
+      }
+    } else {
+      return;
+    }
+    this.fenValid = false;
   }
 
   private buildFen(): void {
     const n = this.scores.length;
     const fen = new Array<number>(n + 1).fill(0);
     for (let i = 0; i < n; i++) {
-      let j = i + 1;
+      const j = i + 1;
       fen[j] += this.scores[i].length;
       const parent = j + (j & -j);
       if (parent <= n) fen[parent] += fen[j];
-      j = parent;
     }
     this.fen = fen;
+    const ls = new Array<number>(n);
+    const lm = new Array<string>(n);
+    for (let i = 0; i < n; i++) {
+      const last = this.scores[i].length - 1;
+      ls[i] = this.scores[i][last];
+      lm[i] = this.members[i][last];
+    }
+    this.lastScore = ls;
+    this.lastMember = lm;
     this.fenValid = true;
   }
 
@@ -161,8 +252,21 @@ export class ScoreIndex {
     return sum;
   }
 
-  /** Leaf index and position of the pair at `rank` (0 <= rank < size). */
-  private locate(rank: number): [number, number] {
+  /** Sets atLeaf/atPos to the pair at `rank` (0 <= rank < size). */
+  private seek(rank: number): void {
+    const last = this.scores.length - 1;
+    // The ends are the common cases (ZPOPMIN/MAX, ZRANGE 0 N, appends): no tree walk.
+    if (rank < this.scores[0].length) {
+      this.atLeaf = 0;
+      this.atPos = rank;
+      return;
+    }
+    const tail = this.count - this.scores[last].length;
+    if (rank >= tail) {
+      this.atLeaf = last;
+      this.atPos = rank - tail;
+      return;
+    }
     if (!this.fenValid) this.buildFen();
     const fen = this.fen;
     const n = fen.length - 1;
@@ -177,7 +281,8 @@ export class ScoreIndex {
         rem -= fen[next];
       }
     }
-    return [pos, rem];
+    this.atLeaf = pos;
+    this.atPos = rem;
   }
 
   /** 0-based rank of the pair, or -1 when it is not there. */
@@ -254,15 +359,16 @@ export class ScoreIndex {
     return this.before(lo) + a;
   }
 
-  /** The score at `rank`. */
+  /** The score at `rank` (0 <= rank < size). */
   scoreAt(rank: number): number {
-    const [li, pos] = this.locate(rank);
-    return this.scores[li][pos];
+    this.seek(rank);
+    return this.scores[this.atLeaf][this.atPos];
   }
 
+  /** The member at `rank` (0 <= rank < size). */
   memberAt(rank: number): string {
-    const [li, pos] = this.locate(rank);
-    return this.members[li][pos];
+    this.seek(rank);
+    return this.members[this.atLeaf][this.atPos];
   }
 
   /**
@@ -273,24 +379,34 @@ export class ScoreIndex {
     if (start < 0) start = 0;
     if (end >= this.count) end = this.count - 1;
     if (start > end) return;
+    const scores = this.scores;
+    const members = this.members;
+    let left = end - start + 1;
     if (!reverse) {
-      let [li, pos] = this.locate(start);
-      for (let r = start; r <= end; r++) {
-        const s = this.scores[li];
-        if (fn(s[pos], this.members[li][pos]) === false) return;
-        if (++pos === s.length) {
-          li++;
-          pos = 0;
-        }
+      this.seek(start);
+      let li = this.atLeaf;
+      let pos = this.atPos;
+      while (left > 0) {
+        const s = scores[li];
+        const m = members[li];
+        const stop = Math.min(s.length, pos + left);
+        left -= stop - pos;
+        for (; pos < stop; pos++) if (fn(s[pos], m[pos]) === false) return;
+        li++;
+        pos = 0;
       }
     } else {
-      let [li, pos] = this.locate(end);
-      for (let r = end; r >= start; r--) {
-        if (fn(this.scores[li][pos], this.members[li][pos]) === false) return;
-        if (--pos < 0) {
-          li--;
-          if (li >= 0) pos = this.scores[li].length - 1;
-        }
+      this.seek(end);
+      let li = this.atLeaf;
+      let pos = this.atPos;
+      while (left > 0) {
+        const s = scores[li];
+        const m = members[li];
+        const stop = Math.max(-1, pos - left);
+        left -= pos - stop;
+        for (; pos > stop; pos--) if (fn(s[pos], m[pos]) === false) return;
+        li--;
+        if (li >= 0) pos = scores[li].length - 1;
       }
     }
   }

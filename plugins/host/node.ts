@@ -84,6 +84,36 @@ export function createHost(args: readonly string[] = process.argv.slice(2)): Hos
     exists: (p) => fs.existsSync(p),
     mkdirp: (p) => void fs.mkdirSync(p, { recursive: true }),
     chmod: (p, mode) => fs.chmodSync(p, mode),
+    openFile: (p, mode) => fs.openSync(p, mode === 'read' ? 'r' : mode === 'append' ? 'a' : 'w', 0o644),
+    closeFile: (fd) => fs.closeSync(fd),
+    writeFileSync: (fd, bytes) => {
+      for (let off = 0; off < bytes.length;) off += fs.writeSync(fd, bytes, off, bytes.length - off);
+    },
+    writeFileAsync: async (fd, bytes) => {
+      for (let off = 0; off < bytes.length;) {
+        off += await new Promise<number>((resolve, reject) =>
+          fs.write(fd, bytes, off, bytes.length - off, null, (e: Error | null, n: number) => (e ? reject(e) : resolve(n))));
+      }
+    },
+    readFileAt: (fd, into, position) => fs.readSync(fd, into, 0, into.length, position),
+    fsyncSync: (fd) => fs.fsyncSync(fd),
+    fsyncAsync: (fd) => new Promise<void>((resolve, reject) => fs.fsync(fd, (e: Error | null) => (e ? reject(e) : resolve()))),
+    fsyncDir: (dir) => {
+      const fd = fs.openSync(dir, 'r');
+      try {
+        fs.fsyncSync(fd);
+      } finally {
+        fs.closeSync(fd);
+      }
+    },
+    rename: (from, to) => fs.renameSync(from, to),
+    fileSize: (p) => {
+      const st = fs.statSync(p, { throwIfNoEntry: false });
+      return st === undefined ? -1 : st.size;
+    },
+    isDirectory: (p) => fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false,
+    truncateFile: (p, length) => fs.truncateSync(p, length),
+    listDir: (p) => fs.readdirSync(p),
     stdout: (text) => void process.stdout.write(text),
     stderr: (text) => void process.stderr.write(text),
     memory: () => {

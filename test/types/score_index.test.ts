@@ -1,7 +1,9 @@
-// ScoreIndex against a plain sorted array, through random bounded operation sequences.
+// ScoreIndex against a plain sorted array, through random bounded operation sequences, and the
+// ZSet value built on it (core/types/zset.ts).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compareKey, ScoreIndex } from '../../core/types/score_index.ts';
+import { listpackScore, ZSet } from '../../core/types/zset.ts';
 
 type Pair = [number, string];
 
@@ -68,6 +70,108 @@ test('score and member boundaries', () => {
   for (const m of ['a', 'b', 'c', 'd', 'e']) lex.insert(0, m);
   assert.is(lex.firstMemberRank((m) => m >= 'c'), 2);
   assert.is(lex.firstMemberRank((m) => m > 'e'), 5);
+});
+
+test('removeRange: ranges within a leaf, across leaves and whole, with ranks kept right', () => {
+  const r = rng(9);
+  for (let round = 0; round < 40; round++) {
+    const n = Math.floor(r() * 3000);
+    let model: Pair[] = [];
+    for (let i = 0; i < n; i++) model.push([Math.floor(r() * 50), 'k' + i]);
+    model.sort((a, b) => compareKey(a[0], a[1], b[0], b[1]));
+    const idx = ScoreIndex.fromSorted(model.map((p) => p[0]), model.map((p) => p[1]));
+    check(idx, model);
+    // A few removals of random spans (some empty or clamped), then inserts into the gaps.
+    for (let k = 0; k < 4; k++) {
+      const a = Math.floor(r() * (model.length + 10)) - 5;
+      const b = a + Math.floor(r() * (r() < 0.3 ? 1200 : 40)) - 3;
+      idx.removeRange(a, b);
+      const lo = Math.max(0, a);
+      const hi = Math.min(model.length - 1, b);
+      if (lo <= hi) model.splice(lo, hi - lo + 1);
+      check(idx, model);
+      for (let i = 0; i < 30; i++) {
+        const p: Pair = [Math.floor(r() * 50), 'n' + round + '_' + k + '_' + i];
+        idx.insert(p[0], p[1]);
+        model.push(p);
+      }
+      model.sort((x, y) => compareKey(x[0], x[1], y[0], y[1]));
+      check(idx, model);
+    }
+    idx.removeRange(0, idx.size - 1);
+    assert.is(idx.size, 0);
+    idx.insert(1, 'again');
+    assert.is(idx.memberAt(0), 'again');
+  }
+});
+
+test('each: ranges clamped, reversed, stopped early, across leaf boundaries', () => {
+  const scores: number[] = [];
+  const members: string[] = [];
+  for (let i = 0; i < 1500; i++) {
+    scores.push(i);
+    members.push('m' + String(i).padStart(5, '0'));
+  }
+  const idx = ScoreIndex.fromSorted(scores, members);
+  for (const [a, b] of [[0, 0], [255, 257], [250, 800], [-10, 3], [1495, 2000], [700, 699], [0, 1499]]) {
+    const fwd: number[] = [];
+    idx.each(a, b, (s) => void fwd.push(s));
+    const rev: number[] = [];
+    idx.each(a, b, (s) => void rev.push(s), true);
+    const want: number[] = [];
+    for (let i = Math.max(0, a); i <= Math.min(1499, b); i++) want.push(i);
+    assert.equal(fwd, want, `each(${a}, ${b})`);
+    assert.equal(rev, want.slice().reverse(), `each(${a}, ${b}) reversed`);
+  }
+  const some: number[] = [];
+  idx.each(100, 1000, (s) => {
+    some.push(s);
+    return some.length < 3;
+  }, true);
+  assert.equal(some, [1000, 999, 998]);
+  assert.is(idx.rankOfKey(300, ''), 300);
+  assert.is(idx.rankOfKey(300.5, ''), 301);
+  assert.is(idx.rankOfKey(5000, ''), 1500);
+});
+
+test('ZSet: scores by member, ranks, -0 in a listpack, copies that share nothing', () => {
+  const lp = new ZSet(true);
+  lp.insert('a', -0);
+  lp.insert('b', 2);
+  assert.ok(Object.is(lp.score('a'), 0), 'a listpack stores -0 as 0');
+  const sl = new ZSet(false);
+  sl.insert('a', -0);
+  assert.ok(Object.is(sl.score('a'), -0), 'a skiplist keeps -0');
+  lp.update('b', 2, -1);
+  assert.equal([lp.rank('b'), lp.rank('a'), lp.rank('x')], [0, 1, -1]);
+  const copy = lp.dup();
+  copy.remove('a');
+  assert.is(lp.size, 2);
+  assert.is(copy.size, 1);
+  assert.is(copy.encoding, 'listpack');
+  for (let i = 0; i < 1000; i++) sl.insert('m' + i, i % 10);
+  sl.removeRange(10, 500);
+  assert.is(sl.size, 1001 - 491);
+  assert.is(sl.dict.size, sl.index.size);
+  let n = 0;
+  sl.forEach((m, s) => {
+    assert.is(sl.score(m), s);
+    n++;
+  });
+  assert.is(n, sl.size);
+  assert.ok(sl.memoryUsage(5) > 0 && lp.memoryUsage(5) > 0);
+});
+
+test('listpackScore: integral scores within 2^62 as integers, the rest as %.17g', () => {
+  assert.is(listpackScore(3), '3');
+  assert.is(listpackScore(-0), '0');
+  assert.is(listpackScore(123456789012345678), '123456789012345680');
+  assert.is(listpackScore(4611686018427387904), '4611686018427387904');
+  assert.is(listpackScore(9223372036854775807), '9.2233720368547758e+18');
+  assert.is(listpackScore(1.5), '1.5');
+  assert.is(listpackScore(0.1), '0.10000000000000001');
+  assert.is(listpackScore(Infinity), 'inf');
+  assert.is(listpackScore(1e20), '1e+20');
 });
 
 test.run();

@@ -1,0 +1,693 @@
+// =================================================================================================
+// RDB reader: versions 1 to 12 (Redis 1.x to 7.4), every value type Redis 7.0 reads, and the
+// 7.2/7.4 additions (listpack sets, stream consumers' active time); src/rdb.c rdbLoad* functions.
+//
+// The top level is a sequence of opcodes (see _encode.ts for the layout):
+//   AUX, SELECTDB, RESIZEDB, EXPIRETIME_MS, EXPIRETIME (seconds, old files), IDLE, FREQ,
+//   a value type byte (then key and value), EOF then the checksum (version >= 5).
+// MODULE_AUX, FUNCTION2 / FUNCTION_PRE_GA and module value types stop loading with a message:
+// echokv has no modules and no functions, and skipping them would lose data silently. So do
+// SLOT_INFO (7.4 cluster) and the 7.4 hash types with field expiration.
+//
+// Value types read: 0 string, 1 list (linked), 2 set, 3 zset (string doubles), 4 hash,
+// 5 zset (binary doubles), 9 zipmap hash, 10 ziplist list, 11 intset, 12 ziplist zset,
+// 13 ziplist hash, 14 quicklist of ziplists, 15/19/21 stream (metadata v1/v2/v3),
+// 16 listpack hash, 17 listpack zset, 18 quicklist of listpacks, 20 listpack set.
+//
+// Design: RdbReader pulls bytes from a ByteSource (a file read in 1 MB windows, or a buffer for
+// DUMP payloads) and checks bounds everywhere: a truncated or corrupt input throws RdbError
+// with what was wrong; it never reads past the end or allocates from an absurd length without
+// the bytes being there. The checksum is computed over the bytes as they are consumed.
+// =================================================================================================
+
+import { bytesToStr } from '../../../core/bytes.ts';
+import type { Value } from '../../../core/keyspace.ts';
+import { Crc64 } from './_crc64.ts';
+import { RdbError } from './_errors.ts';
+import { intsetDecode } from './_intset.ts';
+import { canonicalInt, listpackElements, readIntLE } from './_listpack.ts';
+import { lzfDecompress } from './_lzf.ts';
+import { ziplistElements, zipmapPairs } from './_ziplist.ts';
+import { TYPE } from './_encode.ts';
+import {
+  ADAPTERS, type Limits, type StreamConsumer, type StreamData, type StreamGroup, type StreamId,
+  type StreamNodeData, type StreamPending,
+} from './values.ts';
+
+/** The highest RDB version we read (Redis 7.4). */
+export const RDB_MAX_VERSION = 12;
+
+/**
+ * Where a reader gets bytes: read(into, at, n, position) fills into[at..] and returns a count.
+ * `size`, when known, lets the reader refuse a length that runs past the end before it allocates
+ * room for it (a corrupt length must not make it try to allocate gigabytes).
+ */
+export interface ByteSource {
+  read(into: Uint8Array, at: number, n: number, position: number): number;
+  size?: number;
+}
+
+/** A reader over a buffer (DUMP payloads, tests). */
+export function bufferSource(b: Uint8Array): ByteSource {
+  return {
+    size: b.length,
+    read(into, at, n, position) {
+      const m = Math.max(0, Math.min(n, b.length - position));
+      into.set(b.subarray(position, position + m), at);
+      return m;
+    },
+  };
+}
+
+const WINDOW = 1 << 20;
+const f64 = new Float64Array(1);
+const f64b = new Uint8Array(f64.buffer);
+
+export class RdbReader {
+  private readonly src: ByteSource;
+  private buf: Uint8Array;
+  /** Valid bytes are buf[p, end); buf[0] is at file offset `base`. */
+  private p = 0;
+  private end = 0;
+  private base = 0;
+  private eofSource = false;
+  /** Running checksum of consumed bytes, up to `crcAt` (file offset). */
+  readonly crc = new Crc64();
+  private crcAt = 0;
+  /** Whether to checksum at all (off for DUMP payloads, which are checked as a whole). */
+  checksum: boolean;
+
+  constructor(src: ByteSource, checksum = true, window = WINDOW) {
+    this.src = src;
+    this.checksum = checksum;
+    this.buf = new Uint8Array(window);
+  }
+
+  /** File offset of the next byte. */
+  get offset(): number {
+    return this.base + this.p;
+  }
+
+  /** Makes `n` bytes available at buf[p]; throws RdbError at a premature end. */
+  need(n: number): void {
+    if (this.end - this.p >= n) return;
+    const size = this.src.size;
+    if (size !== undefined && this.base + this.p + n > size) {
+      throw new RdbError(`Unexpected end of file at offset ${size} (the file is truncated)`);
+    }
+    this.foldCrc();
+    // Move what is left to the front (growing for large items) and read more.
+    const left = this.end - this.p;
+    let target = this.buf;
+    if (n > this.buf.length) target = new Uint8Array(Math.max(n, this.buf.length * 2));
+    if (target === this.buf) this.buf.copyWithin(0, this.p, this.end);
+    else target.set(this.buf.subarray(this.p, this.end), 0);
+    this.buf = target;
+    this.base += this.p;
+    this.crcAt = this.base;
+    this.p = 0;
+    this.end = left;
+    while (this.end < n && !this.eofSource) {
+      const got = this.src.read(this.buf, this.end, this.buf.length - this.end, this.base + this.end);
+      if (got <= 0) this.eofSource = true;
+      else this.end += got;
+    }
+    if (this.end < n) throw new RdbError(`Unexpected end of file at offset ${this.base + this.end} (the file is truncated)`);
+  }
+
+  /** Adds consumed bytes to the checksum. */
+  private foldCrc(): void {
+    if (!this.checksum) return;
+    const from = this.crcAt - this.base;
+    if (this.p > from) this.crc.update(this.buf, from, this.p);
+    this.crcAt = this.base + this.p;
+  }
+
+  /** The checksum of every byte consumed so far. */
+  crcNow(): Crc64 {
+    this.foldCrc();
+    return this.crc;
+  }
+
+  byte(): number {
+    this.need(1);
+    return this.buf[this.p++];
+  }
+
+  /** `n` bytes as a view, valid until the next read. */
+  view(n: number): Uint8Array {
+    this.need(n);
+    const v = this.buf.subarray(this.p, this.p + n);
+    this.p += n;
+    return v;
+  }
+
+  /** `n` bytes, copied. */
+  bytes(n: number): Uint8Array {
+    return this.view(n).slice();
+  }
+
+  u32le(): number {
+    const b = this.view(4);
+    return (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0;
+  }
+
+  /** A u64 little-endian as a number (millisecond times). */
+  u64le(): number {
+    const b = this.view(8);
+    const lo = (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0;
+    const hi = (b[4] | (b[5] << 8) | (b[6] << 16) | (b[7] << 24));
+    // Signed: Redis stores ms times as long long.
+    return hi * 4294967296 + lo;
+  }
+
+  double(): number {
+    const b = this.view(8);
+    f64b.set(b);
+    return f64[0];
+  }
+
+  /** Set by lenOrEnc(): whether the header it read was a string encoding (11xxxxxx). */
+  private encoded = false;
+
+  /**
+   * rdbLoadLenByRef: a length, or, for an encoded string header (11xxxxxx), its encoding type
+   * with `encoded` set. 64-bit lengths beyond 2^53 come back exactly only through len64().
+   */
+  private lenOrEnc(): number {
+    const b = this.byte();
+    const t = b >>> 6;
+    this.encoded = false;
+    if (t === 0) return b & 0x3f;
+    if (t === 1) return ((b & 0x3f) << 8) | this.byte();
+    if (t === 3) {
+      this.encoded = true;
+      return b & 0x3f;
+    }
+    if (b === 0x80) return this.len32be();
+    if (b === 0x81) {
+      const v = this.view(8);
+      let x = 0;
+      for (let i = 0; i < 8; i++) x = x * 256 + v[i];
+      return x;
+    }
+    throw new RdbError(`Unknown length encoding ${b} in rdbLoadLen()`);
+  }
+
+  /** A length (rdbLoadLen); refuses string encodings. */
+  len(): number {
+    const n = this.lenOrEnc();
+    if (this.encoded) throw new RdbError('Unexpected string encoding where a length was expected');
+    return n;
+  }
+
+  /** A 64-bit length exactly (stream ids, counters that may exceed 2^53). */
+  len64(): bigint {
+    const b = this.byte();
+    const t = b >>> 6;
+    if (t === 0) return BigInt(b & 0x3f);
+    if (t === 1) return BigInt(((b & 0x3f) << 8) | this.byte());
+    if (b === 0x80) return BigInt(this.len32be());
+    if (b === 0x81) {
+      const v = this.view(8);
+      let x = 0n;
+      for (let i = 0; i < 8; i++) x = (x << 8n) | BigInt(v[i]);
+      return x;
+    }
+    throw new RdbError(`Unknown length encoding ${b} in rdbLoadLen()`);
+  }
+
+  private len32be(): number {
+    const v = this.view(4);
+    return ((v[0] << 24) | (v[1] << 16) | (v[2] << 8) | v[3]) >>> 0;
+  }
+
+  /** A string (rdbGenericLoadStringObject) as a byte string. */
+  string(): string {
+    const n = this.lenOrEnc();
+    if (this.encoded) {
+      if (n === 3) return bytesToStr(this.lzf());
+      return this.string2(n);
+    }
+    this.need(n);
+    const p = this.p;
+    this.p += n;
+    return bytesToStr(this.buf, p, p + n);
+  }
+
+  /** A string as bytes (blobs: listpacks, ziplists, intsets): a view valid until the next read
+   * (or the next LZF string). */
+  blob(): Uint8Array {
+    const n = this.lenOrEnc();
+    if (this.encoded) {
+      if (n === 3) return this.lzf();
+      const s = this.string2(n);
+      const out = new Uint8Array(s.length);
+      for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+      return out;
+    }
+    return this.view(n);
+  }
+
+  /** An integer-encoded string (RDB_ENC_INT8/16/32) as its decimal text. */
+  private string2(enc: number): string {
+    switch (enc) {
+      case 0: {
+        const v = this.byte();
+        return String(v >= 128 ? v - 256 : v);
+      }
+      case 1: {
+        const b = this.view(2);
+        const v = b[0] | (b[1] << 8);
+        return String(v >= 32768 ? v - 65536 : v);
+      }
+      case 2: {
+        const b = this.view(4);
+        return String(b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24));
+      }
+      default: throw new RdbError(`Unknown RDB string encoding type ${enc}`);
+    }
+  }
+
+  /** rdbLoadLzfStringObject: compressed length, original length, data. */
+  private lzf(): Uint8Array {
+    const clen = this.len();
+    const len = this.len();
+    const c = this.view(clen);
+    // An LZF back-reference of 3 bytes yields at most 264: a larger claim is corrupt data, not
+    // something to allocate.
+    if (len > clen * 90 + 64) throw new RdbError('Invalid LZF compressed string');
+    // Into a reused buffer: callers turn it into a string or decode it before the next read.
+    if (this.scratch.length < len) this.scratch = new Uint8Array(Math.max(len, this.scratch.length * 2));
+    const out = this.scratch.subarray(0, len);
+    if (lzfDecompress(c, 0, clen, out) !== len) throw new RdbError('Invalid LZF compressed string');
+    return out;
+  }
+
+  private scratch = new Uint8Array(4096);
+
+  /** An old-style string double (rdbLoadDoubleValue): 253 nan, 254 inf, 255 -inf, else text. */
+  stringDouble(): number {
+    const n = this.byte();
+    if (n === 253) return NaN;
+    if (n === 254) return Infinity;
+    if (n === 255) return -Infinity;
+    const s = bytesToStr(this.view(n));
+    const v = Number(s);
+    if (s.trim() === '' || Number.isNaN(v) && !/nan/i.test(s)) throw new RdbError('Invalid double value');
+    return v;
+  }
+}
+
+/** Thrown by readValue for a collection with no elements: Redis skips such keys, with a log. */
+export const EMPTY_KEY: unique symbol = Symbol('empty key');
+
+/** Stream IDs: 16-byte BE byte strings from ms and seq. */
+export function makeId(ms: bigint, seq: bigint): StreamId {
+  let s = '';
+  for (let i = 7; i >= 0; i--) s += String.fromCharCode(Number((ms >> BigInt(8 * i)) & 0xffn));
+  for (let i = 7; i >= 0; i--) s += String.fromCharCode(Number((seq >> BigInt(8 * i)) & 0xffn));
+  return s;
+}
+
+/** Type names for messages. */
+export function typeName(t: number): string {
+  for (const [k, v] of Object.entries(TYPE)) if (v === t) return k;
+  return String(t);
+}
+
+function needAdapter<K extends 'list' | 'set' | 'hash' | 'zset' | 'stream'>(kind: K, t: number): NonNullable<typeof ADAPTERS[K]> {
+  const a = ADAPTERS[kind];
+  if (a === undefined) {
+    throw new RdbError(`Cannot load a ${kind} (RDB type ${t}, ${typeName(t)}): echokv has no ${kind} values yet`);
+  }
+  return a as NonNullable<typeof ADAPTERS[K]>;
+}
+
+/**
+ * rdbLoadObject: reads the value of RDB type `t` and returns it, built by the type's adapter
+ * with `limits` choosing its encoding. Returns EMPTY_KEY for an empty collection (the caller
+ * skips the key, as Redis does). Throws RdbError on damage or an unsupported type.
+ */
+export function readValue(r: RdbReader, t: number, limits: Limits): Value | typeof EMPTY_KEY {
+  switch (t) {
+    case TYPE.STRING:
+      return r.string();
+    case TYPE.LIST: {
+      const n = r.len();
+      if (n === 0) return EMPTY_KEY;
+      const a = needAdapter('list', t);
+      const els: string[] = [];
+      for (let i = 0; i < n; i++) els.push(r.string());
+      return a.build(els, limits);
+    }
+    case TYPE.LIST_ZIPLIST: {
+      const a = needAdapter('list', t);
+      const els = ziplistElements(r.blob());
+      if (els.length === 0) return EMPTY_KEY;
+      return a.build(els, limits);
+    }
+    case TYPE.LIST_QUICKLIST:
+    case TYPE.LIST_QUICKLIST_2: {
+      const nodes = r.len();
+      if (nodes === 0) return EMPTY_KEY;
+      const a = needAdapter('list', t);
+      const els: string[] = [];
+      for (let i = 0; i < nodes; i++) {
+        let container = 2;
+        if (t === TYPE.LIST_QUICKLIST_2) {
+          container = r.len();
+          if (container !== 1 && container !== 2) throw new RdbError(`Quicklist integrity check failed (container ${container})`);
+        }
+        if (container === 1) {
+          els.push(r.string());
+          continue;
+        }
+        const blob = r.blob();
+        const part = t === TYPE.LIST_QUICKLIST ? ziplistElements(blob) : listpackElements(blob);
+        // Redis skips empty nodes silently and fails later if the whole list is empty.
+        for (const e of part) els.push(e);
+      }
+      if (els.length === 0) return EMPTY_KEY;
+      return a.build(els, limits);
+    }
+    case TYPE.SET: {
+      const n = r.len();
+      if (n === 0) return EMPTY_KEY;
+      const a = needAdapter('set', t);
+      const seen = new Set<string>();
+      for (let i = 0; i < n; i++) {
+        const m = r.string();
+        if (seen.has(m)) throw new RdbError('Duplicate set members detected');
+        seen.add(m);
+      }
+      return a.build([...seen], limits, false);
+    }
+    case TYPE.SET_INTSET: {
+      const a = needAdapter('set', t);
+      const members = intsetDecode(r.blob());
+      if (members.length === 0) return EMPTY_KEY;
+      return a.build(members, limits, true);
+    }
+    case TYPE.SET_LISTPACK: {
+      const a = needAdapter('set', t);
+      const members = listpackElements(r.blob());
+      if (members.length === 0) return EMPTY_KEY;
+      if (hasDuplicate(members, 1)) throw new RdbError('Set listpack integrity check failed (duplicate members)');
+      // Not an intset: converted by the rules of a plain set (7.0 has no listpack sets).
+      return a.build(members, limits, false);
+    }
+    case TYPE.ZSET:
+    case TYPE.ZSET_2: {
+      const n = r.len();
+      if (n === 0) return EMPTY_KEY;
+      const a = needAdapter('zset', t);
+      const members: string[] = [];
+      const scores: number[] = [];
+      const seen = new Set<string>();
+      for (let i = 0; i < n; i++) {
+        const m = r.string();
+        const s = t === TYPE.ZSET_2 ? r.double() : r.stringDouble();
+        if (Number.isNaN(s)) throw new RdbError('Zset with NAN score detected');
+        if (seen.has(m)) throw new RdbError('Duplicate zset fields detected');
+        seen.add(m);
+        members.push(m);
+        scores.push(s);
+      }
+      return a.build(members, scores, limits, false);
+    }
+    case TYPE.ZSET_ZIPLIST:
+    case TYPE.ZSET_LISTPACK: {
+      const a = needAdapter('zset', t);
+      const blob = r.blob();
+      const els = t === TYPE.ZSET_ZIPLIST ? ziplistElements(blob) : listpackElements(blob);
+      if (els.length === 0) return EMPTY_KEY;
+      if (els.length % 2 !== 0) throw new RdbError('Zset listpack integrity check failed (odd element count)');
+      const n = els.length / 2;
+      const members: string[] = new Array(n);
+      const scores: number[] = new Array(n);
+      for (let i = 0; i < n; i++) {
+        members[i] = els[2 * i];
+        scores[i] = parseScore(els[2 * i + 1]);
+      }
+      if (hasDuplicate(members, 1)) throw new RdbError('Zset listpack integrity check failed (duplicate members)');
+      return a.build(members, scores, limits, true);
+    }
+    case TYPE.HASH: {
+      const n = r.len();
+      if (n === 0) return EMPTY_KEY;
+      const a = needAdapter('hash', t);
+      const pairs: string[] = [];
+      const seen = new Set<string>();
+      for (let i = 0; i < n; i++) {
+        const f = r.string();
+        const v = r.string();
+        if (seen.has(f)) throw new RdbError('Duplicate hash fields detected');
+        seen.add(f);
+        pairs.push(f, v);
+      }
+      return a.build(pairs, limits, false);
+    }
+    case TYPE.HASH_ZIPMAP:
+    case TYPE.HASH_ZIPLIST:
+    case TYPE.HASH_LISTPACK: {
+      const a = needAdapter('hash', t);
+      const blob = r.blob();
+      const pairs = t === TYPE.HASH_ZIPMAP ? zipmapPairs(blob)
+        : t === TYPE.HASH_ZIPLIST ? ziplistElements(blob) : listpackElements(blob);
+      if (pairs.length === 0) return EMPTY_KEY;
+      if (pairs.length % 2 !== 0) throw new RdbError('Hash listpack integrity check failed (odd element count)');
+      if (hasDuplicate(pairs, 2)) throw new RdbError('Hash listpack integrity check failed (duplicate fields)');
+      // Redis converts a zipmap by its longest string too, the listpack forms by count only.
+      return a.build(pairs, limits, t !== TYPE.HASH_ZIPMAP);
+    }
+    case TYPE.STREAM_LISTPACKS:
+    case TYPE.STREAM_LISTPACKS_2:
+    case TYPE.STREAM_LISTPACKS_3: {
+      const a = needAdapter('stream', t);
+      return a.build(readStream(r, t), limits);
+    }
+    case TYPE.MODULE_PRE_GA:
+    case TYPE.MODULE_2: {
+      const id = r.len64();
+      throw new RdbError(`The RDB file contains module data (module type id ${moduleName(id)}), and echokv does not support modules`);
+    }
+    case TYPE.HASH_METADATA_PRE_GA:
+    case TYPE.HASH_LISTPACK_EX_PRE_GA:
+    case TYPE.HASH_METADATA:
+    case TYPE.HASH_LISTPACK_EX:
+      throw new RdbError(`The RDB file contains a hash with field expiration (RDB type ${t}, ${typeName(t)}, Redis 7.4), which echokv does not support`);
+    default:
+      throw new RdbError(`Unknown RDB value type ${t}`);
+  }
+}
+
+/** The 9-character name Redis encodes in a module type id (10 bits of version below it). */
+function moduleName(id: bigint): string {
+  const charset = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  let name = '';
+  let x = id >> 10n;
+  for (let i = 0; i < 9; i++) {
+    name = charset[Number(x & 63n)] + name;
+    x >>= 6n;
+  }
+  return `${name}, version ${Number(id & 1023n)}`;
+}
+
+/** Whether `items` (every `step`-th one, from 0) holds a value twice; small lists without a Set. */
+function hasDuplicate(items: readonly string[], step: number): boolean {
+  const n = items.length;
+  if (n <= 16 * step) {
+    for (let i = 0; i < n; i += step) for (let j = i + step; j < n; j += step) if (items[i] === items[j]) return true;
+    return false;
+  }
+  const seen = new Set<string>();
+  for (let i = 0; i < n; i += step) {
+    if (seen.has(items[i])) return true;
+    seen.add(items[i]);
+  }
+  return false;
+}
+
+/** A score stored as text in a listpack or ziplist zset (zzlGetScore: strtod). */
+function parseScore(s: string): number {
+  const v = canonicalInt(s);
+  if (v !== null) return Number(v);
+  const lower = s.toLowerCase();
+  let d: number;
+  if (lower === 'inf' || lower === '+inf' || lower === 'infinity') d = Infinity;
+  else if (lower === '-inf' || lower === '-infinity') d = -Infinity;
+  else d = Number(s);
+  if (Number.isNaN(d) || s.trim() !== s || s === '') throw new RdbError('Zset listpack integrity check failed (invalid score)');
+  return d;
+}
+
+// -------------------------------------------------------------------------------------------------
+// Streams: nodes, then metadata, then consumer groups (see _encode.ts for the node layout)
+
+function readStream(r: RdbReader, t: number): StreamData {
+  const entries: { id: StreamId; fields: string[] }[] = [];
+  const nodeList: StreamNodeData[] = [];
+  const nodes = r.len();
+  let prevKey = '';
+  for (let n = 0; n < nodes; n++) {
+    const key = r.string();
+    if (key.length !== 16) throw new RdbError('Stream node key entry is not the size of a stream ID');
+    if (key <= prevKey && n > 0) throw new RdbError('Stream node keys are not ascending');
+    prevKey = key;
+    const blob = r.blob();
+    const els = listpackElements(blob);
+    if (els.length === 0) throw new RdbError('Empty listpack inside stream');
+    const node = decodeStreamNode(key, els, entries);
+    node.bytes = blob.length;
+    nodeList.push(node);
+  }
+  const length = r.len();
+  const lastId = makeId(r.len64(), r.len64());
+  let firstId: StreamId;
+  let maxDeletedId: StreamId;
+  let entriesAdded: number | bigint;
+  if (t >= TYPE.STREAM_LISTPACKS_2) {
+    firstId = makeId(r.len64(), r.len64());
+    maxDeletedId = makeId(r.len64(), r.len64());
+    const ea = r.len64();
+    entriesAdded = ea <= 9007199254740991n ? Number(ea) : ea;
+  } else {
+    // Version 1: what Redis 7.0 computes for old streams.
+    firstId = entries.length > 0 ? entries[0].id : makeId(0n, 0n);
+    maxDeletedId = makeId(0n, 0n);
+    entriesAdded = length;
+  }
+  if (length !== entries.length) throw new RdbError(`Stream length ${length} does not match its ${entries.length} entries`);
+  const groups: StreamGroup[] = [];
+  const ngroups = r.len();
+  for (let g = 0; g < ngroups; g++) {
+    const name = r.string();
+    const glast = makeId(r.len64(), r.len64());
+    let entriesRead: number | bigint;
+    if (t >= TYPE.STREAM_LISTPACKS_2) {
+      const er = r.len64();
+      entriesRead = er === 0xffffffffffffffffn ? -1 : er <= 9007199254740991n ? Number(er) : er;
+    } else {
+      entriesRead = estimateEntriesRead(glast, length, lastId, firstId, maxDeletedId, entriesAdded);
+    }
+    const pel: StreamPending[] = [];
+    const pelIndex = new Map<string, StreamPending>();
+    const npel = r.len();
+    for (let i = 0; i < npel; i++) {
+      const id = bytesToStr(r.view(16));
+      const deliveryTime = r.u64le();
+      const dc = r.len64();
+      const deliveryCount = dc <= 9007199254740991n ? Number(dc) : dc;
+      if (pelIndex.has(id)) throw new RdbError('Duplicated global PEL entry loading stream consumer group');
+      const p = { id, deliveryTime, deliveryCount };
+      pelIndex.set(id, p);
+      pel.push(p);
+    }
+    const consumers: StreamConsumer[] = [];
+    const nconsumers = r.len();
+    const owned = new Set<string>();
+    for (let i = 0; i < nconsumers; i++) {
+      const cname = r.string();
+      const seenTime = r.u64le();
+      const activeTime = t >= TYPE.STREAM_LISTPACKS_3 ? r.u64le() : -1;
+      const npending = r.len();
+      const pending: StreamId[] = [];
+      for (let j = 0; j < npending; j++) {
+        const id = bytesToStr(r.view(16));
+        if (!pelIndex.has(id)) throw new RdbError('Consumer entry not found in group global PEL');
+        if (owned.has(id)) throw new RdbError('Duplicated consumer PEL entry loading a stream consumer group');
+        owned.add(id);
+        pending.push(id);
+      }
+      consumers.push({ name: cname, seenTime, activeTime, pending });
+    }
+    if (owned.size !== pel.length) throw new RdbError('Stream consumer group PEL entries without a consumer');
+    groups.push({ name, lastId: glast, entriesRead, pending: pel, consumers });
+  }
+  return { entries, nodes: nodeList, length, lastId, firstId, maxDeletedId, entriesAdded, groups };
+}
+
+/**
+ * streamEstimateDistanceFromFirstEverEntry: the entries-read counter Redis 7.0 gives a group
+ * loaded from a version 1 stream, which has none; -1 when it cannot be known.
+ */
+function estimateEntriesRead(id: StreamId, length: number, lastId: StreamId, firstId: StreamId,
+  maxDeletedId: StreamId, entriesAdded: number | bigint): number | bigint {
+  const added = BigInt(entriesAdded);
+  const out = (v: bigint): number | bigint => (v <= 9007199254740991n ? Number(v) : v);
+  if (added === 0n) return 0;
+  if (length === 0 && id <= lastId) return out(added);
+  if (id === lastId) return out(added);
+  if (id > lastId) return -1;
+  const zero = makeId(0n, 0n);
+  if (maxDeletedId === zero || maxDeletedId < firstId) {
+    if (id < firstId) return out(added - BigInt(length));
+    if (id === firstId) return out(added - BigInt(length) + 1n);
+  }
+  return -1;
+}
+
+/** Appends the live entries of one stream node (its listpack elements) to `out`; returns the
+ * node with every entry, tombstones included. */
+function decodeStreamNode(key: StreamId, els: string[], out: { id: StreamId; fields: string[] }[]): StreamNodeData {
+  let k = 0;
+  const int = (): bigint => {
+    if (k >= els.length) throw new RdbError('Stream listpack integrity check failed (entry past the end)');
+    const v = canonicalInt(els[k++]);
+    if (v === null) throw new RdbError('Stream listpack integrity check failed (integer expected)');
+    return BigInt(v);
+  };
+  const str = (): string => {
+    if (k >= els.length) throw new RdbError('Stream listpack integrity check failed (entry past the end)');
+    return els[k++];
+  };
+  const [mms, mseq] = idOf(key);
+  const count = Number(int());
+  const deleted = Number(int());
+  const nmaster = Number(int());
+  const masterFields: string[] = [];
+  for (let i = 0; i < nmaster; i++) masterFields.push(str());
+  if (int() !== 0n) throw new RdbError('Stream listpack integrity check failed (master entry terminator)');
+  const node: StreamNodeData = { master: key, masterFields, entries: [] };
+  let live = 0;
+  let dead = 0;
+  while (k < els.length) {
+    const flags = Number(int());
+    // The differences are signed 64-bit; the sums wrap as Redis's uint64 arithmetic does.
+    const ms = BigInt.asUintN(64, mms + int());
+    const seq = BigInt.asUintN(64, mseq + int());
+    const fields: string[] = [];
+    if (flags & 2) {
+      for (let i = 0; i < nmaster; i++) fields.push(masterFields[i], str());
+    } else {
+      const nf = Number(int());
+      if (nf < 0 || nf > els.length) throw new RdbError('Stream listpack integrity check failed (field count)');
+      for (let i = 0; i < nf; i++) fields.push(str(), str());
+    }
+    const lpCount = Number(int());
+    const expect = flags & 2 ? nmaster + 3 : fields.length + 4;
+    if (lpCount !== expect) throw new RdbError('Stream listpack integrity check failed (lp-count)');
+    const id = makeId(ms, seq);
+    const prev = node.entries.length > 0 ? node.entries[node.entries.length - 1].id : out.length > 0 ? out[out.length - 1].id : '';
+    if (id < key || (prev !== '' && id <= prev)) throw new RdbError('Stream listpack integrity check failed (IDs not ascending)');
+    node.entries.push({ id, deleted: (flags & 1) !== 0, fields });
+    if (flags & 1) {
+      dead++;
+      continue;
+    }
+    live++;
+    out.push({ id, fields });
+  }
+  if (live !== count || dead !== deleted) throw new RdbError('Stream listpack integrity check failed (entry counts)');
+  return node;
+}
+
+function idOf(id: StreamId): [bigint, bigint] {
+  let ms = 0n;
+  let seq = 0n;
+  for (let i = 0; i < 8; i++) ms = (ms << 8n) | BigInt(id.charCodeAt(i));
+  for (let i = 8; i < 16; i++) seq = (seq << 8n) | BigInt(id.charCodeAt(i));
+  return [ms, seq];
+}
+

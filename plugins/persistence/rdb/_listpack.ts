@@ -1,0 +1,294 @@
+// =================================================================================================
+// Listpack (Redis 7.0 src/listpack.c): the compact blob Redis 7.0 stores small hashes, sorted sets,
+// list nodes and stream nodes in, and writes to RDB files as one string.
+//
+//   <total bytes: u32 LE> <element count: u16 LE, 65535 = "count it"> <entry> ... <0xFF>
+//   entry = <encoding + data> <backlen: the size of encoding + data, 1-5 bytes, read backwards>
+//
+// Encodings (first byte):
+//   0xxxxxxx              7-bit unsigned integer
+//   10xxxxxx <data>       string of up to 63 bytes
+//   110xxxxx yyyyyyyy     13-bit signed integer
+//   1110xxxx yyyyyyyy     string of up to 4095 bytes
+//   11110000 <u32 len>    string of up to 2^32-1 bytes
+//   11110001/2/3/4        16/24/32/64-bit signed integer, little-endian
+// A string that is a canonical integer of at most 20 characters (string2ll) is stored as the
+// smallest integer encoding that holds it, exactly as lpAppend does, so our blobs are the bytes
+// Redis would write for the same elements.
+// =================================================================================================
+
+import { bytesToStr, strIntoBytes } from '../../../core/bytes.ts';
+import { RdbError } from './_errors.ts';
+
+/** The value of `s` when it is a canonical integer of at most 20 characters that fits in 64 bits
+ * (Redis's string2ll, which lpStringToInt64 is), else null. Small values come back as numbers,
+ * values beyond 2^53 as bigints. */
+export function canonicalInt(s: string): number | bigint | null {
+  const n = s.length;
+  if (n === 0 || n > 20) return null;
+  let i = 0;
+  const c0 = s.charCodeAt(0);
+  if (c0 === 45) {
+    if (n === 1) return null;
+    i = 1;
+  }
+  const first = s.charCodeAt(i);
+  if (first === 48) return n === 1 ? 0 : null;
+  if (first < 49 || first > 57) return null;
+  for (let j = i + 1; j < n; j++) {
+    const c = s.charCodeAt(j);
+    if (c < 48 || c > 57) return null;
+  }
+  if (n < 16) return +s;
+  const v = BigInt(s);
+  if (v > 9223372036854775807n || v < -9223372036854775808n) return null;
+  return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
+}
+
+/** Builds one listpack, element by element (lpAppend). */
+export class ListpackBuilder {
+  private buf: Uint8Array;
+  private pos = 6;
+  count = 0;
+
+  constructor(capacity = 64) {
+    this.buf = new Uint8Array(Math.max(16, capacity));
+  }
+
+  /** Bytes the listpack would take now (with its header and end byte). */
+  get size(): number {
+    return this.pos + 1;
+  }
+
+  private room(n: number): void {
+    if (this.pos + n + 1 <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < this.pos + n + 1) cap *= 2;
+    const next = new Uint8Array(cap);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+  }
+
+  private backlen(l: number): void {
+    const b = this.buf;
+    if (l <= 127) {
+      b[this.pos++] = l;
+    } else if (l < 16383) {
+      b[this.pos++] = l >>> 7;
+      b[this.pos++] = (l & 127) | 128;
+    } else if (l < 2097151) {
+      b[this.pos++] = l >>> 14;
+      b[this.pos++] = ((l >>> 7) & 127) | 128;
+      b[this.pos++] = (l & 127) | 128;
+    } else if (l < 268435455) {
+      b[this.pos++] = l >>> 21;
+      b[this.pos++] = ((l >>> 14) & 127) | 128;
+      b[this.pos++] = ((l >>> 7) & 127) | 128;
+      b[this.pos++] = (l & 127) | 128;
+    } else {
+      b[this.pos++] = Math.floor(l / 2 ** 28);
+      b[this.pos++] = ((l >>> 21) & 127) | 128;
+      b[this.pos++] = ((l >>> 14) & 127) | 128;
+      b[this.pos++] = ((l >>> 7) & 127) | 128;
+      b[this.pos++] = (l & 127) | 128;
+    }
+  }
+
+  /** Appends a byte string, as an integer when it is a canonical one (lpAppend). */
+  add(s: string): void {
+    const v = canonicalInt(s);
+    if (v !== null) this.addInt(v);
+    else this.addString(s);
+  }
+
+  /** Appends a byte string stored as a string, whatever it holds. */
+  addString(s: string): void {
+    const n = s.length;
+    this.room(n + 10);
+    const b = this.buf;
+    const start = this.pos;
+    if (n < 64) {
+      b[this.pos++] = 0x80 | n;
+    } else if (n < 4096) {
+      b[this.pos++] = 0xe0 | (n >>> 8);
+      b[this.pos++] = n & 0xff;
+    } else {
+      b[this.pos++] = 0xf0;
+      b[this.pos++] = n & 0xff;
+      b[this.pos++] = (n >>> 8) & 0xff;
+      b[this.pos++] = (n >>> 16) & 0xff;
+      b[this.pos++] = n >>> 24;
+    }
+    this.pos = strIntoBytes(s, b, this.pos);
+    this.backlen(this.pos - start);
+    this.count++;
+  }
+
+  /** Appends a 64-bit integer in the smallest encoding that holds it. */
+  addInt(v: number | bigint): void {
+    this.room(16);
+    const b = this.buf;
+    const start = this.pos;
+    if (typeof v === 'number' && v >= 0 && v <= 127) {
+      b[this.pos++] = v;
+    } else if (typeof v === 'number' && v >= -4096 && v <= 4095) {
+      const u = v < 0 ? (1 << 13) + v : v;
+      b[this.pos++] = 0xc0 | (u >>> 8);
+      b[this.pos++] = u & 0xff;
+    } else if (typeof v === 'number' && v >= -32768 && v <= 32767) {
+      b[this.pos++] = 0xf1;
+      this.le(v, 2);
+    } else if (typeof v === 'number' && v >= -8388608 && v <= 8388607) {
+      b[this.pos++] = 0xf2;
+      this.le(v, 3);
+    } else if (typeof v === 'number' && v >= -2147483648 && v <= 2147483647) {
+      b[this.pos++] = 0xf3;
+      this.le(v, 4);
+    } else {
+      b[this.pos++] = 0xf4;
+      let u = BigInt.asUintN(64, BigInt(v));
+      for (let i = 0; i < 8; i++) {
+        b[this.pos++] = Number(u & 0xffn);
+        u >>= 8n;
+      }
+    }
+    this.backlen(this.pos - start);
+    this.count++;
+  }
+
+  private le(v: number, n: number): void {
+    const b = this.buf;
+    for (let i = 0; i < n; i++) {
+      b[this.pos++] = v & 0xff;
+      v >>= 8;
+    }
+  }
+
+  /** The finished listpack as a view of the builder's buffer, valid until the next change. */
+  finishView(): Uint8Array {
+    this.finish0();
+    return this.buf.subarray(0, this.pos + 1);
+  }
+
+  /** The finished listpack (a copy; the builder can be reset and reused). */
+  finish(): Uint8Array {
+    this.finish0();
+    return this.buf.slice(0, this.pos + 1);
+  }
+
+  private finish0(): void {
+    const b = this.buf;
+    b[this.pos] = 0xff;
+    const total = this.pos + 1;
+    b[0] = total & 0xff;
+    b[1] = (total >>> 8) & 0xff;
+    b[2] = (total >>> 16) & 0xff;
+    b[3] = total >>> 24;
+    const c = this.count < 65535 ? this.count : 65535;
+    b[4] = c & 0xff;
+    b[5] = c >>> 8;
+  }
+
+  reset(): void {
+    this.pos = 6;
+    this.count = 0;
+  }
+
+  /** Appends every entry of `other` (entries are self-contained, backlen included). */
+  appendEntries(other: ListpackBuilder): void {
+    const n = other.pos - 6;
+    this.room(n);
+    this.buf.set(other.buf.subarray(6, other.pos), this.pos);
+    this.pos += n;
+    this.count += other.count;
+  }
+}
+
+/**
+ * The elements of a listpack blob, in order, integers as their decimal strings. Checks the whole
+ * structure first (header size, each entry inside the blob, each backlen, the end byte), as
+ * lpValidateIntegrity does with deep checks, and throws RdbError on any damage.
+ */
+export function listpackElements(lp: Uint8Array): string[] {
+  const total = u32(lp, 0);
+  if (lp.length < 7 || total !== lp.length) throw new RdbError('Listpack integrity check failed (header size)');
+  const declared = lp[4] | (lp[5] << 8);
+  const out: string[] = [];
+  let p = 6;
+  const end = lp.length - 1;
+  while (p < end) {
+    const start = p;
+    const b = lp[p];
+    let s: string;
+    if (b < 0x80) {
+      s = String(b);
+      p += 1;
+    } else if ((b & 0xc0) === 0x80) {
+      const n = b & 0x3f;
+      if (p + 1 + n > end) throw new RdbError('Listpack integrity check failed (string past the end)');
+      s = bytesToStr(lp, p + 1, p + 1 + n);
+      p += 1 + n;
+    } else if ((b & 0xe0) === 0xc0) {
+      if (p + 2 > end) throw new RdbError('Listpack integrity check failed (entry past the end)');
+      let v = ((b & 0x1f) << 8) | lp[p + 1];
+      if (v >= 4096) v -= 8192;
+      s = String(v);
+      p += 2;
+    } else if ((b & 0xf0) === 0xe0) {
+      if (p + 2 > end) throw new RdbError('Listpack integrity check failed (entry past the end)');
+      const n = ((b & 0x0f) << 8) | lp[p + 1];
+      if (p + 2 + n > end) throw new RdbError('Listpack integrity check failed (string past the end)');
+      s = bytesToStr(lp, p + 2, p + 2 + n);
+      p += 2 + n;
+    } else if (b === 0xf0) {
+      if (p + 5 > end) throw new RdbError('Listpack integrity check failed (entry past the end)');
+      const n = u32(lp, p + 1);
+      if (p + 5 + n > end) throw new RdbError('Listpack integrity check failed (string past the end)');
+      s = bytesToStr(lp, p + 5, p + 5 + n);
+      p += 5 + n;
+    } else if (b >= 0xf1 && b <= 0xf4) {
+      const n = b === 0xf1 ? 2 : b === 0xf2 ? 3 : b === 0xf3 ? 4 : 8;
+      if (p + 1 + n > end) throw new RdbError('Listpack integrity check failed (entry past the end)');
+      s = readIntLE(lp, p + 1, n);
+      p += 1 + n;
+    } else {
+      throw new RdbError(`Listpack integrity check failed (unknown encoding 0x${b.toString(16)})`);
+    }
+    const l = p - start;
+    const bl = l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
+    if (p + bl > end) throw new RdbError('Listpack integrity check failed (backlen past the end)');
+    // The backlen, read backwards from its last byte as lpDecodeBacklen does.
+    let v = 0;
+    let shift = 0;
+    let q = p + bl - 1;
+    for (let i = 0; i < bl; i++, q--) {
+      v += (lp[q] & 127) * 2 ** shift;
+      shift += 7;
+      if ((lp[q] & 128) === 0) break;
+    }
+    if (v !== l) throw new RdbError('Listpack integrity check failed (bad backlen)');
+    p += bl;
+    out.push(s);
+  }
+  if (p !== end || lp[end] !== 0xff) throw new RdbError('Listpack integrity check failed (missing end byte)');
+  if (declared !== 65535 && declared !== out.length) throw new RdbError('Listpack integrity check failed (element count)');
+  return out;
+}
+
+/** A little-endian two's complement integer of `n` bytes at `at`, as a decimal string. */
+export function readIntLE(b: Uint8Array, at: number, n: number): string {
+  if (n <= 4) {
+    let v = 0;
+    for (let i = n - 1; i >= 0; i--) v = v * 256 + b[at + i];
+    const lim = 2 ** (8 * n - 1);
+    if (v >= lim) v -= 2 * lim;
+    return String(v);
+  }
+  let v = 0n;
+  for (let i = n - 1; i >= 0; i--) v = (v << 8n) | BigInt(b[at + i]);
+  return String(BigInt.asIntN(8 * n, v));
+}
+
+function u32(b: Uint8Array, at: number): number {
+  return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
+}

@@ -1,0 +1,160 @@
+// =================================================================================================
+// RDB values outside whole files: DUMP / RESTORE payloads, and the RDB base of an AOF
+//
+// A DUMP payload (createDumpPayload / verifyDumpPayload in src/cluster.c) is
+//   <type byte> <value, as in an RDB file> <RDB version: u16 LE> <CRC-64 of all before: u64 LE>
+// Redis 7.0 writes version 10 and refuses payloads of a higher version; echokv reads up to 12
+// (Redis 7.4), as it does files. A payload is refused as "version or checksum wrong" when it is
+// shorter than 10 bytes, its version is too high or its checksum does not match, and as "bad
+// data format" when the value cannot be read.
+//
+// The AOF engineer's RdbBaseCodec (plugins/persistence/aof/_base.ts) is implemented here too: an
+// RDB image with aof-base 1 written key by key into the AOF's buffer, and loading such an image
+// from the start of a base file.
+// =================================================================================================
+
+import type { Value } from '../../../core/keyspace.ts';
+import type { Server } from '../../../core/server.ts';
+import { REDIS_VERSION } from '../../../core/server.ts';
+import { crc64 } from './_crc64.ts';
+import { RdbError } from './_errors.ts';
+import { bufferSource, EMPTY_KEY, RDB_MAX_VERSION, RdbReader, readValue } from './_decode.ts';
+import { type EncodeOptions, OP, RDB_VERSION, RdbWriter } from './_encode.ts';
+import { loadRdb } from './load.ts';
+import { writeHeader } from './snapshot.ts';
+import { type Limits, limitsFrom } from './values.ts';
+
+/** Encoding options from a server's configuration (rdbcompression, limits, eviction policy). */
+export function encodeOptions(server: Server): EncodeOptions {
+  const policy = server.config.str('maxmemory-policy');
+  return {
+    compress: server.config.bool('rdbcompression'),
+    limits: limitsFrom(server.config),
+    evictionInfo: policy.endsWith('-lru') ? 'lru' : policy.endsWith('-lfu') ? 'lfu' : null,
+    now: server.keyspace.clock(),
+    lfuDecayTime: server.config.num('lfu-decay-time'),
+  };
+}
+
+/** DUMP: the payload of `value`. Throws RdbError for a type echokv cannot serialize yet. */
+export function dumpPayload(value: Value, opts: EncodeOptions): Uint8Array {
+  const w = new RdbWriter(opts, 256);
+  w.object(null, value);
+  w.byte(RDB_VERSION & 0xff);
+  w.byte(RDB_VERSION >>> 8);
+  const body = w.buf.subarray(0, w.pos);
+  const c = crc64(body);
+  w.raw(c.bytesLE());
+  return w.buf.slice(0, w.pos);
+}
+
+/** Why a payload was refused: RESTORE's two error replies. */
+export type PayloadProblem = 'version-or-checksum' | 'bad-format';
+
+/**
+ * RESTORE: the value in `payload`, or the problem. An empty collection is a bad format (Redis
+ * refuses it too). `skipChecksum` mirrors Redis's skip-checksum-validation.
+ */
+export function restorePayload(payload: Uint8Array, limits: Limits): Value | PayloadProblem {
+  const n = payload.length;
+  if (n < 10) return 'version-or-checksum';
+  const version = payload[n - 10] | (payload[n - 9] << 8);
+  if (version > RDB_MAX_VERSION) return 'version-or-checksum';
+  if (!crc64(payload, 0, n - 8).matches(payload, n - 8)) return 'version-or-checksum';
+  try {
+    // Like Redis, read from the whole payload: a value that claims more bytes than it has runs
+    // into the footer rather than failing (rioInitWithBuffer over the whole argument).
+    const r = new RdbReader(bufferSource(payload), false, Math.max(64, n));
+    const t = r.byte();
+    const v = readValue(r, t, limits);
+    if (v === EMPTY_KEY) return 'bad-format';
+    return v;
+  } catch (e) {
+    if (e instanceof RdbError) return 'bad-format';
+    throw e;
+  }
+}
+
+// -------------------------------------------------------------------------------------------------
+// The AOF base (the shape plugins/persistence/aof/_base.ts asks for)
+
+/** What the AOF's CommandBuffer offers (raw bytes appended in order). */
+interface ByteSink {
+  raw(bytes: Uint8Array): void;
+}
+
+/**
+ * An RDB image written key by key (BaseEncoder): header with aof-base 1, then each key after a
+ * SELECTDB whenever the database changes (keys of one database may come in several runs, which
+ * every RDB reader accepts), then EOF and the checksum of all of it.
+ */
+export class RdbBaseEncoder {
+  readonly rdb = true;
+  private readonly w: RdbWriter;
+  private readonly server: Server;
+  private db = -1;
+
+  constructor(server: Server) {
+    this.server = server;
+    this.w = new RdbWriter(encodeOptions(server), 1 << 16);
+  }
+
+  begin(out: ByteSink): void {
+    writeHeader(this.w, {
+      redisVersion: REDIS_VERSION,
+      ctime: Math.floor(this.server.keyspace.clock() / 1000),
+      usedMem: this.server.usedMemory(),
+      aofBase: true,
+    });
+    out.raw(this.w.drain());
+  }
+
+  entry(out: ByteSink, db: number, key: string, value: Value, expireAt: number): void {
+    if (db !== this.db) {
+      this.w.byte(OP.SELECTDB);
+      this.w.len(db);
+      this.db = db;
+    }
+    this.w.keyValueOf(key, value, expireAt);
+    out.raw(this.w.drain());
+  }
+
+  end(out: ByteSink): void {
+    out.raw(this.w.finish(this.server.config.bool('rdbchecksum')));
+  }
+}
+
+/** The rdb plugin's side of the AOF's RdbBaseCodec. */
+export const rdbBaseCodec = {
+  encoder(server: Server): RdbBaseEncoder {
+    return new RdbBaseEncoder(server);
+  },
+  /**
+   * Loads the RDB image at the start of the file at `path` into the server (expired keys kept,
+   * as for any AOF preamble); returns the offset just after its checksum. Throws an Error naming
+   * the file and what is wrong.
+   */
+  async load(server: Server, path: string): Promise<number> {
+    const host = server.host;
+    const fd = host.openFile(path, 'read');
+    try {
+      const r = new RdbReader({ size: host.fileSize(path), read: (into, at, n, pos) => host.readFileAt(fd, into.subarray(at, at + n), pos) });
+      const policy = server.config.str('maxmemory-policy');
+      const res = await loadRdb(r, server.keyspace, {
+        limits: limitsFrom(server.config),
+        evictionInfo: policy.endsWith('-lru') ? 'lru' : policy.endsWith('-lfu') ? 'lfu' : null,
+        verifyChecksum: server.config.bool('rdbchecksum'),
+        aofPreamble: true,
+        pause: () => new Promise((resolve) => setTimeout(resolve, 0)),
+        log: (level, m) => server.log[level](m),
+        now: server.keyspace.clock(),
+      });
+      return res.bytes;
+    } catch (e) {
+      if (e instanceof RdbError) throw new Error(`Bad RDB preamble in ${path}: ${e.message}`);
+      throw e;
+    } finally {
+      host.closeFile(fd);
+    }
+  },
+};

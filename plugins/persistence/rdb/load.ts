@@ -1,0 +1,222 @@
+// =================================================================================================
+// Loading an RDB stream into the keyspace (rdbLoadRioWithLoadingCtx in src/rdb.c)
+//
+// Reads the header ("REDIS" and a 4-digit version, 1..12), then opcodes until EOF, then checks
+// the CRC-64 (version >= 5; a stored 0 means the writer had rdbchecksum off). Keys go straight
+// into the databases' Maps (no dirty count, no keyspace events, as Redis loads), with the TTL,
+// and the LRU idle time or LFU counter when the file has them and maxmemory-policy uses them.
+// Keys already expired are dropped and counted, unless the file is an AOF preamble (the AOF
+// that follows holds their deletion). An empty collection is skipped with a log, as Redis does.
+//
+// Errors: anything damaged, truncated or unsupported throws RdbError naming what and where;
+// the caller refuses to start (or RESTORE replies with an error). Nothing is skipped silently.
+//
+// Design: loading runs in slices: after each `yieldEvery` bytes it awaits `pause()` so the event
+// loop can answer clients (with -LOADING) and report progress, as Redis processes events every
+// loading-process-events-interval-bytes.
+// =================================================================================================
+
+import { Entry, type Keyspace } from '../../../core/keyspace.ts';
+import { RdbError } from './_errors.ts';
+import { EMPTY_KEY, RDB_MAX_VERSION, type RdbReader, readValue, typeName } from './_decode.ts';
+import { OP } from './_encode.ts';
+import type { Limits } from './values.ts';
+
+export interface LoadOptions {
+  limits: Limits;
+  /** maxmemory-policy's family: FREQ data applies under LFU policies, IDLE data under others. */
+  evictionInfo: 'lru' | 'lfu' | null;
+  /** rdbchecksum: verify the CRC-64. */
+  verifyChecksum: boolean;
+  /** An AOF's RDB preamble: expired keys are kept (the AOF deletes them). */
+  aofPreamble: boolean;
+  /** Called every `yieldEvery` bytes; loading waits for it. */
+  pause?: (offset: number) => Promise<void>;
+  yieldEvery?: number;
+  /** key-load-delay: microseconds to wait after each key (tests use it to make loading slow). */
+  keyDelayUs?: number;
+  /** Log lines (notice level unless said). */
+  log: (level: 'notice' | 'warning' | 'verbose', message: string) => void;
+  /** Current time, Unix ms, for expiry and ages. */
+  now: number;
+}
+
+export interface LoadResult {
+  version: number;
+  keysLoaded: number;
+  keysExpired: number;
+  emptyKeysSkipped: number;
+  /** AUX fields as read. */
+  aux: Map<string, string>;
+  /** Bytes read, checksum included. */
+  bytes: number;
+}
+
+/**
+ * Reads a whole RDB stream from `r` into `ks`. On an error the keys loaded so far stay in `ks`
+ * (the caller stops the server or empties it). Returns counts and the AUX fields.
+ */
+export async function loadRdb(r: RdbReader, ks: Keyspace, opts: LoadOptions): Promise<LoadResult> {
+  const magic = r.view(9);
+  let head = '';
+  for (const b of magic) head += String.fromCharCode(b);
+  if (head.slice(0, 5) !== 'REDIS') throw new RdbError('Wrong signature trying to load DB from file');
+  if (!/^\d{4}$/.test(head.slice(5))) throw new RdbError('Wrong signature trying to load DB from file');
+  const version = Number(head.slice(5));
+  if (version < 1 || version > RDB_MAX_VERSION) throw new RdbError(`Can't handle RDB format version ${version}`);
+  const res: LoadResult = { version, keysLoaded: 0, keysExpired: 0, emptyKeysSkipped: 0, aux: new Map(), bytes: 0 };
+  let db = ks.dbs[0];
+  let expireAt = -1;
+  let lruIdle = -1;
+  let lfuFreq = -1;
+  const yieldEvery = opts.yieldEvery ?? 2 * 1024 * 1024;
+  let nextYield = yieldEvery;
+  const lruClock = Math.floor(opts.now / 1000);
+  const keyDelay = opts.keyDelayUs ?? 0;
+  let delayed = 0;
+  for (;;) {
+    if (opts.pause !== undefined && r.offset >= nextYield) {
+      nextYield = r.offset + yieldEvery;
+      await opts.pause(r.offset);
+    }
+    const t = r.byte();
+    if (t === OP.EXPIRETIME_MS) {
+      expireAt = r.u64le();
+      continue;
+    }
+    if (t === OP.EXPIRETIME) {
+      // rdbLoadTime: a 32-bit signed time_t, in seconds.
+      expireAt = (r.u32le() | 0) * 1000;
+      continue;
+    }
+    if (t === OP.IDLE) {
+      lruIdle = r.len();
+      continue;
+    }
+    if (t === OP.FREQ) {
+      lfuFreq = r.byte();
+      continue;
+    }
+    if (t === OP.EOF) break;
+    if (t === OP.SELECTDB) {
+      const id = r.len();
+      if (id >= ks.dbs.length) {
+        throw new RdbError(`Data file was created with a Redis server configured to handle more than ${ks.dbs.length} databases`);
+      }
+      db = ks.dbs[id];
+      continue;
+    }
+    if (t === OP.RESIZEDB) {
+      r.len();
+      r.len();
+      continue;
+    }
+    if (t === OP.AUX) {
+      const k = r.string();
+      const v = r.string();
+      res.aux.set(k, v);
+      if (k === 'redis-ver') opts.log('notice', `Loading RDB produced by version ${v}`);
+      else if (k === 'ctime') {
+        let age = Math.floor(opts.now / 1000) - Number(v);
+        if (age < 0) age = 0;
+        opts.log('notice', `RDB age ${age} seconds`);
+      } else if (k === 'used-mem') {
+        opts.log('notice', `RDB memory usage when created ${(Number(v) / (1024 * 1024)).toFixed(2)} Mb`);
+      } else if (k === 'lua') {
+        opts.log('warning', 'The RDB file holds a Lua script (lua AUX field) from Redis < 7.0; echokv has no scripting and ignores it');
+      } else if (!['redis-bits', 'aof-base', 'aof-preamble', 'repl-stream-db', 'repl-id', 'repl-offset'].includes(k)) {
+        opts.log('verbose', `Unrecognized RDB AUX field: '${k}'`);
+      }
+      continue;
+    }
+    if (t === OP.MODULE_AUX) {
+      throw new RdbError('The RDB file contains module auxiliary data (MODULE_AUX), and echokv does not support modules');
+    }
+    if (t === OP.FUNCTION2 || t === OP.FUNCTION_PRE_GA) {
+      throw new RdbError('The RDB file contains Redis functions (FUNCTION opcode), and echokv does not support functions');
+    }
+    if (t === OP.SLOT_INFO) {
+      throw new RdbError('The RDB file contains cluster slot information (SLOT_INFO, Redis 7.4 cluster mode), which echokv does not support');
+    }
+    // A key/value pair of type t.
+    const keyAt = r.offset;
+    const key = r.string();
+    let value;
+    try {
+      value = readValue(r, t, opts.limits);
+    } catch (e) {
+      if (e instanceof RdbError) {
+        throw new RdbError(`${e.message} (key '${printable(key)}' of type ${typeName(t)} in DB ${db.id}, at offset ${keyAt - 1})`);
+      }
+      throw e;
+    }
+    if (value === EMPTY_KEY) {
+      if (res.emptyKeysSkipped++ < 10) opts.log('notice', `rdbLoadObject skipping empty key: ${printable(key)}`);
+    } else if (!opts.aofPreamble && expireAt !== -1 && expireAt < opts.now) {
+      res.keysExpired++;
+    } else {
+      const e = new Entry(value, lruClock);
+      // objectSetLRUOrLFU: a frequency under an LFU policy, an idle time under any other.
+      if (opts.evictionInfo === 'lfu') {
+        if (lfuFreq >= 0) e.lru = ((Math.floor(opts.now / 60000) & 65535) << 8) | lfuFreq;
+      } else if (lruIdle >= 0) {
+        e.lru = Math.max(0, lruClock - lruIdle);
+      }
+      // One hash lookup: a key already there shows as an unchanged size (loading then fails).
+      const size = db.keys.size;
+      db.keys.set(key, e);
+      if (db.keys.size === size) throw new RdbError(`Duplicated key '${printable(key)}' in DB ${db.id}`);
+      if (expireAt !== -1) {
+        e.expireAt = expireAt;
+        db.expires.set(key, e);
+      }
+      res.keysLoaded++;
+    }
+    expireAt = -1;
+    lruIdle = -1;
+    lfuFreq = -1;
+    if (keyDelay > 0) {
+      delayed += keyDelay;
+      if (delayed >= 1000) {
+        await new Promise((resolve) => setTimeout(resolve, Math.floor(delayed / 1000)));
+        delayed %= 1000;
+      }
+    }
+  }
+  if (version >= 5) {
+    const computed = r.crcNow();
+    const lo = computed.lo;
+    const hi = computed.hi;
+    const stored = r.view(8);
+    let zero = true;
+    for (const b of stored) if (b !== 0) zero = false;
+    if (opts.verifyChecksum) {
+      if (zero) opts.log('notice', 'RDB file was saved with checksum disabled: no check performed.');
+      else if (!computed.matches(stored, 0)) {
+        throw new RdbError(`Wrong RDB checksum expected: (${hex64(hi, lo)}) got (${hex(stored)})`);
+      }
+    }
+  }
+  res.bytes = r.offset;
+  return res;
+}
+
+/** A key for a log line: printable ASCII as is, other bytes as \xNN. */
+export function printable(s: string): string {
+  let out = '';
+  for (let i = 0; i < s.length && i < 128; i++) {
+    const c = s.charCodeAt(i);
+    out += c >= 32 && c < 127 ? s[i] : '\\x' + c.toString(16).padStart(2, '0');
+  }
+  return s.length > 128 ? out + '...' : out;
+}
+
+function hex(le: Uint8Array): string {
+  let s = '';
+  for (let i = 7; i >= 0; i--) s += le[i].toString(16).padStart(2, '0');
+  return s.replace(/^0+(?=.)/, '');
+}
+
+function hex64(hi: number, lo: number): string {
+  return (hi.toString(16) + lo.toString(16).padStart(8, '0')).replace(/^0+(?=.)/, '');
+}
