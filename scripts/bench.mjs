@@ -289,7 +289,7 @@ const echoCmd = runtime === 'node' ? [process.execPath, [bundle]]
   : runtime === 'bun' ? [join(root, 'node_modules/.bin/bun'), [bundle]]
   : [join(root, 'node_modules/.bin/deno'), ['run', '-A', bundle]];
 const echokv = await startServer('echokv', echoCmd[0], [
-  ...echoCmd[1], '--port', String(eport), '--bind', '127.0.0.1', '--dir', dir,
+  ...echoCmd[1], '--port', String(eport), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir,
 ]);
 
 const rows = [];
