@@ -39,14 +39,17 @@ function loadConfigLines(
 ): { config: Config; lines: ConfigLine[] } {
   const config = new Config();
   const lines: ConfigLine[] = [];
+  // Patterns in `include` (conf.d/*.conf) are expanded by listing directories through the host.
+  const read = (p: string): string => host.readText(p);
+  const io = { read, list: (d: string): string[] => host.listDir(d) };
   if (configFile === '-') stdin = true;
   else if (configFile !== null) {
-    lines.push(...loadConfigFile(configFile, (p) => host.readText(p)));
+    lines.push(...loadConfigFile(configFile, read, io));
     config.file = host.resolve(configFile);
   }
   if (stdin) lines.push(...parseConfigText(host.readText('/dev/stdin'), 'stdin'));
   lines.push(...parseConfigText(options, 'command line'));
-  config.load(lines);
+  config.load(lines, io);
   return { config, lines };
 }
 

@@ -114,6 +114,29 @@ test('a config file, then --options overriding it; the log shows the PID and rea
   assert.ok(p.output().includes('echokv is now ready to exit, bye bye...'));
 });
 
+test('include with a pattern reads every matching file in order, from the file and from stdin', async () => {
+  const dir = tempDir();
+  mkdirSync(join(dir, 'conf.d'));
+  // Sorted order: b.conf's maxclients wins over a.conf's; nothing matching is fine.
+  writeFileSync(join(dir, 'conf.d', 'a.conf'), 'maxclients 111\nhz 11\n');
+  writeFileSync(join(dir, 'conf.d', 'b.conf'), 'maxclients 222\n');
+  writeFileSync(join(dir, 'main.conf'), `include ${join(dir, 'conf.d', '*.conf')}\ninclude ${join(dir, 'none', '*.conf')}\nbind 127.0.0.1\nsave ""\n`);
+  const p = await startProcess(NODE, [BUNDLE, join(dir, 'main.conf')], { cwd: dir });
+  try {
+    const c = await RespClient.connect(p.port);
+    assert.equal(await c.call('CONFIG', 'GET', 'maxclients'), ['maxclients', '222']);
+    assert.equal(await c.call('CONFIG', 'GET', 'hz'), ['hz', '11']);
+    c.close();
+  } finally {
+    assert.is(await stopChild(p.child, 'SIGTERM'), 0);
+  }
+  const r = runToEnd(['-', '--port', '-1'], { cwd: dir, input: `include ${join(dir, 'conf.d', '*.conf')}\n` });
+  // The pattern expanded (no "no directory listing" refusal); the bad port is what stops it.
+  assert.not.match(r.stderr + r.stdout, 'include');
+  assert.match(r.stderr, 'port');
+  rmSync(dir, { recursive: true, force: true });
+});
+
 test('SIGINT shuts down cleanly with exit code 0', async () => {
   const p = await startProcess(NODE, [BUNDLE, '--bind', '127.0.0.1']);
   const c = await RespClient.connect(p.port);
