@@ -54,6 +54,15 @@ grammar('comments, blank lines, blanks around lines and CRLF are ignored', () =>
   assert.is(lines[1].file, 'f.conf');
 });
 
+grammar('one argument of a multi-argument directive is split again, as Redis 7.0 does', () => {
+  assert.equal(load('bind "127.0.0.1 -::1"').get('bind'), ['127.0.0.1', '-::1']);
+  assert.is(outcome('save "10 1 20 2"'), 'OK 10 1 20 2');
+  assert.is(outcome('save ""'), 'OK ');
+  assert.is(outcome('save "10 1 20"'), 'Invalid save parameters');
+  // A single-argument directive keeps its blanks.
+  assert.is(load('requirepass "a b"').str('requirepass'), 'a b');
+});
+
 grammar('quotes and escapes as sdssplitargs', () => {
   const [l] = parseConfigText(`requirepass "a b\\x41\\n\\"c" 'd\\'e' f`, 'x');
   assert.equal(l.args, ['a bA\n"c', "d'e", 'f']);

@@ -119,7 +119,16 @@ export class Config {
       const dir = DIRECTIVE_BY_NAME.get(line.name);
       if (dir !== undefined) {
         if (!dir.multiArg && line.args.length !== 1) fail(line, 'wrong number of arguments');
-        const r = Config.parse(dir, line.args);
+        // As Redis 7.0, one non-empty argument of a multi-argument directive is split again, so
+        // `--bind "127.0.0.1 -::1"` means `bind 127.0.0.1 -::1` (while `--save ""` stays empty).
+        let args = line.args;
+        if (dir.multiArg && args.length === 1 && args[0] !== '') {
+          const bytes = strToBytes(args[0]);
+          const split = splitArgs(bytes, 0, bytes.length);
+          if (split === null) fail(line, 'Unbalanced quotes in configuration line');
+          args = split!;
+        }
+        const r = Config.parse(dir, args);
         if (r.error !== undefined) fail(line, r.error);
         const value = r.value as ConfigValue;
         this.put(dir.name, dir.merge ? dir.merge(this.raw(dir.name), value, !seen.has(dir.name)) : value);
