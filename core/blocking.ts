@@ -24,7 +24,8 @@ import type { Client } from './client.ts';
 import type { Command } from './command.ts';
 import type { Database } from './keyspace.ts';
 import type { Server } from './server.ts';
-import { ERR } from './errors.ts';
+import { ERR, STREAM_ERR } from './errors.ts';
+import { typeName } from './keyspace.ts';
 import { parseLongDouble } from './long_double.ts';
 import { parseInt64 } from './numbers.ts';
 
@@ -49,7 +50,20 @@ export interface BlockState {
   timer: ReturnType<typeof setTimeout> | null;
   /** Absolute deadline in keyspace-clock ms, 0 for none (CLIENT LIST, INFO). */
   deadline: number;
+  /** The type of value that can serve it (Redis's btype): a key of another type leaves it
+   * waiting. */
+  type: BlockedType;
+  /** XREADGROUP: released with an error once its stream is deleted or replaced. */
+  readgroup: boolean;
 }
+
+export type BlockedType = 'list' | 'zset' | 'stream';
+
+/** The type each blocking command waits for. */
+const BLOCKED_TYPE: Readonly<Record<string, BlockedType>> = {
+  blpop: 'list', brpop: 'list', brpoplpush: 'list', blmove: 'list', blmpop: 'list',
+  bzpopmin: 'zset', bzpopmax: 'zset', bzmpop: 'zset', xread: 'stream', xreadgroup: 'stream',
+};
 
 export class Blocking {
   private readonly server: Server;
@@ -101,6 +115,7 @@ export class Blocking {
     const state: BlockState = {
       db, keys: [...new Set(spec.keys)], cmd, argv, onTimeout: spec.onTimeout, timer: null,
       deadline: spec.timeoutMs > 0 ? this.server.keyspace.clock() + spec.timeoutMs : 0,
+      type: BLOCKED_TYPE[cmd.fullname] ?? 'list', readgroup: cmd.fullname === 'xreadgroup',
     };
     c.blocked = state;
     this.count++;
@@ -160,22 +175,46 @@ export class Blocking {
         for (const { db, key } of batch) {
           const list = this.waiting.get(db)?.get(key);
           if (list === undefined) continue;
-          for (const c of [...list]) {
-            const st = c.blocked;
-            if (st === null || st.db !== db) continue;
-            // Once the key is gone (popped empty) nobody else on it can be served now.
-            if (!db.keys.has(key)) break;
-            this.servingKey = key;
-            try {
-              this.retry(c, st);
-            } finally {
-              this.servingKey = null;
+          // As Redis's handleClientsBlockedOnKeys: the key (expired first) serves the clients
+          // blocked for its type only, and once it is missing or not a stream, the XREADGROUP
+          // waiters are released with an error (their group went with the stream).
+          const e = db.peek(key);
+          const type = e === undefined ? 'none' : typeName(e.value);
+          if (e !== undefined) {
+            for (const c of [...list]) {
+              const st = c.blocked;
+              if (st === null || st.db !== db || st.type !== type) continue;
+              // Once the key is gone (popped empty) nobody else on it can be served now.
+              if (!db.keys.has(key)) break;
+              this.servingKey = key;
+              try {
+                this.retry(c, st);
+              } finally {
+                this.servingKey = null;
+              }
             }
           }
+          if (type !== 'stream') this.releaseReadgroups(db, key);
         }
       }
     } finally {
       this.serving = false;
+    }
+  }
+
+  /** Replies UNBLOCKED to the XREADGROUP waiters on `key` (Redis's
+   * unblockDeletedStreamReadgroupClients). */
+  private releaseReadgroups(db: Database, key: string): void {
+    const list = this.waiting.get(db)?.get(key);
+    if (list === undefined) return;
+    for (const c of [...list]) {
+      const st = c.blocked;
+      if (st === null || st.db !== db || !st.readgroup) continue;
+      const errors = this.server.stats.totalErrorReplies;
+      this.server.replyError(c, STREAM_ERR.streamGone);
+      if (this.server.stats.totalErrorReplies !== errors) st.cmd.stats.failed++;
+      this.unpark(c);
+      this.resume(c);
     }
   }
 

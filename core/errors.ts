@@ -209,6 +209,8 @@ export const STREAM_ERR = {
   dollarInGroup: 'ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the history of this consumer by specifying a proper ID, or use the > ID to get new messages. The $ ID would just return an empty result set.',
   greaterOutsideGroup: 'ERR The > ID can be specified only when calling XREADGROUP using the GROUP <group> <consumer> option.',
   groupGone: 'NOGROUP the consumer group this client was blocked on no longer exists',
+  /** An XREADGROUP BLOCK waiter whose stream was deleted or replaced by another type. */
+  streamGone: 'UNBLOCKED the stream key no longer exists',
   xgroupNeedsKey: 'ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to use the MKSTREAM option to create an empty stream automatically.',
   busyGroup: 'BUSYGROUP Consumer Group name already exists',
   entriesReadRange: 'ERR value for ENTRIESREAD must be positive or -1',

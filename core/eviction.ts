@@ -216,6 +216,7 @@ export class Eviction {
   /** Computes every key's share; from then on changes keep it current. */
   private startTracking(): void {
     this.tracking = true;
+    this.server.listenModified();
     this.underLimit = false;
     this.changedCount = 0;
     for (const db of this.server.keyspace.dbs) {

@@ -37,6 +37,7 @@ export interface Host {
   writeFileAsync(fd: number, bytes: Uint8Array): Promise<void>;
   /** Reads up to `into.length` bytes at `position`; returns how many (0 at the end). */
   readFileAt(fd: number, into: Uint8Array, position: number): number;
+  /** Makes a file's data durable (fdatasync where there is one: data and size, as Redis). */
   fsyncSync(fd: number): void;
   fsyncAsync(fd: number): Promise<void>;
   /** Makes a rename or a new file in `dir` durable (fsync of the directory). */

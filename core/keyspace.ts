@@ -18,6 +18,9 @@ import { ScanCursors } from './scan.ts';
 export class MutableString {
   buf: Uint8Array;
   len: number;
+  /** Redis made it an embstr without trying the int encoding (an integer-looking INCRBYFLOAT
+   * result): OBJECT ENCODING says "embstr" until it is edited. */
+  embedded = false;
   constructor(buf: Uint8Array, len: number) {
     this.buf = buf;
     this.len = len;
@@ -139,7 +142,16 @@ export interface KeyspaceHooks {
   emptying(db: Database, replacement: Database | null): void;
 }
 
-const noHooks: KeyspaceHooks = { expired() {}, modified() {}, notify() {}, ready() {}, emptying() {} };
+/**
+ * The notify and modified hooks while nothing listens (no notification class selected; no WATCH
+ * and no memory estimate): core/pubsub.ts and core/server.ts install these no-ops then, and the
+ * write paths compare a hook with them instead of calling it, so an unused feature costs a
+ * comparison per write, not a call.
+ */
+export const noNotify = (): void => {};
+export const noModified = (): void => {};
+
+const noHooks: KeyspaceHooks = { expired() {}, modified: noModified, notify: noNotify, ready() {}, emptying() {} };
 
 /** LFU access counting (core/eviction.ts), set on the keyspace while maxmemory-policy is an LFU one. */
 export interface LfuCounter {
@@ -153,6 +165,12 @@ export interface LfuCounter {
 function isWaitable(v: Value): boolean {
   return typeof v === 'object' && !(v instanceof MutableString) &&
     (v.type === 'list' || v.type === 'zset' || v.type === 'stream');
+}
+
+/** A stream leaving its key (deleted or replaced) releases its XREADGROUP waiters: the keyspace
+ * signals the key as Redis's signalDeletedKeyAsReady does, and core/blocking.ts sorts it out. */
+function isStream(v: Value): boolean {
+  return typeof v === 'object' && !(v instanceof MutableString) && v.type === 'stream';
 }
 
 export interface KeyspaceOptions {
@@ -432,6 +450,7 @@ export class Database {
       if (this.ks.notifyNew) this.ks.hooks.notify('n', 'new', key, this);
     } else {
       if (this.ks.snapshot !== null) this.willChange(key, e);
+      if (this.ks.hasWaiters && isStream(e.value)) this.ks.hooks.ready(this, key);
       e.value = value;
       // With LFU the key keeps its counter, as Redis's dbSetValue keeps the old object's.
       if (this.ks.lfu === null) e.lru = this.ks.lruClock();
@@ -453,8 +472,13 @@ export class Database {
     const e = this.keys.get(key);
     if (e === undefined || (e.expireAt !== 0 && e.expireAt < this.ks.time && !this.ks.loading)) {
       // Deletes the expired key (a replica keeps it until its master's DEL: add() replaces it).
-      if (e !== undefined) this.peek(key);
-      if (this.keys.has(key) || isWaitable(value)) this.add(key, value);
+      // An absent key needs no second lookup.
+      let kept = false;
+      if (e !== undefined) {
+        this.peek(key);
+        kept = this.keys.has(key);
+      }
+      if (kept || isWaitable(value)) this.add(key, value);
       else {
         this.keys.set(key, new Entry(value, this.ks.lruClock()));
         if (this.ks.notifyNew) this.ks.hooks.notify('n', 'new', key, this);
@@ -463,6 +487,7 @@ export class Database {
       return;
     }
     if (this.ks.snapshot !== null) this.willChange(key, e);
+    if (this.ks.hasWaiters && isStream(e.value)) this.ks.hooks.ready(this, key);
     e.value = value;
     // SET's lookupKeyWrite counts as an access; the key keeps its LFU counter.
     e.lru = this.ks.accessed(e.lru);
@@ -476,6 +501,7 @@ export class Database {
   /** Replaces the value of a live entry found by a lookup, keeping its TTL. */
   update(key: string, e: Entry, value: Value): void {
     if (this.ks.snapshot !== null) this.willChange(key, e);
+    if (this.ks.hasWaiters && isStream(e.value)) this.ks.hooks.ready(this, key);
     e.value = value;
     this.modified(key);
     if (this.ks.hasWaiters && isWaitable(value)) this.ks.hooks.ready(this, key);
@@ -489,6 +515,7 @@ export class Database {
       if (this.ks.snapshot !== null) this.willChange(key, old);
       if (old.expireAt !== 0) this.expires.delete(key);
       this.mem -= old.mem;
+      if (this.ks.hasWaiters && isStream(old.value)) this.ks.hooks.ready(this, key);
     }
     this.keys.set(key, e);
     if (this.ks.notifyNew) this.ks.hooks.notify('n', 'new', key, this);
@@ -505,6 +532,7 @@ export class Database {
     this.keys.delete(key);
     if (e.expireAt !== 0) this.expires.delete(key);
     this.mem -= e.mem;
+    if (this.ks.hasWaiters && isStream(e.value)) this.ks.hooks.ready(this, key);
     this.modified(key);
     return true;
   }
@@ -544,13 +572,15 @@ export class Database {
     this.keys.delete(key);
     if (e.expireAt !== 0) this.expires.delete(key);
     this.mem -= e.mem;
+    if (this.ks.hasWaiters && isStream(e.value)) this.ks.hooks.ready(this, key);
     return e;
   }
 
   /** Records a change to `key`: dirty counter and WATCH. */
   modified(key: string): void {
     this.ks.dirty++;
-    this.ks.hooks.modified(this, key);
+    const hooks = this.ks.hooks;
+    if (hooks.modified !== noModified) hooks.modified(this, key);
   }
 
   /** Deletes an expired key and reports it (stats, hooks). */
@@ -561,6 +591,7 @@ export class Database {
     this.keys.delete(key);
     this.expires.delete(key);
     this.mem -= e.mem;
+    if (this.ks.hasWaiters && isStream(e.value)) this.ks.hooks.ready(this, key);
     this.ks.stats.expired++;
     this.ks.hooks.modified(this, key);
     this.ks.hooks.notify('x', 'expired', key, this);

@@ -171,12 +171,8 @@ export class Transactions {
       this.discard(c);
     }
     if (skipAfter) c.skipNextReply = true;
-    if (changes.length === 1) server.propagate(changes[0][0], changes[0][1]);
-    else if (changes.length > 1) {
-      server.propagate(changes[0][0], ['MULTI']);
-      for (const [db, argv] of changes) server.propagate(db, argv);
-      server.propagate(changes[changes.length - 1][0], ['EXEC']);
-    }
+    // server.call, which runs the EXEC, wraps them in MULTI/EXEC when there are several.
+    for (const [db, argv] of changes) server.propagate(db, argv);
   }
 
   /** CLIENT LIST multi-mem: queued arguments and per-command and per-watched-key bookkeeping. */
@@ -212,7 +208,7 @@ export class Transactions {
     const wk: WatchedKey = { db, key, client: c, expired: this.isExpired(db, key) };
     list.push(wk);
     (c.watched ??= []).push(wk);
-    this.count++;
+    if (this.count++ === 0) this.server.listenModified();
   }
 
   /** Stops watching every key (the dirty_cas flag is the caller's). */
@@ -231,6 +227,7 @@ export class Transactions {
       }
     }
     this.count -= mine.length;
+    if (this.count === 0) this.server.listenModified();
   }
 
   /** The keyspace's `modified` hook: `key` changed in `db` (Redis's touchWatchedKey). */

@@ -44,7 +44,7 @@ import type { Client } from './client.ts';
 import { clientInfoLine } from './commands/connection.ts';
 import type { ConfigValue } from './config/mod.ts';
 import { globMatch } from './glob.ts';
-import type { Database } from './keyspace.ts';
+import { type Database, noNotify } from './keyspace.ts';
 import type { Server } from './server.ts';
 
 /** The subscribers of one channel or pattern: most have one, kept without a Set. */
@@ -89,8 +89,6 @@ export function keyspaceEventBits(letters: string): number {
   for (const ch of letters) bits |= CLASS_BITS[ch] ?? 0;
   return bits;
 }
-
-const noNotify = (): void => {};
 
 /** Redis's PROTO_REPLY_CHUNK_BYTES: the static reply buffer, not counted by the limits. */
 const STATIC_REPLY_BUFFER = 16 * 1024;

@@ -10,7 +10,7 @@ import { ALL_COMMANDS } from './commands/mod.ts';
 import { Config } from './config/mod.ts';
 import { ERR, pubsubContext, unknownCommand, unknownSubcommand, wrongArity } from './errors.ts';
 import type { Host } from './host.ts';
-import { type Database, Keyspace } from './keyspace.ts';
+import { type Database, Keyspace, noModified } from './keyspace.ts';
 import { Logger, type LogLevel } from './log.ts';
 import {
   checkPlugins, type HookName, type HookSignatures, type Plugin, type PluginInstance,
@@ -119,6 +119,18 @@ export class Server {
   readonly transactions: Transactions = new Transactions(this);
   /** While set (EXEC), propagate() collects changes here instead of sending them. */
   propagateBuffer: [number, string[]][] | null = null;
+  /**
+   * While the outermost command runs (with propagate listeners), propagate() collects what it
+   * and the expiries it meets propagate here (Redis's also_propagate); call() then sends one
+   * change alone and several wrapped in MULTI ... EXEC (propagatePendingCommands). Parallel
+   * arrays reused from call to call, so collecting allocates nothing.
+   */
+  private collecting = false;
+  private readonly pendingDb: number[] = [];
+  private readonly pendingArgv: (readonly string[])[] = [];
+  /** How many slots of the pending arrays are in use: they are never shrunk, because setting
+   * an array's length is a runtime call in V8 and the next push would grow it again. */
+  private pendingCount = 0;
   /** maxmemory: the used-memory estimate and eviction (core/eviction.ts). */
   readonly eviction: Eviction;
   /** Channels, patterns, keyspace notifications and output buffer limits (core/pubsub.ts). */
@@ -182,6 +194,9 @@ export class Server {
   private lastMemorySample = -Infinity;
   /** Error replies counted when the last call() ended (failed_calls of nested calls). */
   private errorsCounted = 0;
+  /** The last command name lookup() found, as sent, and its command (see lookup). */
+  private lastName: string | null = null;
+  private lastCommand: Command | null = null;
 
   constructor(opts: ServerOptions) {
     this.config = opts.config;
@@ -191,15 +206,20 @@ export class Server {
     this.exitOnShutdown = opts.exitOnShutdown ?? false;
     this.keyspace = new Keyspace({ databases: this.config.num('databases'), clock: opts.clock });
     this.keyspace.hooks = {
-      expired: (db, key) => this.propagate(db.id, ['DEL', key]),
-      modified: (db, key) => {
-        if (this.transactions.count > 0) this.transactions.touch(db, key);
-        if (this.eviction.tracking) this.eviction.changed(db, key);
+      expired: (db, key) => {
+        // Redis's propagateDeletion: an UNLINK when expired keys are freed lazily.
+        if (this.hooks.propagate.length > 0) {
+          this.propagate(db.id, [this.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]);
+        }
       },
+      // Installed by listenModified() while WATCH or the memory estimate needs it.
+      modified: noModified,
       notify: () => {},
       ready: (db, key) => this.blocking.signalKeyReady(db, key),
       emptying: (db, replacement) => {
         if (this.transactions.count > 0) this.transactions.touchAll(db, replacement);
+        // Waiters on its keys are looked at again: XREADGROUP ones lose their stream.
+        if (this.blocking.count > 0) this.blocking.signalDatabase(db);
         // Shares of keys changed in a database about to be swapped must be taken first.
         if (this.eviction.tracking) this.eviction.settle();
       },
@@ -265,6 +285,29 @@ export class Server {
     this.hooks[hook].push(fn);
   }
 
+  /** Removes a listener added with on(): a hook nobody listens to costs nothing. */
+  off<K extends HookName>(hook: K, fn: HookSignatures[K]): void {
+    const list = this.hooks[hook] as HookSignatures[K][];
+    const i = list.indexOf(fn);
+    if (i >= 0) list.splice(i, 1);
+  }
+
+  /** The keyspace's modified hook while something listens (see listenModified). */
+  private readonly modifiedHook = (db: Database, key: string): void => {
+    if (this.transactions.count > 0) this.transactions.touch(db, key);
+    if (this.eviction.tracking) this.eviction.changed(db, key);
+  };
+
+  /**
+   * Installs the modified hook while keys are WATCHed or the memory estimate is kept, and the
+   * no-op that writes skip otherwise (keyspace.ts noModified). core/multi.ts and
+   * core/eviction.ts call this whenever either changes.
+   */
+  listenModified(): void {
+    this.keyspace.hooks.modified = this.transactions.count > 0 || this.eviction.tracking
+      ? this.modifiedHook : noModified;
+  }
+
   hasListeners(hook: HookName): boolean {
     return this.hooks[hook].length > 0;
   }
@@ -275,8 +318,31 @@ export class Server {
       this.propagateBuffer.push([dbIndex, argv as string[]]);
       return;
     }
+    if (this.collecting) {
+      const i = this.pendingCount++;
+      this.pendingDb[i] = dbIndex;
+      this.pendingArgv[i] = argv;
+      return;
+    }
     const list = this.hooks.propagate;
     for (let i = 0; i < list.length; i++) list[i](dbIndex, argv);
+  }
+
+  /** Sends what the outermost command collected (see `collecting`). */
+  private propagatePending(): void {
+    this.collecting = false;
+    const dbs = this.pendingDb;
+    const argvs = this.pendingArgv;
+    const n = this.pendingCount;
+    if (n === 0) return;
+    const list = this.hooks.propagate;
+    // MULTI goes with the first change's database, so a SELECT comes before it.
+    if (n > 1) for (let i = 0; i < list.length; i++) list[i](dbs[0], MULTI_ARGV);
+    for (let j = 0; j < n; j++) for (let i = 0; i < list.length; i++) list[i](dbs[j], argvs[j]);
+    if (n > 1) for (let i = 0; i < list.length; i++) list[i](dbs[n - 1], EXEC_ARGV);
+    // The slots are reused; what they held may go.
+    for (let j = 0; j < n; j++) argvs[j] = MULTI_ARGV;
+    this.pendingCount = 0;
   }
 
   /** Sets up plugins, loads data, starts listening. Rejects (after logging) when it cannot. */
@@ -322,6 +388,8 @@ export class Server {
     const effort = this.config.num('active-expire-effort');
     const budget = ((1000 / this.hz) * (25 + 2 * (effort - 1))) / 100;
     if (this.activeExpire) this.keyspace.activeExpireCycle(budget, () => this.host.now(), effort);
+    // Streams the cycle deleted release their XREADGROUP waiters (Redis does it in beforeSleep).
+    if (this.blocking.hasReady) this.blocking.handleReady();
     this.keyspace.time = now;
     this.sampleOps(now);
     this.sampleMemory();
@@ -409,7 +477,8 @@ export class Server {
     if (c.closed) return;
     this.stats.netInputBytes += chunk.length;
     this.stats.readsProcessed++;
-    c.lastInteraction = this.keyspace.clock();
+    // The clock read that stamps the interaction is also the time the commands of this read see.
+    c.lastInteraction = this.keyspace.tick();
     c.parser.push(chunk);
     if (c.parser.overflow) {
       this.stats.clientQueryBufferLimitDisconnections++;
@@ -417,16 +486,17 @@ export class Server {
       this.closeClient(c);
       return;
     }
-    this.processInput(c);
+    this.processInput(c, true);
     if (c.conn.reusesReadBuffer === true) c.parser.detach();
   }
 
   /** Runs every complete command buffered for `c`, then writes all replies at once. */
-  processInput(c: Client): void {
+  processInput(c: Client, ticked = false): void {
     const parser = c.parser;
-    // One clock read per batch of commands: the time commands see, and the start of the first
-    // command's duration (each later command starts where the previous one ended).
-    this.keyspace.tick();
+    // One clock read per batch of commands: the time commands see (onClientData has just read
+    // it: `ticked`), and the start of the first command's duration (each later command starts
+    // where the previous one ended).
+    if (!ticked) this.keyspace.tick();
     this.lastNow = this.host.now();
     while (!c.closeAfterReply && !c.closed && c.blocked === null) {
       let argv = c.heldArgv;
@@ -543,12 +613,20 @@ export class Server {
 
   /** Looks up argv's command; replies with the error and returns null when there is none. */
   private lookup(c: Client, argv: string[]): Command | null {
-    const cmd = this.commands.get(argv[0]);
+    const name = argv[0];
+    // Pipelines repeat one command: comparing with the last name found is cheaper than hashing
+    // each fresh name for the table. Only commands without subcommands are remembered.
+    if (name === this.lastName) return this.lastCommand!;
+    const cmd = this.commands.get(name);
     if (cmd === undefined) {
       this.rejectCommand(c, unknownCommand(argv));
       return null;
     }
-    if (cmd.subcommands === null) return cmd;
+    if (cmd.subcommands === null) {
+      this.lastName = name;
+      this.lastCommand = cmd;
+      return cmd;
+    }
     if (argv.length === 1) {
       // A container with a handler of its own runs it (COMMAND alone lists all commands).
       if (cmd.handler !== undefined) return cmd;
@@ -702,6 +780,8 @@ export class Server {
     const prevArgv = this.runningArgv;
     this.runningCommand = cmd;
     this.runningArgv = argv;
+    const collects = prevCurrent === null && !this.collecting && this.hooks.propagate.length > 0;
+    if (collects) this.collecting = true;
     try {
       cmd.handler!(c, argv);
     } catch (e) {
@@ -735,8 +815,9 @@ export class Server {
       if (this.propagateAs !== null) for (const a of this.propagateAs) this.propagate(c.db.id, a);
       else this.propagate(c.db.id, argv);
     }
+    if (collects) this.propagatePending();
     if (this.monitors.size > 0 && !cmd.skipMonitor && !cmd.isAdmin && !retry) this.feedMonitors(c, argv);
-    if (!cmd.skipSlowlog && !retry) this.slowlogPush(c, argv, us);
+    if (us >= this.slowlogThreshold && !cmd.skipSlowlog && !retry) this.slowlogPush(c, argv, us);
     // Clients blocked on keys this command gave data are served once it is over (for EXEC,
     // once the whole transaction is).
     if (prevCurrent === null && this.blocking.hasReady) this.blocking.handleReady();
@@ -853,6 +934,9 @@ export class Server {
     return this.shuttingDown !== null;
   }
 }
+
+const MULTI_ARGV: readonly string[] = ['MULTI'];
+const EXEC_ARGV: readonly string[] = ['EXEC'];
 
 /** Redis's sdscatrepr: a quoted, escaped rendering of bytes (MONITOR, CLIENT LIST). */
 export function repr(s: string): string {

@@ -42,7 +42,7 @@ const CUSTOM = {
   },
 };
 const SETUP_BY_BENCH = { lpop: 'lpush' };
-const TESTS = (opt('tests', 'set,get,incr,mset,lpush,lpop,sadd,hset,zadd,xadd,zrange100')).split(',');
+const TESTS = (opt('tests', 'set,get,incr,mset,lpush,lpop,sadd,hset,zadd,xadd,zrange100')).split(',').filter(Boolean);
 const REQUESTS = { 1: quick ? 20_000 : 200_000, 16: quick ? 100_000 : 1_000_000 };
 
 function need(bin) {

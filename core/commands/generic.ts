@@ -9,6 +9,7 @@ import { type Database, Entry, MutableString, typeName, type Value } from '../ke
 import { parseInteger } from '../numbers.ts';
 import { parseCursor } from '../scan.ts';
 import { lfuFrequency } from '../eviction.ts';
+import { rdbOf } from './persistence.ts';
 
 const EXPIRE_OPTS = '[NX | XX | GT | LT]';
 
@@ -444,7 +445,10 @@ function expireGeneric(c: Client, argv: string[], basetime: number, seconds: boo
   if (when <= db.ks.time && !server.loading && !db.ks.replicaMode) {
     db.delete(key);
     notify(db, 'del', key);
-    if (server.hasListeners('propagate')) server.propagateAs = [['DEL', key]];
+    // As Redis's expireGenericCommand: an UNLINK when expired keys are freed lazily.
+    if (server.hasListeners('propagate')) {
+      server.propagateAs = [[server.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]];
+    }
     c.out.int(1);
     return;
   }
@@ -654,7 +658,10 @@ function flushall(c: Client, argv: string[]): void {
   const ks = c.db.ks;
   let n = 0;
   for (const db of ks.dbs) n += db.flush();
-  ks.dirty += n + 1;
+  ks.dirty += n;
+  // As Redis 7.0: a running BGSAVE stops and, with save points, the empty dataset is saved (which
+  // resets the change count); FLUSHALL propagates even when nothing was there to flush.
+  rdbOf(c.server)?.afterFlushall();
   c.server.forcePropagate = true;
   c.out.ok();
 }
@@ -712,7 +719,11 @@ function copy(c: Client, argv: string[]): void {
 /** A copy of a value that shares nothing mutable with it. */
 function dupValue(v: Value): Value {
   if (typeof v === 'string') return v; // immutable
-  if (v instanceof MutableString) return new MutableString(v.buf.slice(0, v.len), v.len);
+  if (v instanceof MutableString) {
+    const m = new MutableString(v.buf.slice(0, v.len), v.len);
+    m.embedded = v.embedded;
+    return m;
+  }
   return v.dup();
 }
 
@@ -786,7 +797,7 @@ function objectEncoding(c: Client, argv: string[]): void {
 export function encodingOf(v: Value): string {
   switch (typeName(v)) {
     case 'string':
-      if (typeof v !== 'string') return 'raw';
+      if (typeof v !== 'string') return (v as MutableString).embedded ? 'embstr' : 'raw';
       if (v.length <= 20 && parseInteger(v) !== null) return 'int';
       return v.length <= 44 ? 'embstr' : 'raw';
     case 'hash': // HashValue (core/types/hash.ts): listpack or hashtable

@@ -4,6 +4,7 @@ import { commands as connection } from './connection.ts';
 import { commands as string } from './string.ts';
 import { commands as bitmap } from './bitmap.ts';
 import { commands as generic } from './generic.ts';
+import { commands as sort } from './sort.ts';
 import { commands as server } from './server.ts';
 import { commands as config } from './config.ts';
 import { commands as aof } from './aof.ts';
@@ -21,6 +22,7 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...string,
   ...bitmap,
   ...generic,
+  ...sort,
   ...server,
   ...config,
   ...aof,

@@ -7,6 +7,7 @@
 // plugin: they use the RDB value codec (plugins/persistence/rdb/codec.ts) directly.
 import type { CommandSpec } from '../command.ts';
 import type { Client } from '../client.ts';
+import type { Server } from '../server.ts';
 import { ERR } from '../errors.ts';
 import { strToBytes } from '../bytes.ts';
 import { parseInt64 } from '../numbers.ts';
@@ -17,6 +18,8 @@ import { limitsFrom } from '../../plugins/persistence/rdb/values.ts';
 export interface RdbControl {
   /** SAVE: null on success, else the error reply. */
   save(): string | null;
+  /** After FLUSHALL has emptied every database: what Redis's flushAllDataAndResetRDB does. */
+  afterFlushall(): void;
   /** BGSAVE [SCHEDULE]: the reply, '+' status or '-' error. */
   bgsave(schedule: boolean, inExec: boolean): string;
   /** True while a background save runs. */
@@ -58,12 +61,19 @@ export const commands: CommandSpec[] = [
   },
 ];
 
-/** The rdb plugin's control, or null (after replying with an error) when none is loaded. */
-function rdbControl(c: Client): RdbControl | null {
-  for (const inst of c.server.instances.values()) {
+/** The rdb plugin's control, if one is loaded. */
+export function rdbOf(server: Server): RdbControl | undefined {
+  for (const inst of server.instances.values()) {
     const r = (inst as { rdb?: RdbControl }).rdb;
     if (r !== undefined) return r;
   }
+  return undefined;
+}
+
+/** The rdb plugin's control, or null (after replying with an error) when none is loaded. */
+function rdbControl(c: Client): RdbControl | null {
+  const r = rdbOf(c.server);
+  if (r !== undefined) return r;
   c.server.replyError(c, 'ERR RDB snapshots are not available: no rdb persistence plugin is loaded');
   return null;
 }

@@ -183,14 +183,10 @@ function writeMembers(out: ReplyWriter, s: SetValue): void {
   for (let i = 0; i < n; i++) out.bulk(s.at(i));
 }
 
-/** Several SREMs propagate as one transaction, as Redis 7.0 wraps a command's several
- * propagated writes; inside EXEC the transaction's own MULTI/EXEC already wraps them. */
+/** One SREM per member: server.call wraps several in MULTI/EXEC, as Redis 7.0 does. */
 function propagateSrems(c: Client, key: string, members: string[]): void {
   const ops: string[][] = [];
-  const wrap = members.length > 1 && !c.inExec;
-  if (wrap) ops.push(['MULTI']);
   for (const m of members) ops.push(['SREM', key, m]);
-  if (wrap) ops.push(['EXEC']);
   c.server.propagateAs = ops;
 }
 

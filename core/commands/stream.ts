@@ -318,7 +318,7 @@ function int64Arg(c: Client, arg: string, error: string = ERR.notInteger): U64 |
 /** Writes one entry: [id, [field, value, ...]]. */
 function writeEntry(out: ReplyWriter, node: StreamNode, i: number): void {
   out.array(2);
-  out.bulk(formatId(node.ms[i], node.seq[i]));
+  out.bulk(formatId(node.msAt(i), node.seqAt(i)));
   const nf = node.numFields(i);
   out.array(nf * 2);
   for (let k = 0; k < nf; k++) {
@@ -343,11 +343,10 @@ function writeRange(out: ReplyWriter, s: Stream, start: StreamID, end: StreamID,
 
 /**
  * Sets what the running command propagates (an empty list: nothing, as Redis's
- * preventCommandPropagation). Redis wraps the commands one command propagates in MULTI/EXEC
- * when there are several, unless EXEC already wraps everything.
+ * preventCommandPropagation). server.call wraps several in MULTI/EXEC, as Redis does.
  */
 function propagateAs(c: Client, cmds: string[][]): void {
-  c.server.propagateAs = cmds.length > 1 && !c.inExec ? [['MULTI'], ...cmds, ['EXEC']] : cmds;
+  c.server.propagateAs = cmds;
 }
 
 /** The XCLAIM Redis propagates for an entry delivered or claimed (streamPropagateXCLAIM). */
@@ -964,7 +963,7 @@ function decide(s: Stream, a: ReadArgs, k: number, last: StreamID | undefined): 
 function lastDelivered(s: Stream, gt: StreamID, count: number): StreamID {
   let last = gt;
   s.each(incrId(gt) ?? gt, MAX_ID, false, count, (node, i) => {
-    last = { ms: node.ms[i], seq: node.seq[i] };
+    last = { ms: node.msAt(i), seq: node.seqAt(i) };
   });
   return last;
 }
@@ -1077,8 +1076,8 @@ function writeGroupRange(out: ReplyWriter, c: Client, s: Stream, key: string, g:
   if (n === 0) return;
   let lastMoved = false;
   s.each(start, MAX_ID, false, count, (node, i) => {
-    const ms = node.ms[i];
-    const seq = node.seq[i];
+    const ms = node.msAt(i);
+    const seq = node.seqAt(i);
     if (cmpId(ms, seq, g.last.ms, g.last.seq) > 0) {
       const id: StreamID = { ms, seq };
       if (g.entriesRead !== INVALID_ENTRIES_READ && !s.rangeHasTombstones(id, null)) {

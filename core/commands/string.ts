@@ -8,7 +8,9 @@
 import type { CommandSpec } from '../command.ts';
 import type { Client } from '../client.ts';
 import { ERR, invalidExpire, wrongArity } from '../errors.ts';
-import { type Database, type Entry, isString, MutableString, stringLength, stringOf } from '../keyspace.ts';
+import {
+  type Database, type Entry, isString, MutableString, noNotify, stringLength, stringOf,
+} from '../keyspace.ts';
 import { INT64_MAX, INT64_MIN, parseInt64, parseInteger } from '../numbers.ts';
 import { bytesToStr, strIntoBytes, strToBytes } from '../bytes.ts';
 import { incrByFloatString } from '../long_double.ts';
@@ -198,6 +200,7 @@ export function checkStringLength(c: Client, size: number, append: number): bool
 export function mutableValue(e: Entry, need: number): MutableString {
   const v = e.value as string | MutableString;
   if (v instanceof MutableString) {
+    v.embedded = false;
     if (need > v.len) {
       v.reserve(need);
       // The buffer past len may hold bytes from before; the gap must read as zeros.
@@ -236,8 +239,10 @@ export function valueBytes(v: string | MutableString): Uint8Array {
   return typeof v === 'string' ? strToBytes(v) : v.buf.subarray(0, v.len);
 }
 
+/** A string-class keyspace event; no call at all while notifications are off (noNotify). */
 function notify(db: Database, event: string, key: string): void {
-  db.ks.hooks.notify('$', event, key, db);
+  const hooks = db.ks.hooks;
+  if (hooks.notify !== noNotify) hooks.notify('$', event, key, db);
 }
 
 /**
@@ -246,7 +251,7 @@ function notify(db: Database, event: string, key: string): void {
  */
 export function setValue(db: Database, key: string, value: string | MutableString): void {
   db.overwrite(key, value);
-  db.ks.hooks.notify('$', 'set', key, db);
+  notify(db, 'set', key);
 }
 
 function lazyDelName(c: Client, directive: string): string {
@@ -467,7 +472,7 @@ function incrDecr(c: Client, key: string, incr: number, bigIncr: bigint | null):
   if (e === undefined) db.add(key, result);
   else db.update(key, e, result);
   notify(db, 'incrby', key);
-  c.out.raw(':' + result + '\r\n');
+  c.out.intText(result);
 }
 
 /**
@@ -842,8 +847,15 @@ function incrbyfloat(c: Client, argv: string[]): void {
     c.server.replyError(c, ERR.incrFloatNaN);
     return;
   }
-  if (e === undefined) db.add(key, r);
-  else db.set(key, r, true);
+  // Redis stores the result without trying the int encoding: one that looks like an integer is
+  // kept marked, so OBJECT ENCODING says "embstr" as Redis does rather than "int".
+  let stored: string | MutableString = r;
+  if (r.length <= 20 && parseInteger(r) !== null) {
+    stored = new MutableString(strToBytes(r), r.length);
+    stored.embedded = true;
+  }
+  if (e === undefined) db.add(key, stored);
+  else db.set(key, stored, true);
   notify(db, 'incrbyfloat', key);
   c.out.bulk(r);
   // The result, not the increment, so replicas and AOF replays never re-round differently.

@@ -45,6 +45,8 @@ const MAX_STRING = 2 ** 29 - 24;
 /** Counted per parsed argument against the query buffer limit: `*huge` + `$0` stays bounded. */
 const ARG_OVERHEAD = 16;
 const EMPTY = new Uint8Array(0);
+/** Placeholder between commands; never written (each multibulk gets its own from newArgv). */
+const NO_ARGS: string[] = [];
 const CR = 13;
 const LF = 10;
 
@@ -75,7 +77,11 @@ export class RequestParser {
   private scanned = 0;
   /** Arguments still to read in the current multibulk; 0 between commands. */
   private argc = 0;
+  /** The current multibulk's arguments: `argi` of them are filled (see newArgv). */
   private argv: string[] = [];
+  private argi = 0;
+  /** The last command name read (see readBulks). */
+  private lastName = '';
   /** Bytes held by argv so far, counted against the query buffer limit. */
   private argvBytes = 0;
   /** Length of the bulk being read, or -1 when its `$len` header comes next. */
@@ -98,7 +104,7 @@ export class RequestParser {
 
   /** True when no partial command is buffered. */
   get idle(): boolean {
-    return this.pos >= this.end && this.argc === 0 && this.argv.length === 0;
+    return this.pos >= this.end && this.argc === 0 && this.argi === 0;
   }
 
   /**
@@ -170,7 +176,7 @@ export class RequestParser {
     }
     if (this.bigLeft === 0 && this.bigSkip === 0) {
       // The argument is complete: readBulks() takes it on the next call to next().
-      this.argv.push(this.big!.length === 1 ? this.big![0] : this.big!.join(''));
+      this.argv[this.argi++] = this.big!.length === 1 ? this.big![0] : this.big!.join('');
       this.argvBytes += this.bigFill + ARG_OVERHEAD;
       this.big = null;
       this.bigFill = 0;
@@ -198,10 +204,11 @@ export class RequestParser {
   private parse(): string[] | null {
     for (;;) {
       if (this.argc === 0) {
-        if (this.argv.length > 0) {
+        if (this.argi > 0) {
           // A big bulk completed the multibulk inside push().
           const argv = this.argv;
-          this.argv = [];
+          this.argv = NO_ARGS;
+          this.argi = 0;
           this.argvBytes = 0;
           return argv;
         }
@@ -227,6 +234,8 @@ export class RequestParser {
         this.pos = cr + 2;
         if (n <= 0) continue;
         this.argc = n;
+        this.argv = newArgv(n, '');
+        this.argi = 0;
         this.bulkLen = -1;
       }
       if (!this.readBulks()) {
@@ -234,7 +243,8 @@ export class RequestParser {
         return null;
       }
       const argv = this.argv;
-      this.argv = [];
+      this.argv = NO_ARGS;
+      this.argi = 0;
       this.argvBytes = 0;
       return argv;
     }
@@ -282,7 +292,21 @@ export class RequestParser {
         }
       }
       if (this.end - this.pos < n + 2) return false;
-      argv.push(bytesToStr(buf, this.pos, this.pos + n));
+      if (this.argi === 0) {
+        // The command name: a client mostly repeats one, so the previous name's string is reused
+        // when the bytes match (no allocation, and the server's lookup compares one string).
+        const last = this.lastName;
+        let same = n === last.length;
+        for (let i = 0; same && i < n; i++) same = buf[this.pos + i] === last.charCodeAt(i);
+        if (same) argv[this.argi++] = last;
+        else {
+          const name = bytesToStr(buf, this.pos, this.pos + n);
+          if (n <= 32) this.lastName = name;
+          argv[this.argi++] = name;
+        }
+      } else {
+        argv[this.argi++] = bytesToStr(buf, this.pos, this.pos + n);
+      }
       this.pos += n + 2;
       this.argvBytes += n + ARG_OVERHEAD;
       this.bulkLen = -1;
@@ -376,7 +400,8 @@ export class RequestParser {
   private fail(message: string): null {
     this.error = 'Protocol error: ' + message;
     this.release();
-    this.argv = [];
+    this.argv = NO_ARGS;
+    this.argi = 0;
     this.argc = 0;
     this.argvBytes = 0;
     this.big = null;
@@ -408,6 +433,25 @@ function parseLength(buf: Uint8Array, start: number, end: number): number | null
   }
   if (n > Number.MAX_SAFE_INTEGER) return null;
   return neg ? -n : n;
+}
+
+/**
+ * The array for a multibulk of `n` arguments, sized up front: growing an empty array by push
+ * allocates 16 slots at once and more later, the largest allocation of a short command. Short
+ * ones are array literals (packed, exactly n slots; `x` keeps them out of copy-on-write
+ * boilerplates); a huge announced count starts empty and grows as arguments actually arrive,
+ * so `*2000000000` costs nothing up front.
+ */
+function newArgv(n: number, x: string): string[] {
+  switch (n) {
+    case 1: return [x];
+    case 2: return [x, x];
+    case 3: return [x, x, x];
+    case 4: return [x, x, x, x];
+    case 5: return [x, x, x, x, x];
+    case 6: return [x, x, x, x, x, x];
+  }
+  return n <= 1024 ? new Array<string>(n) : [];
 }
 
 /** C isspace() in the C locale: blanks between arguments and after a closing quote. */

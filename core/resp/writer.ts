@@ -10,6 +10,37 @@ import { formatDouble } from '../numbers.ts';
 const BIG_VALUE = 64 * 1024;
 const INITIAL = 16 * 1024;
 
+// Output handed to the transport is copied into parts of a shared slab rather than into a new
+// buffer per flush: slice() costs an ArrayBuffer (a malloc the GC sweeps later) per read, and a
+// reply of up to 64 bytes lands on the JS heap, where node:net's socket.write asks for its
+// `.buffer` and V8 then moves it off the heap in a runtime call. A part is never reused (the
+// transport may hold it until the kernel takes it); a full slab is dropped for a new one and
+// freed once its last part is gone, as Node's Buffer pool does. Only small outputs share a slab,
+// so a part a slow client has not taken yet pins at most one 32 KB slab.
+const SLAB_SIZE = 32 * 1024;
+const SLAB_MAX_PART = 2 * 1024;
+let slab = new Uint8Array(SLAB_SIZE);
+let slabPos = 0;
+
+/** A copy of src[0, n) for the transport: a slab part when small, else its own buffer. */
+function copyOut(src: Uint8Array, n: number): Uint8Array {
+  if (n > SLAB_MAX_PART) return src.slice(0, n);
+  if (slabPos + n > SLAB_SIZE) {
+    slab = new Uint8Array(SLAB_SIZE);
+    slabPos = 0;
+  }
+  const start = slabPos;
+  const out = slab.subarray(start, start + n);
+  if (n <= 64) {
+    for (let i = 0; i < n; i++) slab[start + i] = src[i];
+  } else {
+    slab.set(src.subarray(0, n), start);
+  }
+  // Parts start 8-byte aligned.
+  slabPos = (start + n + 7) & ~7;
+  return out;
+}
+
 export type Proto = 2 | 3;
 
 export class ReplyWriter {
@@ -32,8 +63,10 @@ export class ReplyWriter {
 
   /** The pending output as chunks to send in order (empty when none), leaving the writer empty. */
   take(): Uint8Array[] {
-    const out = this.chunks ?? [];
-    if (this.pos > 0) out.push(this.buf.slice(0, this.pos));
+    let out = this.chunks;
+    // The usual case, one buffer and no chunks, makes a one-slot array (a push would make 16).
+    if (out === null) out = this.pos > 0 ? [copyOut(this.buf, this.pos)] : [];
+    else if (this.pos > 0) out.push(copyOut(this.buf, this.pos));
     this.chunks = null;
     this.chunkBytes = 0;
     this.pos = 0;
@@ -109,7 +142,15 @@ export class ReplyWriter {
   }
 
   ok(): void {
-    this.raw('+OK\r\n');
+    if (this.pos + 5 > this.buf.length) this.grow(5);
+    const buf = this.buf;
+    const p = this.pos;
+    buf[p] = 43; /* + */
+    buf[p + 1] = 79; /* O */
+    buf[p + 2] = 75; /* K */
+    buf[p + 3] = 13;
+    buf[p + 4] = 10;
+    this.pos = p + 5;
   }
 
   /** `-text`: text is the whole error, code first ("ERR ...", "WRONGTYPE ..."). */
@@ -120,7 +161,39 @@ export class ReplyWriter {
   }
 
   int(n: number | bigint): void {
+    // Counts and lengths (most integer replies) are written digit by digit, without a string.
+    if (typeof n === 'number' && n >= 0 && n < 1e9 && (n | 0) === n) {
+      if (this.pos + 13 > this.buf.length) this.grow(13);
+      const buf = this.buf;
+      let p = this.pos;
+      buf[p++] = 58; /* : */
+      let digits = 1;
+      for (let x = n; x >= 10; x = (x / 10) | 0) digits++;
+      p += digits;
+      let x = n;
+      for (let i = 1; i <= digits; i++) {
+        buf[p - i] = 48 + (x % 10);
+        x = (x / 10) | 0;
+      }
+      buf[p++] = 13;
+      buf[p++] = 10;
+      this.pos = p;
+      return;
+    }
     this.raw(':' + n + '\r\n');
+  }
+
+  /** `:digits` from an integer already formatted as text (INCR stores what it replies). */
+  intText(digits: string): void {
+    const n = digits.length;
+    if (this.pos + n + 3 > this.buf.length) this.grow(n + 3);
+    const buf = this.buf;
+    let p = this.pos;
+    buf[p++] = 58; /* : */
+    for (let i = 0; i < n; i++) buf[p++] = digits.charCodeAt(i);
+    buf[p++] = 13;
+    buf[p++] = 10;
+    this.pos = p;
   }
 
   /** A bulk string from a byte string. */

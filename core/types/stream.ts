@@ -317,11 +317,16 @@ const FLAG_SAMEFIELDS = 2;
 
 /**
  * One macro node: the entries of one of Redis's listpacks, tombstones included. The tail node is
- * open (plain arrays that appends push to); a node is sealed when a newer one starts: its IDs go
- * into a Float64Array (while they fit doubles exactly), flags into a Uint8Array, and its strings
- * into one string with offsets, a few bytes per entry over the data itself. Only flags change in
- * a sealed node (deletions); in the rare case that it becomes the tail again (the nodes after it
- * were deleted) and gets appended to, it is opened again.
+ * open (plain arrays that appends push to); a node is sealed when a newer one starts, into one
+ * Uint16Array (a Uint32Array when some number does not fit 16 bits) and one string:
+ *   [ms - master ms] x total, [seq] x total, [item start << 2 | flags] x total, [offset] x items + 1
+ * with the items (values, or field-value pairs) back to back in the string. That is 6 bytes per
+ * entry and 2 per item over the data, and two heap objects per node: each typed array has its own
+ * backing store and two heap objects, ~300 bytes, which five separate arrays per 100-entry node
+ * spent again per entry. A node whose IDs do not fit (an ms delta or a seq of 2^32 or more, IDs
+ * beyond 2^53) stays open. Only flags change in a sealed node (deletions); in the rare case that
+ * it becomes the tail again (the nodes after it were deleted) and gets appended to, it is opened
+ * again.
  */
 export class StreamNode {
   /** The master ID: the first ID ever added to the node, its key in the radix tree. */
@@ -334,17 +339,18 @@ export class StreamNode {
   deleted = 0;
   /** What lpBytes() would say of Redis's listpack for this node. */
   bytes = 0;
-  /** Per entry, live or not, in ID order. */
-  ms: U64[] | Float64Array = [];
-  seq: U64[] | Float64Array = [];
-  flags: number[] | Uint8Array = [];
-  /** Index of the entry's first item. */
-  start: number[] | Uint32Array = [];
+  /** Entries, live or deleted. */
+  total = 0;
+  /** Open: per entry, in ID order, its ID, flags and the index of its first item. */
+  private oMs: U64[] | null = [];
+  private oSeq: U64[] | null = [];
+  private oFlags: number[] | null = [];
+  private oStart: number[] | null = [];
   /** Open: values (SAMEFIELDS entries) or field, value pairs (others), entry after entry. */
-  items: string[] | null = [];
-  /** Sealed: the items back to back, and where each starts (one more offset for the end). */
-  data = '';
-  offs: Uint32Array | null = null;
+  private items: string[] | null = [];
+  /** Sealed: the layout in the class comment, and the items back to back. */
+  private w: Uint32Array | Uint16Array | null = null;
+  private data = '';
 
   constructor(ms: U64, seq: U64, fields: string[]) {
     this.masterMs = ms;
@@ -352,48 +358,78 @@ export class StreamNode {
     this.fields = fields;
   }
 
-  get total(): number {
-    return this.ms.length;
+  /** Whether the node is packed (see the class comment). */
+  get sealed(): boolean {
+    return this.w !== null;
+  }
+
+  msAt(i: number): U64 {
+    const w = this.w;
+    return w !== null ? (this.masterMs as number) + w[i] : this.oMs![i];
+  }
+
+  seqAt(i: number): U64 {
+    const w = this.w;
+    return w !== null ? w[this.total + i] : this.oSeq![i];
+  }
+
+  private flagsAt(i: number): number {
+    const w = this.w;
+    return w !== null ? w[2 * this.total + i] & 3 : this.oFlags![i];
+  }
+
+  private startAt(i: number): number {
+    const w = this.w;
+    return w !== null ? w[2 * this.total + i] >>> 2 : this.oStart![i];
   }
 
   isDeleted(i: number): boolean {
-    return (this.flags[i] & FLAG_DELETED) !== 0;
+    return (this.flagsAt(i) & FLAG_DELETED) !== 0;
+  }
+
+  /** Flags entry i deleted (the counters are the caller's). */
+  markDeleted(i: number): void {
+    const w = this.w;
+    if (w !== null) w[2 * this.total + i] |= FLAG_DELETED;
+    else this.oFlags![i] |= FLAG_DELETED;
   }
 
   private get itemCount(): number {
-    return this.items !== null ? this.items.length : this.offs!.length - 1;
+    const w = this.w;
+    return w !== null ? w.length - 3 * this.total - 1 : this.items!.length;
   }
 
   private item(j: number): string {
-    if (this.items !== null) return this.items[j];
-    const offs = this.offs!;
-    return this.data.slice(offs[j], offs[j + 1]);
+    const w = this.w;
+    if (w === null) return this.items![j];
+    const at = 3 * this.total + j;
+    return this.data.slice(w[at], w[at + 1]);
   }
 
   /** Number of field-value pairs of entry i. */
   numFields(i: number): number {
-    if ((this.flags[i] & FLAG_SAMEFIELDS) !== 0) return this.fields.length;
-    const end = i + 1 < this.start.length ? this.start[i + 1] : this.itemCount;
-    return (end - this.start[i]) >> 1;
+    if ((this.flagsAt(i) & FLAG_SAMEFIELDS) !== 0) return this.fields.length;
+    const end = i + 1 < this.total ? this.startAt(i + 1) : this.itemCount;
+    return (end - this.startAt(i)) >> 1;
   }
 
   field(i: number, k: number): string {
-    if ((this.flags[i] & FLAG_SAMEFIELDS) !== 0) return this.fields[k];
-    return this.item(this.start[i] + 2 * k);
+    if ((this.flagsAt(i) & FLAG_SAMEFIELDS) !== 0) return this.fields[k];
+    return this.item(this.startAt(i) + 2 * k);
   }
 
   value(i: number, k: number): string {
-    if ((this.flags[i] & FLAG_SAMEFIELDS) !== 0) return this.item(this.start[i] + k);
-    return this.item(this.start[i] + 2 * k + 1);
+    if ((this.flagsAt(i) & FLAG_SAMEFIELDS) !== 0) return this.item(this.startAt(i) + k);
+    return this.item(this.startAt(i) + 2 * k + 1);
   }
 
   /** First entry index with ID >= (ms, seq). */
   lowerBound(ms: U64, seq: U64): number {
     let lo = 0;
-    let hi = this.ms.length;
+    let hi = this.total;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (cmpId(this.ms[mid], this.seq[mid], ms, seq) < 0) lo = mid + 1;
+      if (cmpId(this.msAt(mid), this.seqAt(mid), ms, seq) < 0) lo = mid + 1;
       else hi = mid;
     }
     return lo;
@@ -407,73 +443,112 @@ export class StreamNode {
   }
 
   /**
+   * Appends an entry's ID and flags (opening the node if sealed) and returns the item array, for
+   * the caller to push the entry's values (SAMEFIELDS) or field-value pairs to.
+   */
+  pushEntry(ms: U64, seq: U64, flags: number): string[] {
+    this.unseal();
+    const items = this.items!;
+    this.oMs!.push(ms);
+    this.oSeq!.push(seq);
+    this.oFlags!.push(flags);
+    this.oStart!.push(items.length);
+    this.total++;
+    return items;
+  }
+
+  /**
    * Adds an entry read from a file (RDB loading): IDs in order, `fields` its field-value pairs.
    * The counters and `bytes` are the loader's to set; call Stream.seal() when the nodes are built.
    */
   loadEntry(ms: U64, seq: U64, deleted: boolean, fields: readonly string[]): void {
-    this.unseal();
     const nf = fields.length >> 1;
     let same = nf === this.fields.length;
     for (let k = 0; same && k < nf; k++) if (fields[2 * k] !== this.fields[k]) same = false;
-    (this.ms as U64[]).push(ms);
-    (this.seq as U64[]).push(seq);
-    (this.flags as number[]).push((same ? FLAG_SAMEFIELDS : 0) | (deleted ? FLAG_DELETED : 0));
-    const items = this.items!;
-    (this.start as number[]).push(items.length);
+    const items = this.pushEntry(ms, seq, (same ? FLAG_SAMEFIELDS : 0) | (deleted ? FLAG_DELETED : 0));
     if (same) for (let k = 0; k < nf; k++) items.push(fields[2 * k + 1]);
     else for (const f of fields) items.push(f);
   }
 
-  /** Packs the node (see the class comment); entries stay where they are. */
+  /** Packs the node (see the class comment) when its IDs fit; entries stay where they are. */
   seal(): void {
     const items = this.items;
     if (items === null) return;
-    if (allNumbers(this.ms) && allNumbers(this.seq)) {
-      this.ms = Float64Array.from(this.ms as number[]);
-      this.seq = Float64Array.from(this.seq as number[]);
+    const n = this.total;
+    const ms = this.oMs!;
+    const seq = this.oSeq!;
+    const base = this.masterMs;
+    if (typeof base !== 'number' || items.length >= 1 << 30) return;
+    for (let i = 0; i < n; i++) {
+      const m = ms[i];
+      const q = seq[i];
+      if (typeof m !== 'number' || m < base || m - base > 0xffffffff) return;
+      if (typeof q !== 'number' || q > 0xffffffff) return;
     }
-    this.flags = Uint8Array.from(this.flags as number[]);
-    this.start = Uint32Array.from(this.start as number[]);
-    const offs = new Uint32Array(items.length + 1);
+    const flags = this.oFlags!;
+    const start = this.oStart!;
+    // 16-bit slots when every number fits, as in the usual node (100 entries, 4 KB of data, IDs
+    // a few seconds apart), else 32-bit.
+    let wide = items.length >= 1 << 14 || (n > 0 && (ms[n - 1] as number) - base > 0xffff);
+    let bytes = 0;
+    for (let j = 0; !wide && j < items.length; j++) bytes += items[j].length;
+    if (bytes > 0xffff) wide = true;
+    for (let i = 0; !wide && i < n; i++) if ((seq[i] as number) > 0xffff) wide = true;
+    const size = 3 * n + items.length + 1;
+    const w = wide ? new Uint32Array(size) : new Uint16Array(size);
+    for (let i = 0; i < n; i++) {
+      w[i] = (ms[i] as number) - base;
+      w[n + i] = seq[i] as number;
+      w[2 * n + i] = (start[i] << 2) | flags[i];
+    }
     let at = 0;
+    const o = 3 * n;
     for (let j = 0; j < items.length; j++) {
-      offs[j] = at;
+      w[o + j] = at;
       at += items[j].length;
     }
-    offs[items.length] = at;
+    w[o + items.length] = at;
     this.data = items.join('');
-    this.offs = offs;
-    this.items = null;
+    this.w = w;
+    this.items = this.oMs = this.oSeq = this.oFlags = this.oStart = null;
   }
 
   /** Back to plain arrays, to append to the node again. */
   unseal(): void {
-    if (this.items !== null) return;
-    const n = this.itemCount;
-    const items: string[] = new Array(n);
-    for (let j = 0; j < n; j++) items[j] = this.item(j);
-    this.ms = Array.from(this.ms);
-    this.seq = Array.from(this.seq);
-    this.flags = Array.from(this.flags);
-    this.start = Array.from(this.start);
+    if (this.w === null) return;
+    const n = this.total;
+    const ni = this.itemCount;
+    const items: string[] = new Array(ni);
+    for (let j = 0; j < ni; j++) items[j] = this.item(j);
+    const ms: U64[] = new Array(n);
+    const seq: U64[] = new Array(n);
+    const flags: number[] = new Array(n);
+    const start: number[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      ms[i] = this.msAt(i);
+      seq[i] = this.seqAt(i);
+      flags[i] = this.flagsAt(i);
+      start[i] = this.startAt(i);
+    }
+    this.oMs = ms;
+    this.oSeq = seq;
+    this.oFlags = flags;
+    this.oStart = start;
     this.items = items;
+    this.w = null;
     this.data = '';
-    this.offs = null;
   }
 
   /** Bytes the node takes in the JS heap, as core/info.ts models V8 (64-bit): arrays of 8-byte
-   * slots and their strings while open, typed arrays and one string once sealed. */
+   * slots and their strings while open, the typed array and one string once sealed. */
   heapBytes(): number {
     let bytes = 200 + 8 * this.fields.length;
     for (const f of this.fields) bytes += stringBytes(f.length);
-    const slots = (a: ArrayLike<unknown>): number => (ArrayBuffer.isView(a) ? (a as Uint8Array).byteLength + 64 : 8 * a.length + 16);
-    bytes += slots(this.ms) + slots(this.seq) + slots(this.flags) + slots(this.start);
-    if (this.items !== null) {
-      bytes += 8 * this.items.length + 16;
-      for (const v of this.items) bytes += stringBytes(v.length);
-    } else {
-      bytes += this.offs!.byteLength + 64 + stringBytes(this.data.length);
-    }
+    if (this.w !== null) return bytes + this.w.byteLength + 160 + stringBytes(this.data.length);
+    bytes += 4 * (8 * this.total + 16);
+    const items = this.items!;
+    bytes += 8 * items.length + 16;
+    for (const v of items) bytes += stringBytes(v.length);
     return bytes;
   }
 
@@ -482,20 +557,16 @@ export class StreamNode {
     n.live = this.live;
     n.deleted = this.deleted;
     n.bytes = this.bytes;
-    n.ms = this.ms.slice();
-    n.seq = this.seq.slice();
-    n.flags = this.flags.slice();
-    n.start = this.start.slice();
+    n.total = this.total;
+    n.oMs = this.oMs === null ? null : this.oMs.slice();
+    n.oSeq = this.oSeq === null ? null : this.oSeq.slice();
+    n.oFlags = this.oFlags === null ? null : this.oFlags.slice();
+    n.oStart = this.oStart === null ? null : this.oStart.slice();
     n.items = this.items === null ? null : this.items.slice();
+    n.w = this.w === null ? null : this.w.slice();
     n.data = this.data;
-    n.offs = this.offs === null ? null : this.offs.slice();
     return n;
   }
-}
-
-function allNumbers(a: ArrayLike<U64>): boolean {
-  for (let i = 0; i < a.length; i++) if (typeof a[i] !== 'number') return false;
-  return true;
 }
 
 /** Bytes of a one-byte string in V8: a 16-byte header and the bytes, 8-aligned. */
@@ -796,16 +867,10 @@ export class Stream implements ObjectValue {
         }
       }
     }
-    if (node.items === null) node.unseal();
     node.setCounts(node.live + 1, node.deleted);
     let bytes = lpIntSize(same ? FLAG_SAMEFIELDS : 0) + deltaSize(ms, node.masterMs) +
       deltaSize(seq, node.masterSeq) + lpIntSize(same ? nfields + 3 : 2 * nfields + 4);
-    // An open node: plain arrays.
-    (node.ms as U64[]).push(ms);
-    (node.seq as U64[]).push(seq);
-    (node.flags as number[]).push(same ? FLAG_SAMEFIELDS : 0);
-    const items = node.items!;
-    (node.start as number[]).push(items.length);
+    const items = node.pushEntry(ms, seq, same ? FLAG_SAMEFIELDS : 0);
     if (same) {
       for (let k = 0; k < nfields; k++) {
         const v = argv[from + 2 * k + 1];
@@ -856,7 +921,7 @@ export class Stream implements ObjectValue {
     if (ni < 0) return null;
     const node = this.nodes[ni];
     const ei = node.lowerBound(ms, seq);
-    if (ei === node.total || node.ms[ei] !== ms || node.seq[ei] !== seq || node.isDeleted(ei)) return null;
+    if (ei === node.total || node.msAt(ei) !== ms || node.seqAt(ei) !== seq || node.isDeleted(ei)) return null;
     return [ni, ei];
   }
 
@@ -880,12 +945,10 @@ export class Stream implements ObjectValue {
       let ei = nodes[ni].lowerBound(start.ms, start.seq);
       for (; ni < nodes.length; ni++, ei = 0) {
         const node = nodes[ni];
-        const ms = node.ms;
-        const seq = node.seq;
-        const flags = node.flags;
-        for (; ei < ms.length; ei++) {
-          if (cmpId(ms[ei], seq[ei], end.ms, end.seq) > 0) return n;
-          if ((flags[ei] & FLAG_DELETED) !== 0) continue;
+        const total = node.total;
+        for (; ei < total; ei++) {
+          if (cmpId(node.msAt(ei), node.seqAt(ei), end.ms, end.seq) > 0) return n;
+          if (node.isDeleted(ei)) continue;
           if (fn !== null) fn(node, ei);
           if (++n === count) return n;
         }
@@ -896,15 +959,12 @@ export class Stream implements ObjectValue {
       const top = nodes[ni];
       let ei = top.lowerBound(end.ms, end.seq);
       // lowerBound finds the first ID >= end: step back unless it is end itself.
-      if (ei === top.total || top.ms[ei] !== end.ms || top.seq[ei] !== end.seq) ei--;
+      if (ei === top.total || top.msAt(ei) !== end.ms || top.seqAt(ei) !== end.seq) ei--;
       for (; ni >= 0; ni--, ei = ni >= 0 ? nodes[ni].total - 1 : 0) {
         const node = nodes[ni];
-        const ms = node.ms;
-        const seq = node.seq;
-        const flags = node.flags;
         for (; ei >= 0; ei--) {
-          if (cmpId(ms[ei], seq[ei], start.ms, start.seq) < 0) return n;
-          if ((flags[ei] & FLAG_DELETED) !== 0) continue;
+          if (cmpId(node.msAt(ei), node.seqAt(ei), start.ms, start.seq) < 0) return n;
+          if (node.isDeleted(ei)) continue;
           if (fn !== null) fn(node, ei);
           if (++n === count) return n;
         }
@@ -916,7 +976,7 @@ export class Stream implements ObjectValue {
   /** Flags entry ei of node ni deleted; drops the node when that was its last live entry. */
   deleteAt(ni: number, ei: number): void {
     const node = this.nodes[ni];
-    node.flags[ei] |= FLAG_DELETED;
+    node.markDeleted(ei);
     if (node.live === 1) {
       this.nodes.splice(ni, 1);
       this.raxNodesCache = -1;
@@ -952,14 +1012,14 @@ export class Stream implements ObjectValue {
       for (let ni = 0; ni < nodes.length; ni++) {
         const node = nodes[ni];
         for (let ei = 0; ei < node.total; ei++) {
-          if (!skipTombstones || !node.isDeleted(ei)) return { ms: node.ms[ei], seq: node.seq[ei] };
+          if (!skipTombstones || !node.isDeleted(ei)) return { ms: node.msAt(ei), seq: node.seqAt(ei) };
         }
       }
     } else {
       for (let ni = nodes.length - 1; ni >= 0; ni--) {
         const node = nodes[ni];
         for (let ei = node.total - 1; ei >= 0; ei--) {
-          if (!skipTombstones || !node.isDeleted(ei)) return { ms: node.ms[ei], seq: node.seq[ei] };
+          if (!skipTombstones || !node.isDeleted(ei)) return { ms: node.msAt(ei), seq: node.seqAt(ei) };
         }
       }
     }
@@ -992,7 +1052,7 @@ export class Stream implements ObjectValue {
         whole = this.length - entries >= maxlen;
       } else {
         const last = node.total - 1;
-        whole = cmpId(node.ms[last], node.seq[last], minid.ms, minid.seq) < 0;
+        whole = cmpId(node.msAt(last), node.seqAt(last), minid.ms, minid.seq) < 0;
       }
       if (whole) {
         drop++;
@@ -1003,10 +1063,10 @@ export class Stream implements ObjectValue {
       if (args.approx) break;
       let fromNode = 0;
       for (let ei = 0; ei < node.total; ei++) {
-        const stop = byLen ? this.length <= maxlen : cmpId(node.ms[ei], node.seq[ei], minid.ms, minid.seq) >= 0;
+        const stop = byLen ? this.length <= maxlen : cmpId(node.msAt(ei), node.seqAt(ei), minid.ms, minid.seq) >= 0;
         if (stop) break;
         if (!node.isDeleted(ei)) {
-          node.flags[ei] |= FLAG_DELETED;
+          node.markDeleted(ei);
           fromNode++;
           this.length--;
         }

@@ -73,8 +73,7 @@ export class ZSet implements ObjectValue {
   /** Moves a present member from score `old` to `score`. */
   update(member: string, old: number, score: number): void {
     if (this.listpack) score = score + 0;
-    this.index.delete(old, member);
-    this.index.insert(score, member);
+    this.index.update(old, score, member);
     this.dict.set(member, score);
   }
 
@@ -127,7 +126,8 @@ export class ZSet implements ObjectValue {
    */
   memoryUsage(samples: number): number {
     const n = this.dict.size;
-    let bytes = 48 + 88 + 96 + 64 * Math.ceil(n / 256);
+    // Per leaf of the index (~90 pairs: LOAD 64, split at 128): two arrays and three slots.
+    let bytes = 48 + 88 + 96 + 88 * Math.ceil(n / 90);
     if (n === 0) return bytes;
     const look = samples <= 0 || samples >= n ? n : samples;
     let each = 0;

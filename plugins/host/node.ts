@@ -96,8 +96,10 @@ export function createHost(args: readonly string[] = process.argv.slice(2)): Hos
       }
     },
     readFileAt: (fd, into, position) => fs.readSync(fd, into, 0, into.length, position),
-    fsyncSync: (fd) => fs.fsyncSync(fd),
-    fsyncAsync: (fd) => new Promise<void>((resolve, reject) => fs.fsync(fd, (e: Error | null) => (e ? reject(e) : resolve()))),
+    // fdatasync, as Redis's redis_fsync on Linux: the data and the size needed to read it back
+    // become durable, without a journal commit for timestamps (about half the cost per call).
+    fsyncSync: (fd) => fs.fdatasyncSync(fd),
+    fsyncAsync: (fd) => new Promise<void>((resolve, reject) => fs.fdatasync(fd, (e: Error | null) => (e ? reject(e) : resolve()))),
     fsyncDir: (dir) => {
       const fd = fs.openSync(dir, 'r');
       try {

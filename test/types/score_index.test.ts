@@ -54,6 +54,53 @@ test('random inserts and deletes keep order and ranks', () => {
   }
 });
 
+test('update: small moves within a leaf, moves across leaves, at the ends and among equal scores', () => {
+  for (const seed of [4, 5]) {
+    const r = rng(seed);
+    const idx = new ScoreIndex();
+    let model: Pair[] = [];
+    const present = new Map<string, number>();
+    // Enough pairs for many leaves; few distinct scores, so that member order decides often.
+    for (let i = 0; i < 1500; i++) {
+      const member = 'u' + String(i).padStart(5, '0');
+      const score = Math.floor(r() * 40);
+      idx.insert(score, member);
+      present.set(member, score);
+      model.push([score, member]);
+    }
+    model.sort((a, b) => compareKey(a[0], a[1], b[0], b[1]));
+    check(idx, model);
+    const members = [...present.keys()];
+    for (let step = 0; step < 3000; step++) {
+      const member = members[Math.floor(r() * members.length)];
+      const old = present.get(member)!;
+      const kind = r();
+      // A nudge (usually stays in its leaf), a jump anywhere, or past either end.
+      const score = kind < 0.6 ? old + (r() < 0.5 ? -1 : 1) * (r() < 0.5 ? 0.25 : 1)
+        : kind < 0.9 ? Math.floor(r() * 40) + (r() < 0.3 ? 0.5 : 0)
+        : kind < 0.95 ? -1000 - step : 1000 + step;
+      if (score === old) continue;
+      idx.update(old, score, member);
+      present.set(member, score);
+      const at = model.findIndex(([s, m]) => s === old && m === member);
+      model.splice(at, 1);
+      model.push([score, member]);
+      model.sort((a, b) => compareKey(a[0], a[1], b[0], b[1]));
+      if (step % 500 === 499) check(idx, model);
+      // Inserts and deletes between updates keep the leaves' last keys and the tree in use.
+      if (step % 97 === 0) {
+        const gone = model[Math.floor(r() * model.length)];
+        assert.ok(idx.delete(gone[0], gone[1]));
+        model.splice(model.indexOf(gone), 1);
+        present.delete(gone[1]);
+        members.splice(members.indexOf(gone[1]), 1);
+      }
+    }
+    check(idx, model);
+    for (let i = 0; i < model.length; i++) assert.is(idx.rank(model[i][0], model[i][1]), i);
+  }
+});
+
 test('score and member boundaries', () => {
   const idx = new ScoreIndex();
   for (let i = 0; i < 2000; i++) idx.insert(i % 10, 'k' + String(i).padStart(5, '0'));

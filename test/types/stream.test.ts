@@ -133,7 +133,7 @@ test('IdMap behaves as a sorted map through random inserts, deletes and seeks', 
 /** A model of a stream's entries: the live IDs in order. */
 function ids(s: Stream, rev = false): string[] {
   const out: string[] = [];
-  s.each({ ms: 0, seq: 0 }, MAX_ID, rev, 0, (node, i) => out.push(formatId(node.ms[i], node.seq[i])));
+  s.each({ ms: 0, seq: 0 }, MAX_ID, rev, 0, (node, i) => out.push(formatId(node.msAt(i), node.seqAt(i))));
   return out;
 }
 
@@ -181,7 +181,7 @@ test('ranges, deletions and trimming agree with a model of the entries', () => {
         const a = Math.floor(r() * (next + 2));
         const b = Math.floor(r() * (next + 2));
         const got: string[] = [];
-        s.each({ ms: a, seq: 0 }, { ms: b, seq: 0 }, false, 3, (node, i) => got.push(formatId(node.ms[i], node.seq[i])));
+        s.each({ ms: a, seq: 0 }, { ms: b, seq: 0 }, false, 3, (node, i) => got.push(formatId(node.msAt(i), node.seqAt(i))));
         assert.equal(got, model.filter((x) => x >= a && x <= b).slice(0, 3).map((x) => `${x}-0`));
         for (const node of s.nodes) {
           assert.ok(node.live > 0 || s.nodes.length > 0, 'nodes hold entries');
@@ -272,13 +272,13 @@ test('sealed nodes read the same, and one that is the tail again is opened for a
   s.append(2, 0, ['h', 'b'], 0, 1, 100, 0);
   s.append(3, 0, ['f', 'x'.repeat(200)], 0, 1, 100, 0);
   assert.is(s.nodes.length, 2);
-  assert.is(s.nodes[0].items, null, 'the older node is sealed');
+  assert.ok(s.nodes[0].sealed, 'the older node is sealed');
   const entries = (): string[] => {
     const out: string[] = [];
     s.each({ ms: 0, seq: 0 }, MAX_ID, false, 0, (node, i) => {
       const kv: string[] = [];
       for (let k = 0; k < node.numFields(i); k++) kv.push(node.field(i, k), node.value(i, k));
-      out.push(`${formatId(node.ms[i], node.seq[i])} ${kv.join(',')}`);
+      out.push(`${formatId(node.msAt(i), node.seqAt(i))} ${kv.join(',')}`);
     });
     return out;
   };
@@ -287,10 +287,66 @@ test('sealed nodes read the same, and one that is the tail again is opened for a
   assert.is(s.nodes.length, 1);
   s.append(4, 0, ['f', 'c', 'g', '2'], 0, 2, 100, 0);
   assert.is(s.nodes.length, 1, 'appended to the sealed node, now open again');
-  assert.ok(s.nodes[0].items !== null);
+  assert.not.ok(s.nodes[0].sealed);
   assert.equal(entries(), ['1-0 f,a,g,1', '2-0 h,b', '4-0 f,c,g,2']);
   assert.ok(s.deleteId({ ms: 1, seq: 0 }));
   assert.equal(entries(), ['2-0 h,b', '4-0 f,c,g,2']);
+});
+
+test('sealed nodes in 16-bit, 32-bit and open form read back every ID, field and deletion', () => {
+  const r = rng(11);
+  // Each round's IDs stress one packing: small steps (16-bit slots), big ms or seq steps and long
+  // values (32-bit slots), seqs past 2^32 and IDs past 2^53 (nodes that stay open).
+  const kinds = ['small', 'ms', 'seq', 'bytes', 'seq32', 'big'];
+  for (let round = 0; round < 24; round++) {
+    const kind = kinds[round % kinds.length];
+    const s = new Stream();
+    const model: { id: string; ms: U64; seq: U64; kv: string[] }[] = [];
+    let ms: U64 = kind === 'big' ? 2n ** 60n : 1 + Math.floor(r() * 1e12);
+    let seq: U64 = 0;
+    for (let k = 0; k < 120; k++) {
+      if (r() < 0.5) {
+        const step = kind === 'ms' ? 60000 + Math.floor(r() * 1e6) : 1 + Math.floor(r() * 3);
+        ms = typeof ms === 'bigint' ? ms + BigInt(step) : ms + step;
+        seq = 0;
+      } else {
+        const step = kind === 'seq' ? 30000 + Math.floor(r() * 1e5) : kind === 'seq32' ? 2 ** 31 + Math.floor(r() * 1e6) : 1;
+        seq = (seq as number) + step;
+      }
+      const same = r() < 0.7;
+      const len = kind === 'bytes' ? 7000 + Math.floor(r() * 200) : Math.floor(r() * 12);
+      const kv = same ? ['f', 'v'.repeat(len) + k, 'g', String(k)] : ['h' + (k % 3), '\xff\x00' + k];
+      s.append(ms, seq, kv, 0, kv.length >> 1, 0, 10);
+      model.push({ id: formatId(ms, seq), ms, seq, kv });
+    }
+    assert.ok(s.nodes.slice(0, -1).every((n) => n.sealed) === (kind !== 'big' && kind !== 'seq32'), kind + ' sealing');
+    const read = (rev: boolean): string[] => {
+      const out: string[] = [];
+      s.each({ ms: 0, seq: 0 }, MAX_ID, rev, 0, (node, i) => {
+        const kv: string[] = [];
+        for (let k = 0; k < node.numFields(i); k++) kv.push(node.field(i, k), node.value(i, k));
+        out.push(`${formatId(node.msAt(i), node.seqAt(i))} ${kv.join(',')}`);
+      });
+      return out;
+    };
+    const want = (): string[] => model.map((e) => `${e.id} ${e.kv.join(',')}`);
+    assert.equal(read(false), want(), kind);
+    assert.equal(read(true), want().reverse(), kind);
+    // Deletions flag entries in sealed nodes; lookups by ID see them gone.
+    for (let k = 0; k < 30; k++) {
+      const at = Math.floor(r() * model.length);
+      const e = model[at];
+      assert.ok(s.deleteId({ ms: e.ms, seq: e.seq }), kind + ' delete');
+      assert.not.ok(s.deleteId({ ms: e.ms, seq: e.seq }), kind + ' deleted twice');
+      model.splice(at, 1);
+    }
+    assert.equal(read(false), want(), kind + ' after deletes');
+    const copy = s.dup();
+    assert.ok(s.deleteId({ ms: model[0].ms, seq: model[0].seq }));
+    assert.equal(read(false), want().slice(1), kind + ' original');
+    s.nodes = copy.nodes;
+    assert.equal(read(false), want(), kind + ' copy shares nothing');
+  }
 });
 
 test('loadEntry builds nodes as a loader does; seal packs all but the tail', () => {
@@ -305,14 +361,14 @@ test('loadEntry builds nodes as a loader does; seal packs all but the tail', () 
   }
   s.length = 5;
   s.seal();
-  assert.is(s.nodes[0].items, null);
-  assert.is(s.nodes[1].items, null);
-  assert.ok(s.nodes[2].items !== null, 'the tail stays open');
+  assert.ok(s.nodes[0].sealed);
+  assert.ok(s.nodes[1].sealed);
+  assert.not.ok(s.nodes[2].sealed, 'the tail stays open');
   const out: string[] = [];
   s.each({ ms: 0, seq: 0 }, MAX_ID, false, 0, (node, i) => {
     const kv: string[] = [];
     for (let k = 0; k < node.numFields(i); k++) kv.push(node.field(i, k), node.value(i, k));
-    out.push(`${formatId(node.ms[i], node.seq[i])} ${kv.join(',')}`);
+    out.push(`${formatId(node.msAt(i), node.seqAt(i))} ${kv.join(',')}`);
   });
   assert.equal(out, ['1-0 f,v0', '2-0 g,x,h,y', '11-0 f,v1', '21-0 f,v2', '22-0 g,x,h,y']);
 });

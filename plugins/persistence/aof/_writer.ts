@@ -97,6 +97,12 @@ export class AofWriter {
   /** Told the MISCONF error whenever the error state changes (null once writes may go on). */
   onStatus: (error: string | null) => void = () => {};
   private readonly held = new Map<Client, HeldReply[]>();
+  /**
+   * Under everysec and no, the output held this turn, per client in arrival order: it all goes
+   * once the turn's write was attempted, so it needs no positions (one map entry and the chunks
+   * themselves, instead of a HeldReply per flush: this path runs for every reply).
+   */
+  private readonly turnHeld = new Map<Client, Uint8Array[]>();
   private scheduled = false;
   private readonly onTurnEnd = (): void => {
     this.scheduled = false;
@@ -119,6 +125,15 @@ export class AofWriter {
 
   /** Changes appendfsync (replies held under always are released by the pending fsync). */
   setPolicy(p: FsyncPolicy): void {
+    if (p === 'always' && this.turnHeld.size > 0) {
+      // Held for this turn's write only: now they wait for the fsync of everything fed so far.
+      for (const [c, chunks] of this.turnHeld) {
+        let list = this.held.get(c);
+        if (list === undefined) this.held.set(c, list = []);
+        list.push({ seq: this.fed, chunks });
+      }
+      this.turnHeld.clear();
+    }
     this.policy = p;
     this.server.replyGate = this.gate;
     // Data written under another policy is not known to be durable: always syncs it now.
@@ -383,6 +398,23 @@ export class AofWriter {
    * everysec and no: until this turn's write) or not yet fsynced (always).
    */
   private holdReply(c: Client): boolean {
+    // everysec / no, and no reply of this client still waiting from a time under always (those
+    // go first, so its later output must queue behind them in `held`).
+    if (this.policy !== 'always' && (this.held.size === 0 || !this.held.has(c))) {
+      const prev = this.turnHeld.get(c);
+      if (prev === undefined) {
+        if (this.fed === this.written || (c.out.size === 0 && !c.closeAfterReply)) return false;
+        this.turnHeld.set(c, c.out.take());
+      } else {
+        const chunks = c.out.take();
+        for (let i = 0; i < chunks.length; i++) prev.push(chunks[i]);
+      }
+      if (this.fed > this.written && !this.scheduled) {
+        this.scheduled = true;
+        setImmediate(this.onTurnEnd);
+      }
+      return true;
+    }
     let list = this.held.get(c);
     if (list === undefined) {
       const safe = this.policy === 'always' ? this.synced : this.written;
@@ -400,6 +432,8 @@ export class AofWriter {
 
   /** Sends the held replies that the synced position now covers; closes clients that asked. */
   release(): void {
+    // Under always, turnHeld is empty: setPolicy moved its replies to `held`.
+    if (this.turnHeld.size > 0) this.releaseTurn();
     if (this.held.size === 0) return;
     const server = this.server;
     // Under everysec/no this runs after the turn's write attempt; with the AOF stopped nothing
@@ -428,13 +462,28 @@ export class AofWriter {
     }
   }
 
+  /** Sends what turnHeld holds (everysec / no: the turn's write was attempted). */
+  private releaseTurn(): void {
+    const server = this.server;
+    for (const [c, chunks] of this.turnHeld) {
+      if (c.closed) continue;
+      if (chunks.length > 0) {
+        for (let i = 0; i < chunks.length; i++) server.stats.netOutputBytes += chunks[i].length;
+        server.stats.writesProcessed++;
+        c.conn.write(chunks);
+      }
+      if (c.closeAfterReply) server.closeClient(c);
+    }
+    this.turnHeld.clear();
+  }
+
   /** Removes the gate for good (the plugin is closing). */
   detach(): void {
     if (this.server.replyGate === this.gate) this.server.replyGate = null;
   }
 
   get heldClients(): number {
-    return this.held.size;
+    return this.held.size + this.turnHeld.size;
   }
 
   private fatal(message: string): void {

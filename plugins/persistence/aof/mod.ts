@@ -59,7 +59,12 @@ const RDB: RdbBaseCodec = rdbBaseCodec;
 export class AofPersistence {
   readonly server: Server;
   readonly paths: AofPaths;
-  state: AofState = 'off';
+  private stateNow: AofState = 'off';
+  private listening = false;
+  /** Listens to propagate only while appending, so writes pay nothing for an AOF that is off. */
+  private readonly onPropagate = (db: number, argv: readonly string[]): void => {
+    if (!this.loadingNow && this.writer.fd >= 0) this.writer.feed(db, argv as string[]);
+  };
   manifest = new Manifest();
   readonly writer: AofWriter;
   job: RewriteJob | null = null;
@@ -90,9 +95,6 @@ export class AofPersistence {
     this.state = cfg.bool('appendonly') ? 'on' : 'off';
     if (this.state === 'off') this.writer.detach();
 
-    server.on('propagate', (db, argv) => {
-      if (this.state !== 'off' && !this.loadingNow && this.writer.fd >= 0) this.writer.feed(db, argv);
-    });
     server.on('cron', () => this.cron());
     server.on('beforeShutdown', () => this.beforeShutdown());
     this.writer.onStatus = (err) => {
@@ -542,6 +544,19 @@ export class AofPersistence {
 
   // -----------------------------------------------------------------------------------------------
   // INFO
+
+  get state(): AofState {
+    return this.stateNow;
+  }
+
+  set state(next: AofState) {
+    this.stateNow = next;
+    const want = next !== 'off';
+    if (want === this.listening) return;
+    this.listening = want;
+    if (want) this.server.on('propagate', this.onPropagate);
+    else this.server.off('propagate', this.onPropagate);
+  }
 
   /** aof_current_size: the other files plus what has been written to the current one. */
   get currentSize(): number {

@@ -148,7 +148,7 @@ function streamData(s: Stream): StreamData {
       const fields: string[] = [];
       const nf = n.numFields(i);
       for (let k = 0; k < nf; k++) fields.push(n.field(i, k), n.value(i, k));
-      const id = idKey(n.ms[i], n.seq[i]);
+      const id = idKey(n.msAt(i), n.seqAt(i));
       const deleted = n.isDeleted(i);
       node.entries.push({ id, deleted, fields });
       if (!deleted) entries.push({ id, fields });

@@ -43,6 +43,17 @@ const T = new Uint32Array(8 * 256 * 2);
   }
 })();
 
+/** The same tables split into low halves and high halves (one index serves both). */
+const TL = new Int32Array(8 * 256);
+const TH = new Int32Array(8 * 256);
+for (let i = 0; i < 8 * 256; i++) {
+  TL[i] = T[2 * i];
+  TH[i] = T[2 * i + 1];
+}
+
+/** Whether an Int32Array reads memory little-endian: then 8 bytes are two word loads. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /** A running CRC-64: feed bytes in order with update(), read it with lo/hi or bytesLE(). */
 export class Crc64 {
   lo = 0;
@@ -50,28 +61,56 @@ export class Crc64 {
 
   /** Adds bytes [start, end) of `b` to the checksum. */
   update(b: Uint8Array, start = 0, end = b.length): void {
-    let lo = this.lo;
-    let hi = this.hi;
+    let lo = this.lo | 0;
+    let hi = this.hi | 0;
     let i = start;
-    const t = T;
+    const tl = TL;
+    const th = TH;
+    if (LITTLE_ENDIAN && end - i >= 64) {
+      // Bytes up to a 4-byte boundary one at a time, then 8 bytes per step read as two words
+      // through an Int32Array over the same memory (half the loads of byte reads; RDB files run
+      // to gigabytes and the checksum covers all of them, on save and on load).
+      for (; ((b.byteOffset + i) & 3) !== 0; i++) {
+        const idx = (lo ^ b[i]) & 0xff;
+        lo = ((lo >>> 8) | (hi << 24)) ^ tl[idx];
+        hi = (hi >>> 8) ^ th[idx];
+      }
+      const words = ((end - i) >> 3) * 2;
+      const w = new Int32Array(b.buffer, b.byteOffset + i, words);
+      for (let k = 0; k < words; k += 2) {
+        const x = lo ^ w[k];
+        const y = hi ^ w[k + 1];
+        const i7 = 1792 + (x & 0xff);
+        const i6 = 1536 + ((x >>> 8) & 0xff);
+        const i5 = 1280 + ((x >>> 16) & 0xff);
+        const i4 = 1024 + (x >>> 24);
+        const i3 = 768 + (y & 0xff);
+        const i2 = 512 + ((y >>> 8) & 0xff);
+        const i1 = 256 + ((y >>> 16) & 0xff);
+        const i0 = y >>> 24;
+        lo = tl[i7] ^ tl[i6] ^ tl[i5] ^ tl[i4] ^ tl[i3] ^ tl[i2] ^ tl[i1] ^ tl[i0];
+        hi = th[i7] ^ th[i6] ^ th[i5] ^ th[i4] ^ th[i3] ^ th[i2] ^ th[i1] ^ th[i0];
+      }
+      i += words * 4;
+    }
     for (; i + 8 <= end; i += 8) {
       const x = lo ^ (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24));
       const y = hi ^ (b[i + 4] | (b[i + 5] << 8) | (b[i + 6] << 16) | (b[i + 7] << 24));
-      const i7 = (7 * 256 + (x & 0xff)) * 2;
-      const i6 = (6 * 256 + ((x >>> 8) & 0xff)) * 2;
-      const i5 = (5 * 256 + ((x >>> 16) & 0xff)) * 2;
-      const i4 = (4 * 256 + (x >>> 24)) * 2;
-      const i3 = (3 * 256 + (y & 0xff)) * 2;
-      const i2 = (2 * 256 + ((y >>> 8) & 0xff)) * 2;
-      const i1 = (256 + ((y >>> 16) & 0xff)) * 2;
-      const i0 = (y >>> 24) * 2;
-      lo = t[i7] ^ t[i6] ^ t[i5] ^ t[i4] ^ t[i3] ^ t[i2] ^ t[i1] ^ t[i0];
-      hi = t[i7 + 1] ^ t[i6 + 1] ^ t[i5 + 1] ^ t[i4 + 1] ^ t[i3 + 1] ^ t[i2 + 1] ^ t[i1 + 1] ^ t[i0 + 1];
+      const i7 = 1792 + (x & 0xff);
+      const i6 = 1536 + ((x >>> 8) & 0xff);
+      const i5 = 1280 + ((x >>> 16) & 0xff);
+      const i4 = 1024 + (x >>> 24);
+      const i3 = 768 + (y & 0xff);
+      const i2 = 512 + ((y >>> 8) & 0xff);
+      const i1 = 256 + ((y >>> 16) & 0xff);
+      const i0 = y >>> 24;
+      lo = tl[i7] ^ tl[i6] ^ tl[i5] ^ tl[i4] ^ tl[i3] ^ tl[i2] ^ tl[i1] ^ tl[i0];
+      hi = th[i7] ^ th[i6] ^ th[i5] ^ th[i4] ^ th[i3] ^ th[i2] ^ th[i1] ^ th[i0];
     }
     for (; i < end; i++) {
-      const idx = ((lo ^ b[i]) & 0xff) * 2;
-      lo = ((lo >>> 8) | (hi << 24)) ^ t[idx];
-      hi = (hi >>> 8) ^ t[idx + 1];
+      const idx = (lo ^ b[i]) & 0xff;
+      lo = ((lo >>> 8) | (hi << 24)) ^ tl[idx];
+      hi = (hi >>> 8) ^ th[idx];
     }
     this.lo = lo >>> 0;
     this.hi = hi >>> 0;

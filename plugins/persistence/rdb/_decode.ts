@@ -147,25 +147,40 @@ export class RdbReader {
     return this.view(n).slice();
   }
 
+  // The fixed-size reads index the window directly: a view per read would be an allocation
+  // per key (expiry times, scores, integer strings), which loading a large file feels.
+
   u32le(): number {
-    const b = this.view(4);
-    return (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0;
+    this.need(4);
+    const b = this.buf;
+    const p = this.p;
+    this.p = p + 4;
+    return (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0;
   }
 
   /** A u64 little-endian as a number (millisecond times). */
   u64le(): number {
-    const b = this.view(8);
-    const lo = (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0;
-    const hi = (b[4] | (b[5] << 8) | (b[6] << 16) | (b[7] << 24));
+    this.need(8);
+    const b = this.buf;
+    const p = this.p;
+    this.p = p + 8;
+    const lo = (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0;
+    const hi = (b[p + 4] | (b[p + 5] << 8) | (b[p + 6] << 16) | (b[p + 7] << 24));
     // Signed: Redis stores ms times as long long.
     return hi * 4294967296 + lo;
   }
 
   double(): number {
-    const b = this.view(8);
-    f64b.set(b);
+    this.need(8);
+    const b = this.buf;
+    const p = this.p;
+    this.p = p + 8;
+    for (let i = 0; i < 8; i++) f64b[i] = b[p + i];
     return f64[0];
   }
+
+  /** Where LZF strings are decompressed (reused: callers use the bytes before the next read). */
+  private scratch = new Uint8Array(4096);
 
   /** Set by lenOrEnc(): whether the header it read was a string encoding (11xxxxxx). */
   private encoded = false;
@@ -218,15 +233,22 @@ export class RdbReader {
   }
 
   private len32be(): number {
-    const v = this.view(4);
-    return ((v[0] << 24) | (v[1] << 16) | (v[2] << 8) | v[3]) >>> 0;
+    this.need(4);
+    const v = this.buf;
+    const p = this.p;
+    this.p = p + 4;
+    return ((v[p] << 24) | (v[p + 1] << 16) | (v[p + 2] << 8) | v[p + 3]) >>> 0;
   }
 
   /** A string (rdbGenericLoadStringObject) as a byte string. */
   string(): string {
     const n = this.lenOrEnc();
     if (this.encoded) {
-      if (n === 3) return bytesToStr(this.lzf());
+      if (n === 3) {
+        // lzfInto() may replace scratch with a larger one: read it after.
+        const len = this.lzfInto();
+        return bytesToStr(this.scratch, 0, len);
+      }
       return this.string2(n);
     }
     this.need(n);
@@ -249,6 +271,35 @@ export class RdbReader {
     return this.view(n);
   }
 
+  /** Where blobRange() left the blob: blobSrc[blobStart, blobEnd), valid until the next read. */
+  blobSrc: Uint8Array = this.scratch;
+  blobStart = 0;
+  blobEnd = 0;
+
+  /** blob() without making a view: sets blobSrc, blobStart and blobEnd. */
+  blobRange(): void {
+    const n = this.lenOrEnc();
+    if (this.encoded) {
+      if (n === 3) {
+        this.blobEnd = this.lzfInto();
+        this.blobSrc = this.scratch;
+      } else {
+        const s = this.string2(n);
+        const out = new Uint8Array(s.length);
+        for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+        this.blobSrc = out;
+        this.blobEnd = out.length;
+      }
+      this.blobStart = 0;
+      return;
+    }
+    this.need(n);
+    this.blobSrc = this.buf;
+    this.blobStart = this.p;
+    this.p += n;
+    this.blobEnd = this.p;
+  }
+
   /** An integer-encoded string (RDB_ENC_INT8/16/32) as its decimal text. */
   private string2(enc: number): string {
     switch (enc) {
@@ -257,34 +308,39 @@ export class RdbReader {
         return String(v >= 128 ? v - 256 : v);
       }
       case 1: {
-        const b = this.view(2);
-        const v = b[0] | (b[1] << 8);
+        this.need(2);
+        const p = this.p;
+        this.p = p + 2;
+        const v = this.buf[p] | (this.buf[p + 1] << 8);
         return String(v >= 32768 ? v - 65536 : v);
       }
-      case 2: {
-        const b = this.view(4);
-        return String(b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24));
-      }
+      case 2:
+        return String(this.u32le() | 0);
       default: throw new RdbError(`Unknown RDB string encoding type ${enc}`);
     }
   }
 
   /** rdbLoadLzfStringObject: compressed length, original length, data. */
   private lzf(): Uint8Array {
+    const len = this.lzfInto();
+    return this.scratch.subarray(0, len);
+  }
+
+  /** lzf() into scratch[0, returned length), without a view of either side. */
+  private lzfInto(): number {
     const clen = this.len();
     const len = this.len();
-    const c = this.view(clen);
+    this.need(clen);
+    const at = this.p;
+    this.p = at + clen;
     // An LZF back-reference of 3 bytes yields at most 264: a larger claim is corrupt data, not
     // something to allocate.
     if (len > clen * 90 + 64) throw new RdbError('Invalid LZF compressed string');
     // Into a reused buffer: callers turn it into a string or decode it before the next read.
     if (this.scratch.length < len) this.scratch = new Uint8Array(Math.max(len, this.scratch.length * 2));
-    const out = this.scratch.subarray(0, len);
-    if (lzfDecompress(c, 0, clen, out) !== len) throw new RdbError('Invalid LZF compressed string');
-    return out;
+    if (lzfDecompress(this.buf, at, at + clen, this.scratch, len) !== len) throw new RdbError('Invalid LZF compressed string');
+    return len;
   }
-
-  private scratch = new Uint8Array(4096);
 
   /** An old-style string double (rdbLoadDoubleValue): 253 nan, 254 inf, 255 -inf, else text. */
   stringDouble(): number {
@@ -352,7 +408,7 @@ export function readValue(r: RdbReader, t: number, limits: Limits): Value | type
       const nodes = r.len();
       if (nodes === 0) return EMPTY_KEY;
       const a = needAdapter('list', t);
-      const els: string[] = [];
+      let els: string[] = [];
       for (let i = 0; i < nodes; i++) {
         let container = 2;
         if (t === TYPE.LIST_QUICKLIST_2) {
@@ -363,10 +419,16 @@ export function readValue(r: RdbReader, t: number, limits: Limits): Value | type
           els.push(r.string());
           continue;
         }
-        const blob = r.blob();
-        const part = t === TYPE.LIST_QUICKLIST ? ziplistElements(blob) : listpackElements(blob);
-        // Redis skips empty nodes silently and fails later if the whole list is empty.
-        for (const e of part) els.push(e);
+        let part: string[];
+        if (t === TYPE.LIST_QUICKLIST) part = ziplistElements(r.blob());
+        else {
+          r.blobRange();
+          part = listpackElements(r.blobSrc, r.blobStart, r.blobEnd);
+        }
+        // Redis skips empty nodes silently and fails later if the whole list is empty. Most
+        // lists are one node: its array is taken as is.
+        if (nodes === 1) els = part;
+        else for (const e of part) els.push(e);
       }
       if (els.length === 0) return EMPTY_KEY;
       return a.build(els, limits);
@@ -385,13 +447,15 @@ export function readValue(r: RdbReader, t: number, limits: Limits): Value | type
     }
     case TYPE.SET_INTSET: {
       const a = needAdapter('set', t);
-      const members = intsetDecode(r.blob());
+      r.blobRange();
+      const members = intsetDecode(r.blobSrc, r.blobStart, r.blobEnd);
       if (members.length === 0) return EMPTY_KEY;
       return a.build(members, limits, true);
     }
     case TYPE.SET_LISTPACK: {
       const a = needAdapter('set', t);
-      const members = listpackElements(r.blob());
+      r.blobRange();
+      const members = listpackElements(r.blobSrc, r.blobStart, r.blobEnd);
       if (members.length === 0) return EMPTY_KEY;
       if (hasDuplicate(members, 1)) throw new RdbError('Set listpack integrity check failed (duplicate members)');
       // Not an intset: converted by the rules of a plain set (7.0 has no listpack sets).
@@ -419,8 +483,12 @@ export function readValue(r: RdbReader, t: number, limits: Limits): Value | type
     case TYPE.ZSET_ZIPLIST:
     case TYPE.ZSET_LISTPACK: {
       const a = needAdapter('zset', t);
-      const blob = r.blob();
-      const els = t === TYPE.ZSET_ZIPLIST ? ziplistElements(blob) : listpackElements(blob);
+      let els: string[];
+      if (t === TYPE.ZSET_ZIPLIST) els = ziplistElements(r.blob());
+      else {
+        r.blobRange();
+        els = listpackElements(r.blobSrc, r.blobStart, r.blobEnd);
+      }
       if (els.length === 0) return EMPTY_KEY;
       if (els.length % 2 !== 0) throw new RdbError('Zset listpack integrity check failed (odd element count)');
       const n = els.length / 2;
@@ -452,9 +520,14 @@ export function readValue(r: RdbReader, t: number, limits: Limits): Value | type
     case TYPE.HASH_ZIPLIST:
     case TYPE.HASH_LISTPACK: {
       const a = needAdapter('hash', t);
-      const blob = r.blob();
-      const pairs = t === TYPE.HASH_ZIPMAP ? zipmapPairs(blob)
-        : t === TYPE.HASH_ZIPLIST ? ziplistElements(blob) : listpackElements(blob);
+      let pairs: string[];
+      if (t === TYPE.HASH_LISTPACK) {
+        r.blobRange();
+        pairs = listpackElements(r.blobSrc, r.blobStart, r.blobEnd);
+      } else {
+        const blob = r.blob();
+        pairs = t === TYPE.HASH_ZIPMAP ? zipmapPairs(blob) : ziplistElements(blob);
+      }
       if (pairs.length === 0) return EMPTY_KEY;
       if (pairs.length % 2 !== 0) throw new RdbError('Hash listpack integrity check failed (odd element count)');
       if (hasDuplicate(pairs, 2)) throw new RdbError('Hash listpack integrity check failed (duplicate fields)');

@@ -72,6 +72,8 @@ const intsetMembers: string[] = [];
 
 const LZF_SCRATCH_MIN = 1 << 16;
 let lzfScratch = new Uint8Array(LZF_SCRATCH_MIN);
+/** Where a string's bytes are staged for LZF (no view or allocation per compressed string). */
+let lzfInput = new Uint8Array(LZF_SCRATCH_MIN);
 const f64 = new Float64Array(1);
 const f64b = new Uint8Array(f64.buffer);
 
@@ -244,20 +246,22 @@ export class RdbWriter {
     let input: Uint8Array;
     if (bytes !== null) input = bytes;
     else {
-      // Stage the string at the end of our own buffer's free room to avoid an allocation.
-      this.room(2 * n + 16);
-      input = this.buf.subarray(this.buf.length - n);
+      if (lzfInput.length < n) lzfInput = new Uint8Array(Math.max(n, 2 * lzfInput.length));
+      input = lzfInput;
       strIntoBytes(s!, input, 0);
     }
     if (lzfScratch.length < n) lzfScratch = new Uint8Array(Math.max(n, LZF_SCRATCH_MIN));
     const clen = lzfCompress(input, n, lzfScratch, n - 4);
     if (clen === 0) return false;
-    this.byte(0xc3);
+    this.room(clen + 19);
+    this.buf[this.pos++] = 0xc3;
     this.len(clen);
     this.len(n);
-    this.room(clen);
-    this.buf.set(lzfScratch.subarray(0, clen), this.pos);
-    this.pos += clen;
+    const b = this.buf;
+    const src = lzfScratch;
+    let p = this.pos;
+    for (let i = 0; i < clen; i++) b[p++] = src[i];
+    this.pos = p;
     return true;
   }
 

@@ -78,16 +78,17 @@ function intsetEncodeBig(members: readonly string[]): Uint8Array {
  * The members of an intset blob as decimal strings, ascending. Validates it as intsetValidate
  * Integrity does: a known width, a length that matches the blob, strictly ascending members.
  */
-export function intsetDecode(b: Uint8Array): string[] {
-  if (b.length < 8) throw new RdbError('Intset integrity check failed (too short)');
-  const width = (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0;
+export function intsetDecode(b: Uint8Array, from = 0, to = b.length): string[] {
+  // [from, to): the blob inside a larger buffer (the loader's window), read without a view.
+  if (to - from < 8) throw new RdbError('Intset integrity check failed (too short)');
+  const width = (b[from] | (b[from + 1] << 8) | (b[from + 2] << 16) | (b[from + 3] << 24)) >>> 0;
   if (width !== 2 && width !== 4 && width !== 8) throw new RdbError(`Intset integrity check failed (encoding ${width})`);
-  const n = (b[4] | (b[5] << 8) | (b[6] << 16) | (b[7] << 24)) >>> 0;
-  if (8 + n * width !== b.length) throw new RdbError('Intset integrity check failed (length)');
+  const n = (b[from + 4] | (b[from + 5] << 8) | (b[from + 6] << 16) | (b[from + 7] << 24)) >>> 0;
+  if (8 + n * width !== to - from) throw new RdbError('Intset integrity check failed (length)');
   const out: string[] = new Array(n);
   if (width < 8) {
     let prev = -Infinity;
-    for (let i = 0, p = 8; i < n; i++, p += width) {
+    for (let i = 0, p = from + 8; i < n; i++, p += width) {
       let v = width === 2 ? b[p] | (b[p + 1] << 8) : b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24);
       if (width === 2 && v >= 32768) v -= 65536;
       if (v <= prev) throw new RdbError('Intset integrity check failed (not ascending)');
@@ -98,7 +99,7 @@ export function intsetDecode(b: Uint8Array): string[] {
   }
   let prev: bigint | null = null;
   for (let i = 0; i < n; i++) {
-    const s = readIntLE(b, 8 + i * width, width);
+    const s = readIntLE(b, from + 8 + i * width, width);
     const v = BigInt(s);
     if (prev !== null && v <= prev) throw new RdbError('Intset integrity check failed (not ascending)');
     prev = v;

@@ -209,13 +209,13 @@ export class ListpackBuilder {
  * structure first (header size, each entry inside the blob, each backlen, the end byte), as
  * lpValidateIntegrity does with deep checks, and throws RdbError on any damage.
  */
-export function listpackElements(lp: Uint8Array): string[] {
-  const total = u32(lp, 0);
-  if (lp.length < 7 || total !== lp.length) throw new RdbError('Listpack integrity check failed (header size)');
-  const declared = lp[4] | (lp[5] << 8);
+export function listpackElements(lp: Uint8Array, from = 0, to = lp.length): string[] {
+  // [from, to): the blob inside a larger buffer (the loader's window), read without a view.
+  if (to - from < 7 || u32(lp, from) !== to - from) throw new RdbError('Listpack integrity check failed (header size)');
+  const declared = lp[from + 4] | (lp[from + 5] << 8);
   const out: string[] = [];
-  let p = 6;
-  const end = lp.length - 1;
+  let p = from + 6;
+  const end = to - 1;
   while (p < end) {
     const start = p;
     const b = lp[p];
@@ -257,16 +257,21 @@ export function listpackElements(lp: Uint8Array): string[] {
     const l = p - start;
     const bl = l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
     if (p + bl > end) throw new RdbError('Listpack integrity check failed (backlen past the end)');
-    // The backlen, read backwards from its last byte as lpDecodeBacklen does.
-    let v = 0;
-    let shift = 0;
-    let q = p + bl - 1;
-    for (let i = 0; i < bl; i++, q--) {
-      v += (lp[q] & 127) * 2 ** shift;
-      shift += 7;
-      if ((lp[q] & 128) === 0) break;
+    if (bl === 1) {
+      // The common case: one byte holding the entry's length.
+      if (lp[p] !== l) throw new RdbError('Listpack integrity check failed (bad backlen)');
+    } else {
+      // The backlen, read backwards from its last byte as lpDecodeBacklen does.
+      let v = 0;
+      let mul = 1;
+      let q = p + bl - 1;
+      for (let i = 0; i < bl; i++, q--) {
+        v += (lp[q] & 127) * mul;
+        mul *= 128;
+        if ((lp[q] & 128) === 0) break;
+      }
+      if (v !== l) throw new RdbError('Listpack integrity check failed (bad backlen)');
     }
-    if (v !== l) throw new RdbError('Listpack integrity check failed (bad backlen)');
     p += bl;
     out.push(s);
   }
@@ -277,7 +282,17 @@ export function listpackElements(lp: Uint8Array): string[] {
 
 /** A little-endian two's complement integer of `n` bytes at `at`, as a decimal string. */
 export function readIntLE(b: Uint8Array, at: number, n: number): string {
-  if (n <= 4) {
+  // The widths listpacks and intsets use, with plain int32 arithmetic (sign by shifting).
+  if (n === 2) return String(((b[at] | (b[at + 1] << 8)) << 16) >> 16);
+  if (n === 3) return String(((b[at] | (b[at + 1] << 8) | (b[at + 2] << 16)) << 8) >> 8);
+  if (n === 4) return String(b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24));
+  if (n === 8) {
+    const lo = (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
+    const hi = b[at + 4] | (b[at + 5] << 8) | (b[at + 6] << 16) | (b[at + 7] << 24);
+    // Within +-2^53 the double is exact; beyond, BigInt prints it.
+    if (hi >= -2097152 && hi < 2097152) return String(hi * 4294967296 + lo);
+  }
+  if (n < 4) {
     let v = 0;
     for (let i = n - 1; i >= 0; i--) v = v * 256 + b[at + i];
     const lim = 2 ** (8 * n - 1);

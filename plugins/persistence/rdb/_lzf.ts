@@ -115,14 +115,14 @@ export function lzfCompress(input: Uint8Array, inLen: number, out: Uint8Array, o
 }
 
 /**
- * Decompresses `input` [start, end) into `out`, which must be exactly the uncompressed length.
- * Returns the number of bytes produced, or -1 when the data is malformed or does not fit (a
- * corrupt file: the caller refuses it).
+ * Decompresses `input` [start, end) into out[0, outLen), outLen being exactly the uncompressed
+ * length (all of `out` by default). Returns the number of bytes produced, or -1 when the data
+ * is malformed or does not fit (a corrupt file: the caller refuses it).
  */
-export function lzfDecompress(input: Uint8Array, start: number, end: number, out: Uint8Array): number {
+export function lzfDecompress(input: Uint8Array, start: number, end: number, out: Uint8Array, outLen = out.length): number {
   let ip = start;
   let op = 0;
-  const outEnd = out.length;
+  const outEnd = outLen;
   while (ip < end) {
     const ctrl = input[ip++];
     if (ctrl < 32) {

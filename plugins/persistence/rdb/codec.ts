@@ -36,6 +36,17 @@ export function encodeOptions(server: Server): EncodeOptions {
   };
 }
 
+/**
+ * The used-mem AUX field. Redis writes zmalloc_used_memory(); echokv's used_memory is a per-key
+ * estimate that, once first asked for, is kept up to date on every write from then on (INFO
+ * memory and maxmemory need it). A save must not switch that cost on for a server that never
+ * asked (the AOF's base at start-up did, making every later SET pay it): without the estimate
+ * the field holds the heap in use, which is what it is for (a figure for the log at load time).
+ */
+export function auxUsedMemory(server: Server): number {
+  return server.eviction.tracking ? server.usedMemory() : server.heapMemory();
+}
+
 /** DUMP: the payload of `value`. Throws RdbError for a type echokv cannot serialize yet. */
 export function dumpPayload(value: Value, opts: EncodeOptions): Uint8Array {
   const w = new RdbWriter(opts, 256);
@@ -103,7 +114,7 @@ export class RdbBaseEncoder {
     writeHeader(this.w, {
       redisVersion: REDIS_VERSION,
       ctime: Math.floor(this.server.keyspace.clock() / 1000),
-      usedMem: this.server.usedMemory(),
+      usedMem: auxUsedMemory(this.server),
       aofBase: true,
     });
     out.raw(this.w.drain());

@@ -65,14 +65,16 @@ export function writeDatasetSync(
   const w = new RdbWriter(opts, 1 << 20);
   writeHeader(w, aux);
   let keys = 0;
+  // forEach rather than for-of: no iterator result or [key, entry] pair per key.
+  const each = (e: Entry, key: string): void => {
+    w.keyValue(key, e);
+    if (w.pos >= chunk) sink(w.detach());
+  };
   for (const db of ks.dbs) {
     if (db.keys.size === 0) continue;
     dbHeader(w, db.id, db.keys.size, db.expires.size);
-    for (const [key, e] of db.keys) {
-      w.keyValue(key, e);
-      keys++;
-      if (w.pos >= chunk) sink(w.detach());
-    }
+    db.keys.forEach(each);
+    keys += db.keys.size;
   }
   sink(w.finish(checksum));
   return keys;
