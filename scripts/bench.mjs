@@ -2,8 +2,9 @@
 // ratios. On a 2-core machine redis-benchmark fills a core by itself, so throughput alone hides
 // the server's cost: each run also reads the server's CPU time from /proc/PID/stat before and
 // after and reports CPU microseconds per operation. Then 1M string keys, and 1M members of one
-// hash, set, sorted set and list, are loaded into each server and the growth of resident memory
-// is compared.
+// hash, set, sorted set and list, are loaded into each server (a fresh pair of servers per data
+// type) and the growth of resident memory is compared. Then SET with the append-only file under
+// each fsync policy, and SAVE, BGSAVE and start-up loading of 1M keys of mixed types.
 //
 //   npm run bench                      echokv on node
 //   npm run bench -- --runtime=bun     echokv's bundle under bun (or deno)
@@ -311,8 +312,23 @@ try {
   }
   const memRows = [];
   for (const t of opt('memory', 'string,hash,set,zset,list').split(',').filter(Boolean)) {
-    const r = memoryPer(redis, rport, t, memKeys);
-    const e = memoryPer(echokv, eport, t, memKeys);
+    // A fresh pair of servers per data type: what an earlier test left behind (in echokv,
+    // garbage not yet collected, a heap already grown) must not count for or against this one.
+    const [mrport, meport] = [await freePort(), await freePort()];
+    const mr = await startServer('redis-server', 'redis-server', [
+      '--port', String(mrport), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir,
+    ]);
+    const me = await startServer('echokv', echoCmd[0], [
+      ...echoCmd[1], '--port', String(meport), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir,
+    ]);
+    let r, e;
+    try {
+      r = memoryPer(mr, mrport, t, memKeys);
+      e = memoryPer(me, meport, t, memKeys);
+    } finally {
+      mr.child.kill('SIGKILL');
+      me.child.kill('SIGKILL');
+    }
     memRows.push({ t, r, e });
     console.error(`memory ${t}: redis ${r.toFixed(0)} B, echokv ${e.toFixed(0)} B`);
   }

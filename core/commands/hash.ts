@@ -374,12 +374,24 @@ function hdel(c: Client, argv: string[]): void {
     c.server.replyError(c, ERR.wrongType);
     return;
   }
+  c.out.int(removeMembers(db, key, h, argv, 'h', 'hdel'));
+}
+
+/**
+ * HDEL and SREM: removes argv[2..] from the hash or set at `key`; an emptied key goes. Notifies
+ * `event` (and `del` when the key went) and counts one change per member removed, as Redis's
+ * hdelCommand and sremCommand do. Returns how many were removed.
+ */
+export function removeMembers(
+  db: Database, key: string, value: { delete(m: string): boolean; readonly size: number },
+  argv: string[], cls: string, event: string,
+): number {
   let deleted = 0;
   let removed = false;
   for (let i = 2; i < argv.length; i++) {
-    if (h.delete(argv[i])) {
+    if (value.delete(argv[i])) {
       deleted++;
-      if (h.size === 0) {
+      if (value.size === 0) {
         removed = true;
         break;
       }
@@ -389,11 +401,11 @@ function hdel(c: Client, argv: string[]): void {
     const dirty = db.ks.dirty;
     if (removed) db.delete(key);
     else db.modified(key);
-    notify(db, 'hdel', key);
+    db.ks.hooks.notify(cls, event, key, db);
     if (removed) db.ks.hooks.notify('g', 'del', key, db);
     db.ks.dirty = dirty + deleted;
   }
-  c.out.int(deleted);
+  return deleted;
 }
 
 // HLEN

@@ -17,7 +17,7 @@ import { globMatch } from '../glob.ts';
 import { parseCursor } from '../scan.ts';
 import { SetValue } from '../types/set.ts';
 import { parseScanOptions } from './generic.ts';
-import { distinctRandom, int64Of, MAX_RANDOM_REPEATS, optIs, randomCountArg } from './hash.ts';
+import { distinctRandom, int64Of, MAX_RANDOM_REPEATS, optIs, randomCountArg, removeMembers } from './hash.ts';
 
 export const commands: CommandSpec[] = [
   {
@@ -359,27 +359,7 @@ function srem(c: Client, argv: string[]): void {
     c.out.int(0);
     return;
   }
-  const s = e.value as SetValue;
-  let deleted = 0;
-  let removed = false;
-  for (let i = 2; i < argv.length; i++) {
-    if (s.delete(argv[i])) {
-      deleted++;
-      if (s.size === 0) {
-        removed = true;
-        break;
-      }
-    }
-  }
-  if (deleted > 0) {
-    const dirty = db.ks.dirty;
-    if (removed) db.delete(key);
-    else db.modified(key);
-    notify(db, 'srem', key);
-    if (removed) db.ks.hooks.notify('g', 'del', key, db);
-    db.ks.dirty = dirty + deleted;
-  }
-  c.out.int(deleted);
+  c.out.int(removeMembers(db, key, e.value as SetValue, argv, 's', 'srem'));
 }
 
 // SCARD
