@@ -12,6 +12,8 @@ import { suite, type uvu } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Raw, RespClient, type Proc, startEchokv, startRedis, type Running } from '../_helpers.ts';
 import { plain, type Reply } from '../_resp.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 type Arg = string | number | Uint8Array;
 
@@ -189,4 +191,29 @@ export function compatSuite(name: string, config: Record<string, string> = {}): 
   }) as unknown as uvu.Test<CompatContext>;
   Object.assign(wrapped, { run: () => s.run(), before: s.before, after: s.after, only: s.only, skip: s.skip });
   return wrapped;
+}
+
+/**
+ * The commands in a real redis-server's incremental AOF (appendonlydir/*.incr.aof in `dir`),
+ * SELECTs left out unless `keepSelect`: what propagation tests compare echokv's hook with.
+ */
+export function readRedisAof(dir: string, keepSelect = false): string[][] {
+  const sub = join(dir, 'appendonlydir');
+  const file = readdirSync(sub).find((f) => f.endsWith('.incr.aof'));
+  const text = readFileSync(join(sub, file!), 'latin1');
+  const out: string[][] = [];
+  let p = 0;
+  while (p < text.length) {
+    const n = Number(text.slice(p + 1, text.indexOf('\r\n', p)));
+    p = text.indexOf('\r\n', p) + 2;
+    const argv: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const len = Number(text.slice(p + 1, text.indexOf('\r\n', p)));
+      p = text.indexOf('\r\n', p) + 2;
+      argv.push(text.slice(p, p + len));
+      p += len + 2;
+    }
+    out.push(argv);
+  }
+  return keepSelect ? out : out.filter((a) => a[0].toUpperCase() !== 'SELECT');
 }

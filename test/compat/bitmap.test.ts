@@ -4,10 +4,8 @@
 // keyspace events fired.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type CompatContext, compatSuite } from './_compat.ts';
+import { type CompatContext, compatSuite, readRedisAof } from './_compat.ts';
 import { RespClient, startEchokv, startRedis } from '../_helpers.ts';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 const test = compatSuite('bitmap');
 
@@ -331,26 +329,6 @@ limits.run();
 
 const prop = suite('compat: bitmap propagation and events');
 
-function readAof(dir: string): string[][] {
-  const sub = join(dir, 'appendonlydir');
-  const file = readdirSync(sub).find((f) => f.endsWith('.incr.aof'));
-  const text = readFileSync(join(sub, file!), 'latin1');
-  const out: string[][] = [];
-  let p = 0;
-  while (p < text.length) {
-    const n = Number(text.slice(p + 1, text.indexOf('\r\n', p)));
-    p = text.indexOf('\r\n', p) + 2;
-    const argv: string[] = [];
-    for (let i = 0; i < n; i++) {
-      const len = Number(text.slice(p + 1, text.indexOf('\r\n', p)));
-      p = text.indexOf('\r\n', p) + 2;
-      argv.push(text.slice(p, p + len));
-      p += len + 2;
-    }
-    out.push(argv);
-  }
-  return out.filter((a) => a[0].toUpperCase() !== 'SELECT');
-}
 
 const SCRIPT: string[][] = [
   ['SETBIT', 'a', '0', '0'], ['SETBIT', 'a', '0', '0'], ['SETBIT', 'a', '0', '1'], ['SETBIT', 'a', '100', '0'],
@@ -376,7 +354,7 @@ prop('bitmap writes propagate exactly what Redis propagates', async () => {
       await r.call(...cmd);
       await e.call(...cmd);
     }
-    assert.equal(seen, readAof(redis.dir));
+    assert.equal(seen, readRedisAof(redis.dir));
   } finally {
     r.close();
     e.close();

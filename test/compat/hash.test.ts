@@ -6,10 +6,9 @@
 // propagated (read from Redis's AOF) and which keyspace events fire (read from Redis's pub/sub).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Compat, type CompatContext, compatSuite, show } from './_compat.ts';
+import { type Compat, type CompatContext, compatSuite, show, readRedisAof } from './_compat.ts';
 import { RespClient, startEchokv, startRedis } from '../_helpers.ts';
 import { encodeCommand } from '../_resp.ts';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const test = compatSuite('hash');
@@ -391,27 +390,6 @@ test.run();
 // ---------------------------------------------------------------------------------------------
 // What each command propagates: Redis's AOF (appendfsync always) against echokv's propagate hook.
 
-/** The commands in a Redis AOF file after the first SELECT. */
-function readAof(dir: string): string[][] {
-  const sub = join(dir, 'appendonlydir');
-  const file = readdirSync(sub).find((f) => f.endsWith('.incr.aof'));
-  const text = readFileSync(join(sub, file!), 'latin1');
-  const out: string[][] = [];
-  let p = 0;
-  while (p < text.length) {
-    const n = Number(text.slice(p + 1, text.indexOf('\r\n', p)));
-    p = text.indexOf('\r\n', p) + 2;
-    const argv: string[] = [];
-    for (let i = 0; i < n; i++) {
-      const len = Number(text.slice(p + 1, text.indexOf('\r\n', p)));
-      p = text.indexOf('\r\n', p) + 2;
-      argv.push(text.slice(p, p + len));
-      p += len + 2;
-    }
-    out.push(argv);
-  }
-  return out.filter((a) => a[0].toUpperCase() !== 'SELECT');
-}
 
 const SCRIPT: string[][] = [
   ['HSET', 'h', 'a', '1', 'b', '2'], ['HSET', 'h', 'a', '1'], ['HMSET', 'h', 'c', '3'], ['HSETNX', 'h', 'a', '9'],
@@ -437,7 +415,7 @@ prop('every write propagates what Redis propagates (HINCRBYFLOAT as HSET with th
       await r.call(...cmd);
       await e.call(...cmd);
     }
-    assert.equal(seen, readAof(redis.dir));
+    assert.equal(seen, readRedisAof(redis.dir));
   } finally {
     r.close();
     e.close();

@@ -6,10 +6,9 @@
 // list_blocking.test.ts; random command sequences in property_list.test.ts.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Compat, compatSuite, show } from './_compat.ts';
+import { type Compat, compatSuite, show, readRedisAof } from './_compat.ts';
 import { encodeCommand } from '../_resp.ts';
 import { RespClient, startEchokv, startRedis } from '../_helpers.ts';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const test = compatSuite('list');
@@ -366,27 +365,6 @@ test.run();
 
 const prop = suite('compat: list propagation');
 
-/** The commands in a Redis AOF file after the first SELECT. */
-function readAof(dir: string): string[][] {
-  const sub = join(dir, 'appendonlydir');
-  const file = readdirSync(sub).find((f) => f.endsWith('.incr.aof'));
-  const text = readFileSync(join(sub, file!), 'latin1');
-  const out: string[][] = [];
-  let p = 0;
-  while (p < text.length) {
-    const n = Number(text.slice(p + 1, text.indexOf('\r\n', p)));
-    p = text.indexOf('\r\n', p) + 2;
-    const argv: string[] = [];
-    for (let i = 0; i < n; i++) {
-      const len = Number(text.slice(p + 1, text.indexOf('\r\n', p)));
-      p = text.indexOf('\r\n', p) + 2;
-      argv.push(text.slice(p, p + len));
-      p += len + 2;
-    }
-    out.push(argv);
-  }
-  return out.filter((a) => a[0].toUpperCase() !== 'SELECT');
-}
 
 prop('every write propagates what Redis propagates (blocking forms as their non-blocking ones)', async () => {
   const redis = await startRedis(['--appendonly', 'yes', '--appendfsync', 'always']);
@@ -411,7 +389,7 @@ prop('every write propagates what Redis propagates (blocking forms as their non-
       await r.call(...cmd);
       await e.call(...cmd);
     }
-    assert.equal(seen, readAof(redis.dir));
+    assert.equal(seen, readRedisAof(redis.dir));
   } finally {
     r.close();
     e.close();

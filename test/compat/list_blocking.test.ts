@@ -7,10 +7,9 @@
 // test, and replies are awaited for at most a few seconds.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Compat, compatSuite, show } from './_compat.ts';
+import { type Compat, compatSuite, show, readRedisAof } from './_compat.ts';
 import { RespClient, sleep, startEchokv, startRedis } from '../_helpers.ts';
 import { encodeCommand } from '../_resp.ts';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const test = compatSuite('list blocking');
@@ -468,26 +467,6 @@ test.run();
 // ---------------------------------------------------------------------------------------------
 // What served blocking commands propagate: Redis's AOF against echokv's propagate hook.
 
-function readAof(dir: string): string[][] {
-  const sub = join(dir, 'appendonlydir');
-  const file = readdirSync(sub).find((f) => f.endsWith('.incr.aof'));
-  const text = readFileSync(join(sub, file!), 'latin1');
-  const out: string[][] = [];
-  let p = 0;
-  while (p < text.length) {
-    const n = Number(text.slice(p + 1, text.indexOf('\r\n', p)));
-    p = text.indexOf('\r\n', p) + 2;
-    const argv: string[] = [];
-    for (let i = 0; i < n; i++) {
-      const len = Number(text.slice(p + 1, text.indexOf('\r\n', p)));
-      p = text.indexOf('\r\n', p) + 2;
-      argv.push(text.slice(p, p + len));
-      p += len + 2;
-    }
-    out.push(argv);
-  }
-  return out.filter((a) => a[0].toUpperCase() !== 'SELECT');
-}
 
 const prop = suite('compat: list blocking propagation');
 
@@ -530,7 +509,7 @@ prop('served blocking commands propagate as Redis propagates them', async () => 
       await both(push);
       assert.is(show((await ew.readRaw(5000)).bytes), show((await rw.readRaw(5000)).bytes), `reply to ${wait.join(' ')}`);
     }
-    assert.equal(seen, readAof(redis.dir));
+    assert.equal(seen, readRedisAof(redis.dir));
   } finally {
     for (const x of [r, e, rw, ew]) x.close();
     await echokv.stop();

@@ -7,10 +7,9 @@
 // what is propagated (read from Redis's AOF) and which keyspace events fire.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Compat, type CompatContext, compatSuite, show } from './_compat.ts';
+import { type Compat, type CompatContext, compatSuite, show, readRedisAof } from './_compat.ts';
 import { RespClient, startEchokv, startRedis } from '../_helpers.ts';
 import { encodeCommand } from '../_resp.ts';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const test = compatSuite('set');
@@ -418,26 +417,6 @@ test.run();
 // ---------------------------------------------------------------------------------------------
 // What each command propagates: Redis's AOF (appendfsync always) against echokv's propagate hook.
 
-function readAof(dir: string): string[][] {
-  const sub = join(dir, 'appendonlydir');
-  const file = readdirSync(sub).find((f) => f.endsWith('.incr.aof'));
-  const text = readFileSync(join(sub, file!), 'latin1');
-  const out: string[][] = [];
-  let p = 0;
-  while (p < text.length) {
-    const n = Number(text.slice(p + 1, text.indexOf('\r\n', p)));
-    p = text.indexOf('\r\n', p) + 2;
-    const argv: string[] = [];
-    for (let i = 0; i < n; i++) {
-      const len = Number(text.slice(p + 1, text.indexOf('\r\n', p)));
-      p = text.indexOf('\r\n', p) + 2;
-      argv.push(text.slice(p, p + len));
-      p += len + 2;
-    }
-    out.push(argv);
-  }
-  return out.filter((a) => a[0].toUpperCase() !== 'SELECT');
-}
 
 // Deterministic even with SPOP: a one-member set, and counts that take everything.
 const SCRIPT: string[][] = [
@@ -466,15 +445,15 @@ prop('every write propagates what Redis propagates (SPOP as SREM or DEL)', async
       await r.call(...cmd);
       await e.call(...cmd);
     }
-    assert.equal(seen, readAof(redis.dir));
+    assert.equal(seen, readRedisAof(redis.dir));
     // SPOP with a count below the size: the popped members as SREMs in one MULTI/EXEC, on both.
     for (const count of ['1', '3', '9']) {
       const members = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '10'];
       seen.length = 0;
-      const before = readAof(redis.dir).length;
+      const before = readRedisAof(redis.dir).length;
       await r.call('SADD', 'p', ...members);
       await e.call('SADD', 'p', ...members);
-      for (const [side, log] of [[r, () => readAof(redis.dir).slice(before + 1)], [e, () => seen.slice(1)]] as const) {
+      for (const [side, log] of [[r, () => readRedisAof(redis.dir).slice(before + 1)], [e, () => seen.slice(1)]] as const) {
         const popped = (await side.call('SPOP', 'p', count)) as string[];
         const ops = log();
         const srems = count === '1' ? ops : ops.slice(1, -1);
@@ -489,8 +468,8 @@ prop('every write propagates what Redis propagates (SPOP as SREM or DEL)', async
     }
     // Inside MULTI/EXEC the transaction's own MULTI ... EXEC wraps the SREMs with the other writes.
     seen.length = 0;
-    const before = readAof(redis.dir).length;
-    for (const [side, log] of [[r, () => readAof(redis.dir).slice(before)], [e, () => seen.slice()]] as const) {
+    const before = readRedisAof(redis.dir).length;
+    for (const [side, log] of [[r, () => readRedisAof(redis.dir).slice(before)], [e, () => seen.slice()]] as const) {
       await side.call('MULTI');
       await side.call('SADD', 'm', '1', '2', '3', '4', '5', '6', '7', '8');
       await side.call('SPOP', 'm', '3');

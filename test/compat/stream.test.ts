@@ -6,10 +6,9 @@
 // fire (read from Redis's pub/sub). Blocking reads are in stream_blocking.test.ts.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Compat, compatSuite, show } from './_compat.ts';
+import { type Compat, compatSuite, show, readRedisAof } from './_compat.ts';
 import { RespClient, startEchokv, startRedis } from '../_helpers.ts';
 import { encodeCommand, plain, type Reply } from '../_resp.ts';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const test = compatSuite('stream');
@@ -729,27 +728,6 @@ test.run();
 
 const prop = suite('compat: stream propagation');
 
-/** The commands in a Redis AOF file after the first SELECT. */
-function readAof(dir: string): string[][] {
-  const sub = join(dir, 'appendonlydir');
-  const file = readdirSync(sub).find((f) => f.endsWith('.incr.aof'));
-  const text = readFileSync(join(sub, file!), 'latin1');
-  const out: string[][] = [];
-  let p = 0;
-  while (p < text.length) {
-    const n = Number(text.slice(p + 1, text.indexOf('\r\n', p)));
-    p = text.indexOf('\r\n', p) + 2;
-    const argv: string[] = [];
-    for (let i = 0; i < n; i++) {
-      const len = Number(text.slice(p + 1, text.indexOf('\r\n', p)));
-      p = text.indexOf('\r\n', p) + 2;
-      argv.push(text.slice(p, p + len));
-      p += len + 2;
-    }
-    out.push(argv);
-  }
-  return out.filter((a) => a[0].toUpperCase() !== 'SELECT');
-}
 
 prop('every write propagates what Redis propagates (XCLAIM for reads, exact trimming, generated IDs)', async () => {
   const redis = await startRedis(['--appendonly', 'yes', '--appendfsync', 'always']);
@@ -787,7 +765,7 @@ prop('every write propagates what Redis propagates (XCLAIM for reads, exact trim
       await r.call(...cmd);
       await e.call(...cmd);
     }
-    const aof = readAof(redis.dir);
+    const aof = readRedisAof(redis.dir);
     // Delivery times and generated IDs come from each server's clock: compare them loosely.
     const norm = (list: string[][]): string[] => list.map((a) => a.map((x, i) => {
       if (a[i - 1] === 'TIME' && /^\d{13}$/.test(x) && Math.abs(Number(x) - now) < 200000) return '<ms>';

@@ -6,10 +6,9 @@
 // disconnects, and what a served XREADGROUP propagates. Every wait is bounded in time.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Compat, type CompatContext, compatSuite, show } from './_compat.ts';
+import { type Compat, type CompatContext, compatSuite, show, readRedisAof } from './_compat.ts';
 import { RespClient, sleep, startEchokv, startRedis } from '../_helpers.ts';
 import { encodeCommand } from '../_resp.ts';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const test = compatSuite('stream blocking');
@@ -245,26 +244,6 @@ test.run();
 
 const prop = suite('compat: blocked stream reads propagation');
 
-function readAof(dir: string): string[][] {
-  const sub = join(dir, 'appendonlydir');
-  const file = readdirSync(sub).find((f) => f.endsWith('.incr.aof'));
-  const text = readFileSync(join(sub, file!), 'latin1');
-  const out: string[][] = [];
-  let p = 0;
-  while (p < text.length) {
-    const n = Number(text.slice(p + 1, text.indexOf('\r\n', p)));
-    p = text.indexOf('\r\n', p) + 2;
-    const argv: string[] = [];
-    for (let i = 0; i < n; i++) {
-      const len = Number(text.slice(p + 1, text.indexOf('\r\n', p)));
-      p = text.indexOf('\r\n', p) + 2;
-      argv.push(text.slice(p, p + len));
-      p += len + 2;
-    }
-    out.push(argv);
-  }
-  return out.filter((a) => a[0].toUpperCase() !== 'SELECT');
-}
 
 prop('a served XREADGROUP propagates XCLAIM (or XGROUP for NOACK) after the XADD that fed it', async () => {
   const redis = await startRedis(['--appendonly', 'yes', '--appendfsync', 'always']);
@@ -306,7 +285,7 @@ prop('a served XREADGROUP propagates XCLAIM (or XGROUP for NOACK) after the XADD
       if (a[i - 1] === 'TIME' && /^\d{13}$/.test(x) && Math.abs(Number(x) - now) < 200000) return '<ms>';
       return x;
     }).join(' '));
-    assert.equal(norm(seen), norm(readAof(redis.dir)));
+    assert.equal(norm(seen), norm(readRedisAof(redis.dir)));
   } finally {
     for (const cl of [r, e, rw, ew]) cl.close();
     await echokv.stop();

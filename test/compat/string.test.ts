@@ -4,10 +4,9 @@
 // Redis's AOF) and which keyspace events fire (read from Redis's pub/sub).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type CompatContext, compatSuite, show } from './_compat.ts';
+import { type CompatContext, compatSuite, show, readRedisAof } from './_compat.ts';
 import { RespClient, startEchokv, startRedis } from '../_helpers.ts';
 import { plain } from '../_resp.ts';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const test = compatSuite('string');
@@ -463,27 +462,6 @@ test.run();
 
 const prop = suite('compat: string propagation');
 
-/** The commands in a Redis AOF file after the first SELECT. */
-function readAof(dir: string): string[][] {
-  const sub = join(dir, 'appendonlydir');
-  const file = readdirSync(sub).find((f) => f.endsWith('.incr.aof'));
-  const text = readFileSync(join(sub, file!), 'latin1');
-  const out: string[][] = [];
-  let p = 0;
-  while (p < text.length) {
-    const n = Number(text.slice(p + 1, text.indexOf('\r\n', p)));
-    p = text.indexOf('\r\n', p) + 2;
-    const argv: string[] = [];
-    for (let i = 0; i < n; i++) {
-      const len = Number(text.slice(p + 1, text.indexOf('\r\n', p)));
-      p = text.indexOf('\r\n', p) + 2;
-      argv.push(text.slice(p, p + len));
-      p += len + 2;
-    }
-    out.push(argv);
-  }
-  return out.filter((a) => a[0].toUpperCase() !== 'SELECT');
-}
 
 prop('every write propagates what Redis propagates (relative times made absolute)', async () => {
   const redis = await startRedis(['--appendonly', 'yes', '--appendfsync', 'always']);
@@ -514,7 +492,7 @@ prop('every write propagates what Redis propagates (relative times made absolute
       await r.call(...cmd);
       await e.call(...cmd);
     }
-    const aof = readAof(redis.dir);
+    const aof = readRedisAof(redis.dir);
     // Absolute times differ by the moments each server ran the command: compare them loosely.
     const norm = (list: string[][]): string[] => list.map((a) => a.map((x, i) => {
       const prev = (a[i - 1] ?? '').toUpperCase();

@@ -6,9 +6,8 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { type Compat, compatSuite, show } from './_compat.ts';
+import { type Compat, compatSuite, show, readRedisAof } from './_compat.ts';
 import { RespClient, sleep, startEchokv, startRedis } from '../_helpers.ts';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const test = compatSuite('transactions');
@@ -426,27 +425,6 @@ test.run();
 
 const prop = suite('compat: transaction propagation');
 
-/** The commands in a Redis AOF file, SELECTs included. */
-function readAof(dir: string): string[][] {
-  const sub = join(dir, 'appendonlydir');
-  const file = readdirSync(sub).find((f) => f.endsWith('.incr.aof'));
-  const text = readFileSync(join(sub, file!), 'latin1');
-  const out: string[][] = [];
-  let p = 0;
-  while (p < text.length) {
-    const n = Number(text.slice(p + 1, text.indexOf('\r\n', p)));
-    p = text.indexOf('\r\n', p) + 2;
-    const argv: string[] = [];
-    for (let i = 0; i < n; i++) {
-      const len = Number(text.slice(p + 1, text.indexOf('\r\n', p)));
-      p = text.indexOf('\r\n', p) + 2;
-      argv.push(text.slice(p, p + len));
-      p += len + 2;
-    }
-    out.push(argv);
-  }
-  return out;
-}
 
 prop('EXEC propagates one change alone, several wrapped in MULTI/EXEC with their databases', async () => {
   const redis = await startRedis(['--appendonly', 'yes', '--appendfsync', 'always']);
@@ -490,7 +468,7 @@ prop('EXEC propagates one change alone, several wrapped in MULTI/EXEC with their
     assert.is(show(ee.bytes), show(rr.bytes));
     rb.close();
     eb.close();
-    const aof = readAof(redis.dir);
+    const aof = readRedisAof(redis.dir, true);
     // Relative times become absolute ones: compare everything but the time values.
     const norm = (cmds: string[][]): string[] =>
       cmds.map((a) => (a[0].toUpperCase() === 'PEXPIREAT' || (a[0] === 'SET' && a[3] === 'PXAT') ? a.slice(0, -1) : a).join(' '));

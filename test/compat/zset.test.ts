@@ -5,9 +5,8 @@
 // then what each write propagates (read from Redis's AOF) and which keyspace events fire.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Compat, type CompatContext, compatSuite, show } from './_compat.ts';
+import { type Compat, type CompatContext, compatSuite, show, readRedisAof } from './_compat.ts';
 import { RespClient, startEchokv, startRedis } from '../_helpers.ts';
 import { plain } from '../_resp.ts';
 
@@ -649,27 +648,6 @@ function prng(seed: number): () => number {
 
 const prop = suite('compat: sorted set propagation');
 
-/** The commands in a Redis AOF file after the first SELECT. */
-function readAof(dir: string): string[][] {
-  const sub = join(dir, 'appendonlydir');
-  const file = readdirSync(sub).find((f) => f.endsWith('.incr.aof'));
-  const text = readFileSync(join(sub, file!), 'latin1');
-  const out: string[][] = [];
-  let p = 0;
-  while (p < text.length) {
-    const n = Number(text.slice(p + 1, text.indexOf('\r\n', p)));
-    p = text.indexOf('\r\n', p) + 2;
-    const argv: string[] = [];
-    for (let i = 0; i < n; i++) {
-      const len = Number(text.slice(p + 1, text.indexOf('\r\n', p)));
-      p = text.indexOf('\r\n', p) + 2;
-      argv.push(text.slice(p, p + len));
-      p += len + 2;
-    }
-    out.push(argv);
-  }
-  return out.filter((a) => a[0].toUpperCase() !== 'SELECT');
-}
 
 /** Commands that change sorted sets (and some that do not), for the AOF and events suites. */
 const WRITES: string[][] = [
@@ -701,7 +679,7 @@ prop('every write propagates what Redis propagates (pops as ZPOPMIN/ZPOPMAX)', a
       const b = await e.callRaw(...cmd);
       assert.is(show(b.bytes), show(a.bytes), `reply to ${cmd.join(' ')}`);
     }
-    assert.equal(seen.map((a) => a.join(' ')), readAof(redis.dir).map((a) => a.join(' ')));
+    assert.equal(seen.map((a) => a.join(' ')), readRedisAof(redis.dir).map((a) => a.join(' ')));
   } finally {
     r.close();
     e.close();

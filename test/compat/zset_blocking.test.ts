@@ -6,9 +6,8 @@
 // bounded: a client is known to be blocked when INFO says so, never after a sleep.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Compat, compatSuite, show } from './_compat.ts';
+import { type Compat, compatSuite, show, readRedisAof } from './_compat.ts';
 import { type Raw, type RespClient, RespClient as Client, sleep, startEchokv, startRedis } from '../_helpers.ts';
 import { encodeCommand } from '../_resp.ts';
 
@@ -218,27 +217,6 @@ test.run();
 
 const prop = suite('compat: sorted set blocking propagation');
 
-/** The commands in a Redis AOF file after the first SELECT. */
-function readAof(dir: string): string[][] {
-  const sub = join(dir, 'appendonlydir');
-  const file = readdirSync(sub).find((f) => f.endsWith('.incr.aof'));
-  const text = readFileSync(join(sub, file!), 'latin1');
-  const out: string[][] = [];
-  let p = 0;
-  while (p < text.length) {
-    const n = Number(text.slice(p + 1, text.indexOf('\r\n', p)));
-    p = text.indexOf('\r\n', p) + 2;
-    const argv: string[] = [];
-    for (let i = 0; i < n; i++) {
-      const len = Number(text.slice(p + 1, text.indexOf('\r\n', p)));
-      p = text.indexOf('\r\n', p) + 2;
-      argv.push(text.slice(p, p + len));
-      p += len + 2;
-    }
-    out.push(argv);
-  }
-  return out.filter((a) => a[0].toUpperCase() !== 'SELECT');
-}
 
 /** INFO's blocked_clients of one connection's server, waited for (at most 5 s). */
 async function waitOne(cl: RespClient, n: number): Promise<void> {
@@ -279,7 +257,7 @@ prop('a served BZPOPMIN/BZPOPMAX propagates ZPOPMIN/ZPOPMAX key, BZMPOP adds the
         await waitOne(other, 0);
       }
     }
-    assert.equal(seen.map((a) => a.join(' ')), readAof(redis.dir).map((a) => a.join(' ')));
+    assert.equal(seen.map((a) => a.join(' ')), readRedisAof(redis.dir).map((a) => a.join(' ')));
   } finally {
     for (const cl of conns) cl.close();
     await echokv.stop();
