@@ -243,6 +243,23 @@ function asStream(c: Client, value: unknown): Stream | null {
   return null;
 }
 
+/**
+ * The stream at argv[1] and its group argv[2] (XPENDING, XCLAIM, XAUTOCLAIM), read without
+ * touching the key; null after replying WRONGTYPE or NOGROUP (a missing key is NOGROUP too).
+ */
+function groupOf(c: Client, argv: string[]): { e: Entry; s: Stream; g: Group } | null {
+  const key = argv[1];
+  const e = c.db.lookupRead(key);
+  if (e !== undefined) {
+    const s = asStream(c, e.value);
+    if (s === null) return null;
+    const g = s.group(argv[2]);
+    if (g !== undefined) return { e, s, g };
+  }
+  c.server.replyError(c, streamErr.noGroup(cstr(key), cstr(argv[2])));
+  return null;
+}
+
 function notify(db: Database, event: string, key: string): void {
   db.ks.hooks.notify('t', event, key, db);
 }
@@ -1212,18 +1229,9 @@ function xpending(c: Client, argv: string[]): void {
     end = e;
     if (at + 3 < argc) consumerName = argv[at + 3];
   }
-  const key = argv[1];
-  const e = c.db.lookupRead(key);
-  let g: Group | undefined;
-  if (e !== undefined) {
-    const s = asStream(c, e.value);
-    if (s === null) return;
-    g = s.group(argv[2]);
-  }
-  if (g === undefined) {
-    server.replyError(c, streamErr.noGroup(cstr(key), cstr(argv[2])));
-    return;
-  }
+  const found = groupOf(c, argv);
+  if (found === null) return;
+  const g = found.g;
   const out = c.out;
   if (summary) {
     out.array(4);
@@ -1280,19 +1288,10 @@ function xclaim(c: Client, argv: string[]): void {
   const server = c.server;
   const db = c.db;
   const key = argv[1];
-  const e = db.lookupRead(key);
-  let s: Stream | null = null;
-  let g: Group | undefined;
-  if (e !== undefined) {
-    s = asStream(c, e.value);
-    if (s === null) return;
-    g = s.group(argv[2]);
-  }
-  if (e === undefined || g === undefined) {
-    server.replyError(c, streamErr.noGroup(cstr(key), cstr(argv[2])));
-    return;
-  }
-  const stream = s!;
+  const found = groupOf(c, argv);
+  if (found === null) return;
+  const { e, s, g } = found;
+  const stream = s;
   let minIdle = intArg(c, argv[4], STREAM_ERR.xclaimMinIdle);
   if (minIdle === null) return;
   if (minIdle < 0) minIdle = 0;
@@ -1452,23 +1451,14 @@ function xautoclaim(c: Client, argv: string[]): void {
     }
   }
   const key = argv[1];
-  const e = db.lookupRead(key);
-  let s: Stream | null = null;
-  let g: Group | undefined;
-  if (e !== undefined) {
-    s = asStream(c, e.value);
-    if (s === null) return;
-    g = s.group(argv[2]);
-  }
-  if (e === undefined || g === undefined) {
-    server.replyError(c, streamErr.noGroup(cstr(key), cstr(argv[2])));
-    return;
-  }
+  const found = groupOf(c, argv);
+  if (found === null) return;
+  const { e, s, g } = found;
   if (count >= AUTOCLAIM_ALLOC_LIMIT) {
     server.replyError(c, STREAM_ERR.xautoclaimMemory);
     return;
   }
-  const stream = s!;
+  const stream = s;
   server.propagateAs = [];
   db.willChange(key, e);
   const now = db.ks.time;

@@ -217,3 +217,81 @@ export function readRedisAof(dir: string, keepSelect = false): string[][] {
   }
   return keepSelect ? out : out.filter((a) => a[0].toUpperCase() !== 'SELECT');
 }
+
+/**
+ * Runs `script` in a fresh redis-server and echokv once per notification class (`E<class>`),
+ * and asserts that echokv's notify hook saw, for each class, exactly the events redis-server
+ * published on `__keyevent@0__:*`, in order. Does nothing when redis-server is missing (startRedis
+ * reports it; under CI that is a failure).
+ */
+export async function sameKeyspaceEvents(script: readonly Arg[][], classes: readonly string[]): Promise<void> {
+  const redis = await startRedis();
+  if (redis === null) return;
+  const echokv = await startEchokv();
+  const r = await RespClient.connect(redis.port);
+  const sub = await RespClient.connect(redis.port);
+  const e = await RespClient.connect(echokv.port);
+  const hooks = echokv.server.keyspace.hooks;
+  const original = hooks.notify;
+  try {
+    for (const cls of classes) {
+      await r.call('FLUSHALL');
+      for (const db of echokv.server.keyspace.dbs) db.flush();
+      await r.call('CONFIG', 'SET', 'notify-keyspace-events', 'E' + cls);
+      await sub.call('PSUBSCRIBE', '__keyevent@0__:*');
+      const mine: string[] = [];
+      hooks.notify = (c, event, key) => {
+        if (c === cls) mine.push(event + ' ' + key);
+      };
+      for (const cmd of script) {
+        await r.call(...cmd);
+        await e.call(...cmd);
+      }
+      hooks.notify = original;
+      // A message of our own marks the end of the events (the pattern matches its channel too).
+      await r.call('PUBLISH', '__keyevent@0__:marker', 'end');
+      const theirs: string[] = [];
+      for (;;) {
+        const msg = (await sub.read()) as string[];
+        if (msg[2] === '__keyevent@0__:marker') break;
+        theirs.push(msg[2].slice(msg[2].indexOf(':') + 1) + ' ' + msg[3]);
+      }
+      assert.equal(mine, theirs, `events of class ${cls}: ${show(mine.join(','))}`);
+      await sub.call('PUNSUBSCRIBE');
+    }
+  } finally {
+    hooks.notify = original;
+    r.close();
+    sub.close();
+    e.close();
+    await echokv.stop();
+    await redis.stop();
+  }
+}
+
+/**
+ * What `script` propagates: sent to a redis-server with `appendonly yes` (its incremental AOF,
+ * SELECTs left out) and to echokv (its propagate hook), command by command. Null when
+ * redis-server is missing.
+ */
+export async function propagationOf(script: readonly Arg[][]): Promise<{ echokv: string[][]; redis: string[][] } | null> {
+  const redis = await startRedis(['--appendonly', 'yes', '--appendfsync', 'always']);
+  if (redis === null) return null;
+  const echokv = await startEchokv();
+  const seen: string[][] = [];
+  echokv.server.on('propagate', (_db, argv) => seen.push([...argv]));
+  const r = await RespClient.connect(redis.port);
+  const e = await RespClient.connect(echokv.port);
+  try {
+    for (const cmd of script) {
+      await r.call(...cmd);
+      await e.call(...cmd);
+    }
+    return { echokv: seen, redis: readRedisAof(redis.dir) };
+  } finally {
+    r.close();
+    e.close();
+    await echokv.stop();
+    await redis.stop();
+  }
+}

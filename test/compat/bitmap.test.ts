@@ -4,7 +4,7 @@
 // keyspace events fired.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type CompatContext, compatSuite, readRedisAof } from './_compat.ts';
+import { type CompatContext, compatSuite, propagationOf } from './_compat.ts';
 import { RespClient, startEchokv, startRedis } from '../_helpers.ts';
 
 const test = compatSuite('bitmap');
@@ -342,25 +342,8 @@ const SCRIPT: string[][] = [
 ];
 
 prop('bitmap writes propagate exactly what Redis propagates', async () => {
-  const redis = await startRedis(['--appendonly', 'yes', '--appendfsync', 'always']);
-  if (redis === null) return;
-  const echokv = await startEchokv();
-  const seen: string[][] = [];
-  echokv.server.on('propagate', (_db, argv) => seen.push([...argv]));
-  const r = await RespClient.connect(redis.port);
-  const e = await RespClient.connect(echokv.port);
-  try {
-    for (const cmd of SCRIPT) {
-      await r.call(...cmd);
-      await e.call(...cmd);
-    }
-    assert.equal(seen, readRedisAof(redis.dir));
-  } finally {
-    r.close();
-    e.close();
-    await echokv.stop();
-    await redis.stop();
-  }
+  const p = await propagationOf(SCRIPT);
+  if (p !== null) assert.equal(p.echokv, p.redis);
 });
 
 prop('bitmap writes fire the keyspace events Redis fires', async () => {

@@ -6,7 +6,7 @@
 // propagated (read from Redis's AOF) and which keyspace events fire (read from Redis's pub/sub).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Compat, type CompatContext, compatSuite, show, readRedisAof } from './_compat.ts';
+import { type Compat, type CompatContext, compatSuite, show, sameKeyspaceEvents, propagationOf } from './_compat.ts';
 import { RespClient, startEchokv, startRedis } from '../_helpers.ts';
 import { encodeCommand } from '../_resp.ts';
 import { join } from 'node:path';
@@ -403,25 +403,8 @@ const SCRIPT: string[][] = [
 const prop = suite('compat: hash propagation');
 
 prop('every write propagates what Redis propagates (HINCRBYFLOAT as HSET with the result)', async () => {
-  const redis = await startRedis(['--appendonly', 'yes', '--appendfsync', 'always']);
-  if (redis === null) return;
-  const echokv = await startEchokv();
-  const seen: string[][] = [];
-  echokv.server.on('propagate', (_db, argv) => seen.push([...argv]));
-  const r = await RespClient.connect(redis.port);
-  const e = await RespClient.connect(echokv.port);
-  try {
-    for (const cmd of SCRIPT) {
-      await r.call(...cmd);
-      await e.call(...cmd);
-    }
-    assert.equal(seen, readRedisAof(redis.dir));
-  } finally {
-    r.close();
-    e.close();
-    await echokv.stop();
-    await redis.stop();
-  }
+  const p = await propagationOf(SCRIPT);
+  if (p !== null) assert.equal(p.echokv, p.redis);
 });
 
 prop.run();
@@ -432,46 +415,7 @@ prop.run();
 const events = suite('compat: hash keyspace events');
 
 events('each command fires the events Redis fires, in the same classes', async () => {
-  const redis = await startRedis();
-  if (redis === null) return;
-  const echokv = await startEchokv();
-  const r = await RespClient.connect(redis.port);
-  const sub = await RespClient.connect(redis.port);
-  const e = await RespClient.connect(echokv.port);
-  try {
-    for (const cls of ['h', 'g']) {
-      await r.call('FLUSHALL');
-      for (const db of echokv.server.keyspace.dbs) db.flush();
-      await r.call('CONFIG', 'SET', 'notify-keyspace-events', 'E' + cls);
-      await sub.call('PSUBSCRIBE', '__keyevent@0__:*');
-      const mine: string[] = [];
-      const hooks = echokv.server.keyspace.hooks;
-      const original = hooks.notify;
-      hooks.notify = (c, event, key) => {
-        if (c === cls) mine.push(event + ' ' + key);
-      };
-      for (const cmd of SCRIPT) {
-        await r.call(...cmd);
-        await e.call(...cmd);
-      }
-      hooks.notify = original;
-      await r.call('PUBLISH', '__keyevent@0__:marker', 'end');
-      const theirs: string[] = [];
-      for (;;) {
-        const msg = (await sub.read()) as string[];
-        if (msg[2] === '__keyevent@0__:marker') break;
-        theirs.push(msg[2].slice(msg[2].indexOf(':') + 1) + ' ' + msg[3]);
-      }
-      assert.equal(mine, theirs, `events of class ${cls}`);
-      await sub.call('PUNSUBSCRIBE');
-    }
-  } finally {
-    r.close();
-    sub.close();
-    e.close();
-    await echokv.stop();
-    await redis.stop();
-  }
+  await sameKeyspaceEvents(SCRIPT, ['h', 'g']);
 });
 
 events.run();

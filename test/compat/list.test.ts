@@ -6,7 +6,7 @@
 // list_blocking.test.ts; random command sequences in property_list.test.ts.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Compat, compatSuite, show, readRedisAof } from './_compat.ts';
+import { type Compat, compatSuite, show, sameKeyspaceEvents, propagationOf } from './_compat.ts';
 import { encodeCommand } from '../_resp.ts';
 import { RespClient, startEchokv, startRedis } from '../_helpers.ts';
 import { join } from 'node:path';
@@ -367,35 +367,18 @@ const prop = suite('compat: list propagation');
 
 
 prop('every write propagates what Redis propagates (blocking forms as their non-blocking ones)', async () => {
-  const redis = await startRedis(['--appendonly', 'yes', '--appendfsync', 'always']);
-  if (redis === null) return;
-  const echokv = await startEchokv();
-  const seen: string[][] = [];
-  echokv.server.on('propagate', (_db, argv) => seen.push([...argv]));
-  const r = await RespClient.connect(redis.port);
-  const e = await RespClient.connect(echokv.port);
-  try {
-    const script: string[][] = [
-      ['RPUSH', 'l', 'a', 'b', 'c', 'd', 'e', 'f'], ['lpush', 'l', 'x'], ['LPUSHX', 'nope', 'x'], ['RPUSHX', 'l', 'y'],
-      ['LPOP', 'l'], ['RPOP', 'l', '2'], ['LPOP', 'l', '0'], ['LPOP', 'nope'], ['LSET', 'l', '0', 'q'],
-      ['LINSERT', 'l', 'before', 'q', 'r'], ['LINSERT', 'l', 'BEFORE', 'nope', 'r'], ['LREM', 'l', '0', 'a'],
-      ['LREM', 'l', '1', 'nope'], ['LTRIM', 'l', '0', '-1'], ['LTRIM', 'l', '1', '-1'], ['LMOVE', 'l', 'm', 'left', 'RIGHT'],
-      ['RPOPLPUSH', 'l', 'm'], ['LMPOP', '2', 'x', 'l', 'left', 'COUNT', '10'], ['LMPOP', '1', 'm', 'RIGHT'],
-      ['RPUSH', 'b', '1', '2', '3', '4'], ['BLPOP', 'x', 'b', '0'], ['BRPOP', 'b', '0'], ['BLMOVE', 'b', 'c', 'right', 'Left', '0'],
-      ['BRPOPLPUSH', 'c', 'b', '0'], ['BLMPOP', '0', '1', 'b', 'LEFT', 'COUNT', '9'], ['BLPOP', 'x', '0.01'],
-      ['LRANGE', 'm', '0', '-1'], ['LLEN', 'm'], ['LINDEX', 'm', '0'], ['LPOS', 'm', 'a'],
-    ];
-    for (const cmd of script) {
-      await r.call(...cmd);
-      await e.call(...cmd);
-    }
-    assert.equal(seen, readRedisAof(redis.dir));
-  } finally {
-    r.close();
-    e.close();
-    await echokv.stop();
-    await redis.stop();
-  }
+  const script: string[][] = [
+    ['RPUSH', 'l', 'a', 'b', 'c', 'd', 'e', 'f'], ['lpush', 'l', 'x'], ['LPUSHX', 'nope', 'x'], ['RPUSHX', 'l', 'y'],
+    ['LPOP', 'l'], ['RPOP', 'l', '2'], ['LPOP', 'l', '0'], ['LPOP', 'nope'], ['LSET', 'l', '0', 'q'],
+    ['LINSERT', 'l', 'before', 'q', 'r'], ['LINSERT', 'l', 'BEFORE', 'nope', 'r'], ['LREM', 'l', '0', 'a'],
+    ['LREM', 'l', '1', 'nope'], ['LTRIM', 'l', '0', '-1'], ['LTRIM', 'l', '1', '-1'], ['LMOVE', 'l', 'm', 'left', 'RIGHT'],
+    ['RPOPLPUSH', 'l', 'm'], ['LMPOP', '2', 'x', 'l', 'left', 'COUNT', '10'], ['LMPOP', '1', 'm', 'RIGHT'],
+    ['RPUSH', 'b', '1', '2', '3', '4'], ['BLPOP', 'x', 'b', '0'], ['BRPOP', 'b', '0'], ['BLMOVE', 'b', 'c', 'right', 'Left', '0'],
+    ['BRPOPLPUSH', 'c', 'b', '0'], ['BLMPOP', '0', '1', 'b', 'LEFT', 'COUNT', '9'], ['BLPOP', 'x', '0.01'],
+    ['LRANGE', 'm', '0', '-1'], ['LLEN', 'm'], ['LINDEX', 'm', '0'], ['LPOS', 'm', 'a'],
+  ];
+  const p = await propagationOf(script);
+  if (p !== null) assert.equal(p.echokv, p.redis);
 });
 
 prop.run();
@@ -406,12 +389,6 @@ prop.run();
 const events = suite('compat: list keyspace events');
 
 events('each command fires the events Redis fires, in the same classes and order', async () => {
-  const redis = await startRedis();
-  if (redis === null) return;
-  const echokv = await startEchokv();
-  const r = await RespClient.connect(redis.port);
-  const sub = await RespClient.connect(redis.port);
-  const e = await RespClient.connect(echokv.port);
   const script: string[][] = [
     ['RPUSH', 'l', 'a', 'b', 'c', 'd'], ['LPUSH', 'l', 'x'], ['LPUSHX', 'nope', 'x'], ['RPUSHX', 'l', 'y'], ['LPOP', 'l'],
     ['RPOP', 'l', '2'], ['LPOP', 'l', '0'], ['LSET', 'l', '0', 'q'], ['LSET', 'l', '9', 'q'], ['LINSERT', 'l', 'AFTER', 'q', 'r'],
@@ -421,38 +398,7 @@ events('each command fires the events Redis fires, in the same classes and order
     ['RPUSH', 'c', '2', '3'], ['BLMPOP', '0', '1', 'c', 'RIGHT', 'COUNT', '5'], ['RPUSH', 't', '1', '2', '3'],
     ['LREM', 't', '0', '2'], ['LTRIM', 't', '5', '9'], ['RPUSH', 'u', '1'], ['LREM', 'u', '0', '1'],
   ];
-  try {
-    for (const cls of ['l', 'g']) {
-      await r.call('FLUSHALL');
-      for (const db of echokv.server.keyspace.dbs) db.flush();
-      await r.call('CONFIG', 'SET', 'notify-keyspace-events', 'E' + cls);
-      await sub.call('PSUBSCRIBE', '__keyevent@0__:*');
-      const mine: string[] = [];
-      echokv.server.keyspace.hooks.notify = (k, event, key) => {
-        if (k === cls) mine.push(event + ' ' + key);
-      };
-      for (const cmd of script) {
-        await r.call(...cmd);
-        await e.call(...cmd);
-      }
-      // A message of our own marks the end of the events (the pattern matches its channel too).
-      await r.call('PUBLISH', '__keyevent@0__:marker', 'end');
-      const theirs: string[] = [];
-      for (;;) {
-        const msg = (await sub.read()) as string[];
-        if (msg[2] === '__keyevent@0__:marker') break;
-        theirs.push(msg[2].slice(msg[2].indexOf(':') + 1) + ' ' + msg[3]);
-      }
-      assert.equal(mine, theirs, `events of class ${cls}: ${show(mine.join(','))}`);
-      await sub.call('PUNSUBSCRIBE');
-    }
-  } finally {
-    r.close();
-    sub.close();
-    e.close();
-    await echokv.stop();
-    await redis.stop();
-  }
+  await sameKeyspaceEvents(script, ['l', 'g']);
 });
 
 events.run();

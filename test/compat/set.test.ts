@@ -7,7 +7,7 @@
 // what is propagated (read from Redis's AOF) and which keyspace events fire.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Compat, type CompatContext, compatSuite, show, readRedisAof } from './_compat.ts';
+import { type Compat, type CompatContext, compatSuite, show, readRedisAof, sameKeyspaceEvents } from './_compat.ts';
 import { RespClient, startEchokv, startRedis } from '../_helpers.ts';
 import { encodeCommand } from '../_resp.ts';
 import { join } from 'node:path';
@@ -498,48 +498,9 @@ prop.run();
 const events = suite('compat: set keyspace events');
 
 events('each command fires the events Redis fires, in the same classes', async () => {
-  const redis = await startRedis();
-  if (redis === null) return;
-  const echokv = await startEchokv();
-  const r = await RespClient.connect(redis.port);
-  const sub = await RespClient.connect(redis.port);
-  const e = await RespClient.connect(echokv.port);
   const script = [...SCRIPT, ['SADD', 'q', '1', '2', '3', '4', '5', '6'], ['SPOP', 'q', '2'], ['SPOP', 'q', '3'],
     ['SPOP', 'q'], ['SPOP', 'q', '1'], ['SADD', 'q2', 'a', 'b', 'c', 'd', 'e', 'f'], ['SPOP', 'q2', '5'], ['SPOP', 'q2', '1']];
-  try {
-    for (const cls of ['s', 'g']) {
-      await r.call('FLUSHALL');
-      for (const db of echokv.server.keyspace.dbs) db.flush();
-      await r.call('CONFIG', 'SET', 'notify-keyspace-events', 'E' + cls);
-      await sub.call('PSUBSCRIBE', '__keyevent@0__:*');
-      const mine: string[] = [];
-      const hooks = echokv.server.keyspace.hooks;
-      const original = hooks.notify;
-      hooks.notify = (c, event, key) => {
-        if (c === cls) mine.push(event + ' ' + key);
-      };
-      for (const cmd of script) {
-        await r.call(...cmd);
-        await e.call(...cmd);
-      }
-      hooks.notify = original;
-      await r.call('PUBLISH', '__keyevent@0__:marker', 'end');
-      const theirs: string[] = [];
-      for (;;) {
-        const msg = (await sub.read()) as string[];
-        if (msg[2] === '__keyevent@0__:marker') break;
-        theirs.push(msg[2].slice(msg[2].indexOf(':') + 1) + ' ' + msg[3]);
-      }
-      assert.equal(mine, theirs, `events of class ${cls}`);
-      await sub.call('PUNSUBSCRIBE');
-    }
-  } finally {
-    r.close();
-    sub.close();
-    e.close();
-    await echokv.stop();
-    await redis.stop();
-  }
+  await sameKeyspaceEvents(script, ['s', 'g']);
 });
 
 events.run();

@@ -4,7 +4,7 @@
 // Redis's AOF) and which keyspace events fire (read from Redis's pub/sub).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type CompatContext, compatSuite, show, readRedisAof } from './_compat.ts';
+import { type CompatContext, compatSuite, show, readRedisAof, sameKeyspaceEvents } from './_compat.ts';
 import { RespClient, startEchokv, startRedis } from '../_helpers.ts';
 import { plain } from '../_resp.ts';
 import { join } from 'node:path';
@@ -518,12 +518,6 @@ prop.run();
 const events = suite('compat: string keyspace events');
 
 events('each command fires the events Redis fires, in the same classes', async () => {
-  const redis = await startRedis();
-  if (redis === null) return;
-  const echokv = await startEchokv();
-  const r = await RespClient.connect(redis.port);
-  const sub = await RespClient.connect(redis.port);
-  const e = await RespClient.connect(echokv.port);
   const now = Date.now();
   const script: string[][] = [
     ['SET', 'a', '1'], ['SET', 'a', '2', 'EX', '100'], ['SET', 'a', '3', 'NX'], ['SETNX', 'b', '1'], ['SETNX', 'b', '1'],
@@ -533,38 +527,7 @@ events('each command fires the events Redis fires, in the same classes', async (
     ['SETRANGE', 'g', '5', 'z'], ['SETRANGE', 'g', '0', ''], ['INCR', 'h'], ['DECRBY', 'h', '3'],
     ['INCRBYFLOAT', 'h', '1.5'], ['SET', 'x', 'v', 'PXAT', String(now - 1000)], ['GET', 'x'],
   ];
-  try {
-    for (const cls of ['$', 'g', 'x']) {
-      await r.call('FLUSHALL');
-      for (const db of echokv.server.keyspace.dbs) db.flush();
-      await r.call('CONFIG', 'SET', 'notify-keyspace-events', 'E' + cls);
-      await sub.call('PSUBSCRIBE', '__keyevent@0__:*');
-      const mine: string[] = [];
-      echokv.server.keyspace.hooks.notify = (c, event, key) => {
-        if (c === cls) mine.push(event + ' ' + key);
-      };
-      for (const cmd of script) {
-        await r.call(...cmd);
-        await e.call(...cmd);
-      }
-      // A message of our own marks the end of the events (the pattern matches its channel too).
-      await r.call('PUBLISH', '__keyevent@0__:marker', 'end');
-      const theirs: string[] = [];
-      for (;;) {
-        const msg = (await sub.read()) as string[];
-        if (msg[2] === '__keyevent@0__:marker') break;
-        theirs.push(msg[2].slice(msg[2].indexOf(':') + 1) + ' ' + msg[3]);
-      }
-      assert.equal(mine, theirs, `events of class ${cls}`);
-      await sub.call('PUNSUBSCRIBE');
-    }
-  } finally {
-    r.close();
-    sub.close();
-    e.close();
-    await echokv.stop();
-    await redis.stop();
-  }
+  await sameKeyspaceEvents(script, ['$', 'g', 'x']);
 });
 
 events.run();

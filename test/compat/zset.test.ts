@@ -6,7 +6,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { type Compat, type CompatContext, compatSuite, show, readRedisAof } from './_compat.ts';
+import { type Compat, type CompatContext, compatSuite, show, readRedisAof, sameKeyspaceEvents } from './_compat.ts';
 import { RespClient, startEchokv, startRedis } from '../_helpers.ts';
 import { plain } from '../_resp.ts';
 
@@ -696,46 +696,7 @@ prop.run();
 const events = suite('compat: sorted set keyspace events');
 
 events('each command fires the events Redis fires, in the same classes', async () => {
-  const redis = await startRedis();
-  if (redis === null) return;
-  const echokv = await startEchokv();
-  const r = await RespClient.connect(redis.port);
-  const sub = await RespClient.connect(redis.port);
-  const e = await RespClient.connect(echokv.port);
-  try {
-    for (const cls of ['z', 'g']) {
-      await r.call('FLUSHALL');
-      for (const db of echokv.server.keyspace.dbs) db.flush();
-      await r.call('CONFIG', 'SET', 'notify-keyspace-events', 'E' + cls);
-      await sub.call('PSUBSCRIBE', '__keyevent@0__:*');
-      const mine: string[] = [];
-      const saved = echokv.server.keyspace.hooks.notify;
-      echokv.server.keyspace.hooks.notify = (c, event, key) => {
-        if (c === cls) mine.push(event + ' ' + key);
-      };
-      for (const cmd of WRITES) {
-        await r.call(...cmd);
-        await e.call(...cmd);
-      }
-      echokv.server.keyspace.hooks.notify = saved;
-      // A message of our own marks the end of the events (the pattern matches its channel too).
-      await r.call('PUBLISH', '__keyevent@0__:marker', 'end');
-      const theirs: string[] = [];
-      for (;;) {
-        const msg = (await sub.read()) as string[];
-        if (msg[2] === '__keyevent@0__:marker') break;
-        theirs.push(msg[2].slice(msg[2].indexOf(':') + 1) + ' ' + msg[3]);
-      }
-      assert.equal(mine, theirs, `events of class ${cls}`);
-      await sub.call('PUNSUBSCRIBE');
-    }
-  } finally {
-    r.close();
-    sub.close();
-    e.close();
-    await echokv.stop();
-    await redis.stop();
-  }
+  await sameKeyspaceEvents(WRITES, ['z', 'g']);
 });
 
 events.run();
