@@ -77,8 +77,7 @@ const HELP = [
 ];
 
 function configHelp(c: Client): void {
-  c.out.array(HELP.length);
-  for (const line of HELP) c.out.simple(line);
+  c.out.help(HELP);
 }
 
 // CONFIG RESETSTAT

@@ -695,6 +695,5 @@ const CLIENT_HELP = [
 ];
 
 function clientHelp(c: Client): void {
-  c.out.array(CLIENT_HELP.length);
-  for (const line of CLIENT_HELP) c.out.simple(line);
+  c.out.help(CLIENT_HELP);
 }

@@ -853,8 +853,7 @@ const OBJECT_HELP = [
 
 // OBJECT HELP
 function objectHelp(c: Client): void {
-  c.out.array(OBJECT_HELP.length);
-  for (const line of OBJECT_HELP) c.out.simple(line);
+  c.out.help(OBJECT_HELP);
 }
 
 // OBJECT IDLETIME

@@ -175,12 +175,6 @@ export const commands: CommandSpec[] = [
   },
 ];
 
-/** Writes a help reply: one status line per entry, as Redis's addReplyHelp does. */
-function help(c: Client, lines: readonly string[]): void {
-  c.out.array(lines.length);
-  for (const line of lines) c.out.simple(line);
-}
-
 // INFO
 function info(c: Client, argv: string[]): void {
   c.out.verbatim(infoText(c.server, argv.slice(1)));
@@ -353,7 +347,7 @@ const COMMAND_HELP = [
 ];
 
 function commandHelp(c: Client): void {
-  help(c, COMMAND_HELP);
+  c.out.help(COMMAND_HELP);
 }
 
 // TIME
@@ -469,7 +463,7 @@ const SLOWLOG_HELP = [
 ];
 
 function slowlogHelp(c: Client): void {
-  help(c, SLOWLOG_HELP);
+  c.out.help(SLOWLOG_HELP);
 }
 
 // MONITOR
@@ -562,7 +556,7 @@ function debug(c: Client, argv: string[]): void {
   const sub = argv[1].toLowerCase();
   const server = c.server;
   if (sub === 'help' && argv.length === 2) {
-    help(c, DEBUG_HELP);
+    c.out.help(DEBUG_HELP);
   } else if (sub === 'sleep' && argv.length === 3) {
     blockFor(strtodPrefix(argv[2]) * 1000);
     c.out.ok();
@@ -785,5 +779,5 @@ const MEMORY_HELP = [
 ];
 
 function memoryHelp(c: Client): void {
-  help(c, MEMORY_HELP);
+  c.out.help(MEMORY_HELP);
 }

@@ -1731,8 +1731,7 @@ const XGROUP_HELP = [
 
 // XGROUP HELP
 function xgroupHelp(c: Client): void {
-  c.out.array(XGROUP_HELP.length);
-  for (const line of XGROUP_HELP) c.out.simple(line);
+  c.out.help(XGROUP_HELP);
 }
 
 /** The stream XINFO asks about; null after replying (no such key, WRONGTYPE). */
@@ -1818,8 +1817,7 @@ const XINFO_HELP = [
 
 // XINFO HELP
 function xinfoHelp(c: Client): void {
-  c.out.array(XINFO_HELP.length);
-  for (const line of XINFO_HELP) c.out.simple(line);
+  c.out.help(XINFO_HELP);
 }
 
 // XINFO STREAM

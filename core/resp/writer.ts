@@ -141,6 +141,12 @@ export class ReplyWriter {
     this.raw('+' + text + '\r\n');
   }
 
+  /** A subcommand's HELP reply: an array of status lines (Redis's addReplyHelp). */
+  help(lines: readonly string[]): void {
+    this.array(lines.length);
+    for (const line of lines) this.simple(line);
+  }
+
   ok(): void {
     if (this.pos + 5 > this.buf.length) this.grow(5);
     const buf = this.buf;
