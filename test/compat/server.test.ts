@@ -125,6 +125,24 @@ test('INFO commandstats, errorstats and error counters', async ({ c }) => {
   assert.match(section(e, 'Commandstats').get('cmdstat_get')!, /^calls=1,usec=\d+,usec_per_call=\d+\.\d\d,rejected_calls=1,failed_calls=0$/);
 });
 
+test('the change count (rdb_changes_since_last_save) moves as in Redis, FLUSHDB and FLUSHALL included', async ({ c }) => {
+  const changes = async (): Promise<[number, number]> => {
+    const [r, e] = await Promise.all([info(c.redis, 'persistence'), info(c.echo, 'persistence')]);
+    return [Number(section(r, 'Persistence').get('rdb_changes_since_last_save')), Number(section(e, 'Persistence').get('rdb_changes_since_last_save'))];
+  };
+  const script: string[][] = [
+    ['SET', 'a', '1'], ['SET', 'b', '2'], ['MSET', 'c', '3', 'd', '4'], ['DEL', 'a', 'nope'], ['FLUSHDB'], ['FLUSHDB'],
+    ['RPUSH', 'l', 'x', 'y', 'z'], ['HSET', 'h', 'f', '1', 'g', '2'], ['SELECT', '1'], ['SET', 'o', '1'], ['SELECT', '0'],
+    ['FLUSHALL'], ['FLUSHALL'], ['SADD', 's', '1', '2'], ['FLUSHALL', 'ASYNC'],
+  ];
+  for (const cmd of script) {
+    const [r0, e0] = await changes();
+    await c.same(...cmd);
+    const [r1, e1] = await changes();
+    assert.is(e1 - e0, r1 - r0, `changes counted for ${cmd.join(' ')}`);
+  }
+});
+
 test('INFO latencystats lists the commands run, with the configured percentiles', async ({ c }) => {
   await c.all([['CONFIG', 'RESETSTAT'], ['PING'], ['ECHO', 'x'], ['CLIENT', 'GETNAME']]);
   const [r, e] = await Promise.all([info(c.redis, 'latencystats'), info(c.echo, 'latencystats')]);
