@@ -58,4 +58,9 @@ export interface Host {
   exit(code: number): void;
   /** Monotonic milliseconds with sub-ms precision. */
   now(): number;
+  /**
+   * Runs `fn` once the I/O that is ready now has been handled: at the end of this event-loop turn
+   * (setImmediate), the point where Redis's beforeSleep writes every client's replies.
+   */
+  defer(fn: () => void): void;
 }

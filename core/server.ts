@@ -521,7 +521,7 @@ export class Server {
       this.log.verbose(`Protocol error (${parser.error}) from client: id=${c.id} addr=${c.conn.remoteAddress}`);
       c.closeAfterReply = true;
     }
-    this.flush(c);
+    this.wake(c);
   }
 
   /**
@@ -571,21 +571,33 @@ export class Server {
     if (c.closeAfterReply && !c.closed) this.closeClient(c);
   }
 
-  /** Queues a flush of `c` for output produced outside its own command (MONITOR, pub/sub). */
+  /**
+   * Queues a flush of `c` for the end of this event-loop turn: its own replies (processInput)
+   * and output other clients produced for it (MONITOR, pub/sub, unblocking). As in Redis, whose
+   * beforeSleep writes every client with pending replies after the whole batch of reads, the
+   * replies of one turn go out together once every ready client has run. Writing each client's
+   * replies as soon as its read was handled cost 1.6x the CPU per SET under redis-benchmark
+   * -P 16 (user and kernel time both): fewer, denser turns, and a peer woken by one write is
+   * still awake for the next instead of being woken again.
+   */
   wake(c: Client): void {
     this.pendingFlush.add(c);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      queueMicrotask(() => this.flushPending());
+      this.host.defer(this.flushPendingFn);
     }
   }
 
+  private readonly flushPendingFn = (): void => this.flushPending();
+
   private flushPending(): void {
     this.flushScheduled = false;
-    if (this.pendingFlush.size === 0) return;
-    const list = [...this.pendingFlush];
-    this.pendingFlush.clear();
-    for (const c of list) this.flush(c);
+    // A flush may queue more (closing a client wakes others): go on until nothing is left.
+    while (this.pendingFlush.size > 0) {
+      const list = [...this.pendingFlush];
+      this.pendingFlush.clear();
+      for (const c of list) this.flush(c);
+    }
   }
 
   /** Closes a client's connection (after its pending output) and forgets it. */

@@ -1,5 +1,6 @@
-// The data path in-process over a fake Connection that records every write: one write per read
-// for pipelines, frames split at any byte, protocol errors closing after the reply, the query
+// The data path in-process over a fake Connection that records every write, with the event loop
+// played by hand (read() is one read and the end of its turn): one write per client per turn for
+// pipelines, replies of every client read in a turn going out only at its end, frames split at any byte, protocol errors closing after the reply, the query
 // buffer limit closing without one, maxclients, idle timeout, the unauthenticated limits, and
 // limits changed at runtime. Then the same over a real socket for binary-safe values.
 import { test } from 'uvu';
@@ -52,11 +53,30 @@ class FakeConn implements Connection {
 
 let now = 1_700_000_000_000;
 
+/** What the server deferred to the end of the current event-loop turn (host.defer). */
+let deferred: (() => void)[] = [];
+
+/** Ends the event-loop turn: runs what was deferred to it. */
+function endTurn(): void {
+  while (deferred.length > 0) {
+    const fns = deferred;
+    deferred = [];
+    for (const fn of fns) fn();
+  }
+}
+
+/** One read from a client's socket, handled in its own event-loop turn. */
+function read(client: Client, data: Uint8Array): void {
+  client.onData(data);
+  endTurn();
+}
+
 function server(config: Record<string, string | number> = {}): Server {
+  deferred = [];
   return createServer({
     config: { port: 0, ...config },
     clock: () => now,
-    host: { ...createHost([]), stdout: () => {} },
+    host: { ...createHost([]), stdout: () => {}, defer: (fn) => void deferred.push(fn) },
   });
 }
 
@@ -93,7 +113,7 @@ test('a pipeline in one read is answered in order with one write', () => {
   const parts: Uint8Array[] = [];
   for (let i = 0; i < 200; i++) parts.push(cmd('SET', `k${i}`, `v${i}`), cmd('GET', `k${i}`));
   parts.push(bytes('PING\r\nECHO "a b"\r\n'));
-  client.onData(concat(parts));
+  read(client, concat(parts));
   assert.is(conn.writes.length, 1);
   const want: unknown[] = [];
   for (let i = 0; i < 200; i++) want.push('OK', `v${i}`);
@@ -101,18 +121,39 @@ test('a pipeline in one read is answered in order with one write', () => {
   assert.equal(conn.replies, want);
 });
 
+test('replies of every client read in one turn go out at its end, one write each', () => {
+  const s = server();
+  const a = connect(s);
+  const b = connect(s);
+  a.client.onData(concat([cmd('SET', 'k', 'v'), cmd('GET', 'k')]));
+  b.client.onData(cmd('GET', 'k'));
+  a.client.onData(cmd('PING'));
+  assert.is(a.conn.writes.length + b.conn.writes.length, 0, 'nothing is written before the turn ends');
+  endTurn();
+  assert.is(a.conn.writes.length, 1);
+  assert.is(b.conn.writes.length, 1);
+  assert.equal(a.conn.replies, ['OK', 'v', 'PONG']);
+  assert.equal(b.conn.replies, ['v']);
+  // A protocol error closes the connection after its reply, at the end of the turn too.
+  a.client.onData(bytes('*1\r\n$x\r\n'));
+  assert.is(a.conn.closed, 0);
+  endTurn();
+  assert.is(a.conn.closed, 1);
+  assert.equal(a.conn.replies.slice(3), [{ error: 'ERR Protocol error: invalid bulk length' }]);
+});
+
 test('one write per read, also with large replies', () => {
   const s = server();
   const { conn, client } = connect(s);
   const big = 'b'.repeat(200_000);
-  client.onData(concat([cmd('SET', 'big', big), cmd('GET', 'big'), cmd('GET', 'big'), cmd('PING')]));
+  read(client, concat([cmd('SET', 'big', big), cmd('GET', 'big'), cmd('GET', 'big'), cmd('PING')]));
   assert.is(conn.writes.length, 1);
   assert.ok(conn.writes[0].length > 1, 'large values go out as their own chunks of the same write');
   assert.equal(conn.replies, ['OK', big, big, 'PONG']);
   // A read with no complete command writes nothing.
-  client.onData(bytes('*1\r\n$4\r\nPI'));
+  read(client, bytes('*1\r\n$4\r\nPI'));
   assert.is(conn.writes.length, 1);
-  client.onData(bytes('NG\r\n'));
+  read(client, bytes('NG\r\n'));
   assert.is(conn.writes.length, 2);
 });
 
@@ -121,14 +162,14 @@ test('frames split at every byte across reads', () => {
   const input = concat([cmd('SET', 'k\x00\xff', 'v\r\n'), cmd('GET', 'k\x00\xff'), bytes('ECHO x\r\n'), cmd('PING')]);
   for (let cut = 0; cut <= input.length; cut++) {
     const { conn, client } = connect(s);
-    client.onData(input.slice(0, cut));
-    client.onData(input.slice(cut));
+    read(client, input.slice(0, cut));
+    read(client, input.slice(cut));
     assert.equal(conn.replies, ['OK', 'v\r\n', 'x', 'PONG'], `cut at ${cut}`);
     client.onClose();
   }
   // And one byte per read.
   const { conn, client } = connect(s);
-  for (let i = 0; i < input.length; i++) client.onData(input.slice(i, i + 1));
+  for (let i = 0; i < input.length; i++) read(client, input.slice(i, i + 1));
   assert.equal(conn.replies, ['OK', 'v\r\n', 'x', 'PONG']);
   assert.is(conn.writes.length, 4);
 });
@@ -136,7 +177,7 @@ test('frames split at every byte across reads', () => {
 test('a protocol error answers what came before, then the error, then closes', () => {
   const s = server();
   const { conn, client } = connect(s);
-  client.onData(bytes('PING\r\n*1\r\n$x\r\nPING\r\n'));
+  read(client, bytes('PING\r\n*1\r\n$x\r\nPING\r\n'));
   assert.is(conn.text, '+PONG\r\n-ERR Protocol error: invalid bulk length\r\n');
   assert.is(conn.writes.length, 1);
   assert.is(conn.closed, 1);
@@ -146,17 +187,17 @@ test('a protocol error answers what came before, then the error, then closes', (
   assert.is(s.stats.totalErrorReplies, 1);
   assert.is(s.stats.errorCodes.get('ERR'), 1);
   // Input after the close is ignored.
-  client.onData(bytes('PING\r\n'));
+  read(client, bytes('PING\r\n'));
   assert.is(conn.writes.length, 1);
 });
 
 test('the query buffer limit closes without a reply', () => {
   const s = server({ 'client-query-buffer-limit': '1mb' });
   const { conn, client } = connect(s);
-  client.onData(bytes('PING\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$3000000\r\n'));
+  read(client, bytes('PING\r\n*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$3000000\r\n'));
   assert.is(conn.text, '+PONG\r\n');
   const chunk = new Uint8Array(64 * 1024);
-  for (let i = 0; i < 40 && !client.closed; i++) client.onData(chunk);
+  for (let i = 0; i < 40 && !client.closed; i++) read(client, chunk);
   assert.ok(client.closed, 'closed');
   assert.is(conn.closed, 1);
   assert.is(conn.text, '+PONG\r\n');
@@ -167,13 +208,13 @@ test('limits changed at runtime apply to open connections', () => {
   const s = server();
   const { conn, client } = connect(s);
   assert.is(s.config.setMany([['proto-max-bulk-len', '1mb']]), null);
-  client.onData(bytes(`*2\r\n$4\r\nECHO\r\n$${1024 * 1024 + 1}\r\n`));
+  read(client, bytes(`*2\r\n$4\r\nECHO\r\n$${1024 * 1024 + 1}\r\n`));
   assert.is(conn.text, '-ERR Protocol error: invalid bulk length\r\n');
   assert.is(conn.closed, 1);
   const b = connect(s);
   assert.is(s.config.setMany([['client-query-buffer-limit', '1mb']]), null);
-  b.client.onData(bytes(`*2\r\n$4\r\nECHO\r\n$${1000 * 1000}\r\n`));
-  for (let i = 0; i < 20 && !b.client.closed; i++) b.client.onData(new Uint8Array(64 * 1024));
+  read(b.client, bytes(`*2\r\n$4\r\nECHO\r\n$${1000 * 1000}\r\n`));
+  for (let i = 0; i < 20 && !b.client.closed; i++) read(b.client, new Uint8Array(64 * 1024));
   assert.ok(b.client.closed);
   assert.is(b.conn.text, '');
 });
@@ -190,7 +231,7 @@ test('maxclients refuses with an error and closes', () => {
   // A slot frees up when a client leaves.
   second.client.onClose();
   const { conn: c3, client: cl3 } = connect(s);
-  cl3.onData(cmd('PING'));
+  read(cl3, cmd('PING'));
   assert.is(c3.text, '+PONG\r\n');
 });
 
@@ -199,7 +240,7 @@ test('timeout closes idle clients without a reply, not active ones', () => {
   const idle = connect(s);
   const busy = connect(s);
   now += 1500;
-  busy.client.onData(cmd('PING'));
+  read(busy.client, cmd('PING'));
   s.cron();
   assert.is(idle.conn.closed, 0);
   now += 1000;
@@ -224,15 +265,15 @@ test('timeout 0 never closes', () => {
 test('unauthenticated clients are limited to 10 arguments and 16 KB bulks', () => {
   const s = server({ requirepass: 'secret' });
   const a = connect(s);
-  a.client.onData(cmd(...Array.from({ length: 11 }, () => 'x')));
+  read(a.client, cmd(...Array.from({ length: 11 }, () => 'x')));
   assert.is(a.conn.text, '-ERR Protocol error: unauthenticated multibulk length\r\n');
   assert.is(a.conn.closed, 1);
   const b = connect(s);
-  b.client.onData(bytes('*2\r\n$4\r\nECHO\r\n$16385\r\n'));
+  read(b.client, bytes('*2\r\n$4\r\nECHO\r\n$16385\r\n'));
   assert.is(b.conn.text, '-ERR Protocol error: unauthenticated bulk length\r\n');
   // Within the limits the command runs into NOAUTH.
   const c = connect(s);
-  c.client.onData(cmd('ECHO', 'x'.repeat(16384)));
+  read(c.client, cmd('ECHO', 'x'.repeat(16384)));
   assert.is(c.conn.text, '-NOAUTH Authentication required.\r\n');
   assert.is(c.conn.closed, 0);
 });
@@ -240,11 +281,11 @@ test('unauthenticated clients are limited to 10 arguments and 16 KB bulks', () =
 test('AUTH earlier in the same read lifts the unauthenticated limits for what follows', () => {
   const s = server({ requirepass: 'secret' });
   const a = connect(s);
-  a.client.onData(concat([cmd('AUTH', 'secret'), cmd('ECHO', 'y'.repeat(20000)), cmd('ECHO', 'z')]));
+  read(a.client, concat([cmd('AUTH', 'secret'), cmd('ECHO', 'y'.repeat(20000)), cmd('ECHO', 'z')]));
   // Long values summarized, to keep a failure readable.
   const short = (x: unknown) => (typeof x === 'string' && x.length > 20 ? `<${x.length} x ${x[0]}>` : x);
   assert.equal(a.conn.replies.map(short), ['OK', '<20000 x y>', 'z']);
-  a.client.onData(cmd('DEL', ...Array.from({ length: 11 }, (_, i) => `k${i}`)));
+  read(a.client, cmd('DEL', ...Array.from({ length: 11 }, (_, i) => `k${i}`)));
   assert.equal(a.conn.replies.slice(3), [0]);
 });
 
@@ -252,7 +293,7 @@ test('RESP3 replies through the data path', () => {
   const s = server();
   const { conn, client } = connect(s);
   client.out.proto = 3;
-  client.onData(concat([cmd('GET', 'missing'), cmd('PING')]));
+  read(client, concat([cmd('GET', 'missing'), cmd('PING')]));
   assert.is(conn.text, '_\r\n+PONG\r\n');
 });
 

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import process from 'node:process';
+import { setImmediate } from 'node:timers';
 import { Buffer } from 'node:buffer';
 import type { Host, RuntimeName } from '../../core/host.ts';
 import { useFastLatin1 } from '../../core/bytes.ts';
@@ -129,5 +130,6 @@ export function createHost(args: readonly string[] = process.argv.slice(2)): Hos
     onSignal: (signal, fn) => void process.on(signal, fn),
     exit: (code) => process.exit(code),
     now: () => performance.now(),
+    defer: (fn) => void setImmediate(fn),
   };
 }
