@@ -77,7 +77,8 @@ export class Entry {
    * the snapshot's epoch (see "Snapshots" below). New entries start at the latest epoch. */
   snap: number;
   /** Bytes this key counts for in the used-memory estimate while maxmemory is set (Database.mem,
-   * core/eviction.ts); 0 while the estimate is not kept. */
+   * core/eviction.ts); 0 while the estimate is not kept, -1 once the key is deleted (the
+   * estimate may still hold the entry among the keys changed since its last update). */
   mem: number;
   constructor(value: Value, lru: number) {
     this.value = value;
@@ -180,6 +181,8 @@ export interface KeyspaceOptions {
 
 export class Keyspace {
   readonly dbs: Database[];
+  /** Entries taken out to be put back elsewhere so far (Database.detach: RENAME, MOVE ...). */
+  detaches = 0;
   clock: () => number;
   /** The time commands see: set once per command by the server. */
   time: number;
@@ -515,6 +518,7 @@ export class Database {
       if (this.ks.snapshot !== null) this.willChange(key, old);
       if (old.expireAt !== 0) this.expires.delete(key);
       this.mem -= old.mem;
+      old.mem = -1;
       if (this.ks.hasWaiters && isStream(old.value)) this.ks.hooks.ready(this, key);
     }
     this.keys.set(key, e);
@@ -532,6 +536,7 @@ export class Database {
     this.keys.delete(key);
     if (e.expireAt !== 0) this.expires.delete(key);
     this.mem -= e.mem;
+    e.mem = -1;
     if (this.ks.hasWaiters && isStream(e.value)) this.ks.hooks.ready(this, key);
     this.modified(key);
     return true;
@@ -572,6 +577,8 @@ export class Database {
     this.keys.delete(key);
     if (e.expireAt !== 0) this.expires.delete(key);
     this.mem -= e.mem;
+    // Keeps its share for attach(); the estimate checks entries it holds after any detach.
+    this.ks.detaches++;
     if (this.ks.hasWaiters && isStream(e.value)) this.ks.hooks.ready(this, key);
     return e;
   }
@@ -591,6 +598,7 @@ export class Database {
     this.keys.delete(key);
     this.expires.delete(key);
     this.mem -= e.mem;
+    e.mem = -1;
     if (this.ks.hasWaiters && isStream(e.value)) this.ks.hooks.ready(this, key);
     this.ks.stats.expired++;
     this.ks.hooks.modified(this, key);
