@@ -1,14 +1,18 @@
-// The fsync policies and disk failures, with a host whose fsync and write the test controls:
-// appendfsync always holds every reply until the data it may depend on is fsynced (group
-// commit), everysec fsyncs in the background and postpones writes behind a slow fsync, and
+// The fsync policies and disk failures, with a host whose fsync and write the test controls or
+// watches: appendfsync always fsyncs at the end of each event-loop turn, once for every command
+// of every client read in it, and sends no reply before that fsync (group commit, as Redis's
+// beforeSleep); everysec fsyncs in the background and postpones writes behind a slow fsync, and
 // write or fsync errors turn writes away with Redis's MISCONF error until the disk recovers,
-// without losing what was acknowledged. Under always a write error ends the process, as in Redis.
+// without losing what was acknowledged. Under always a write or fsync error ends the process,
+// as in Redis.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { rmSync } from 'node:fs';
+import { fstatSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { RespClient, sleep, tempDir } from './_helpers.ts';
-import { dumpDataset, infoField, startAof, stopAll, waitFor } from './aof_helpers.ts';
+import { aofFiles, dumpDataset, infoField, startAof, stopAll, waitFor } from './aof_helpers.ts';
 import type { Host } from '../core/host.ts';
+import type { Server } from '../core/server.ts';
 
 const test = suite('aof: fsync policies and disk errors');
 const dirs: string[] = [];
@@ -22,7 +26,7 @@ test.after(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-/** A host whose fsyncs wait until the test lets them finish (or fail), one by one. */
+/** A host whose background fsyncs (everysec) wait until the test lets them finish (or fail), one by one. */
 function controlledFsync() {
   const waiting: { resolve: () => void; reject: (e: Error) => void }[] = [];
   let calls = 0;
@@ -57,62 +61,165 @@ function controlledFsync() {
 
 const NO_REPLY_WAIT_MS = 150;
 
-test('always: no reply leaves before its write is fsynced; one fsync covers a whole group', async () => {
-  const dir = fresh();
-  const f = controlledFsync();
-  const s = await startAof(dir, { appendfsync: 'always' }, f.wrap);
-  // Nothing written yet: replies go at once.
-  const a = await RespClient.connect(s.port);
-  assert.is(await a.call('PING'), 'PONG');
-  a.write('*3\r\n$3\r\nSET\r\n$1\r\nx\r\n$1\r\n1\r\n');
-  assert.ok(await waitFor(() => f.waiting === 1), 'the write is being fsynced');
-  await sleep(NO_REPLY_WAIT_MS);
-  assert.is(a.pendingBytes, 0, 'SET must not be acknowledged before its fsync');
-  // A read that could see the unsynced write waits too.
-  const b = await RespClient.connect(s.port);
-  b.write('*2\r\n$3\r\nGET\r\n$1\r\nx\r\n');
-  // Ten more writers while the first fsync runs: they form the next group.
-  const others: RespClient[] = [];
-  const dirty = s.server.keyspace.dirty;
-  for (let i = 0; i < 10; i++) {
-    const c = await RespClient.connect(s.port);
-    c.write(`*3\r\n$3\r\nSET\r\n$2\r\nk${i}\r\n$1\r\n${i}\r\n`);
-    others.push(c);
+const latin1 = (b: Uint8Array): string => new TextDecoder('latin1').decode(b);
+const countSets = (text: string): number => text.split('*3\r\n$3\r\nSET\r\n').length - 1;
+
+/** One synchronous AOF write or fsync, with the server's output (net_output_bytes) at its start. */
+type DiskEvent =
+  | { kind: 'write'; out: number; data: string }
+  | { kind: 'fsync'; out: number; size: number };
+
+/**
+ * A host that records every write and synchronous fsync of the AOF once armed (after start-up,
+ * which fsyncs its own files), each with what the server had sent to clients when it began:
+ * the output recorded at an fsync is everything sent before the data it covers was durable.
+ */
+function diskLog() {
+  let server: Server | null = null;
+  const events: DiskEvent[] = [];
+  return {
+    events,
+    wrap: (h: Host): Partial<Host> => ({
+      writeFileSync: (fd: number, bytes: Uint8Array) => {
+        if (server !== null) events.push({ kind: 'write', out: server.stats.netOutputBytes, data: latin1(bytes) });
+        h.writeFileSync(fd, bytes);
+      },
+      fsyncSync: (fd: number) => {
+        if (server !== null) events.push({ kind: 'fsync', out: server.stats.netOutputBytes, size: fstatSync(fd).size });
+        h.fsyncSync(fd);
+      },
+    }),
+    arm(s: Server) {
+      server = s;
+    },
+    disarm() {
+      server = null;
+    },
+  };
+}
+
+/** Connects `n` clients and makes sure the server has accepted each (a PING round trip). */
+async function clients(port: number, n: number): Promise<RespClient[]> {
+  const out: RespClient[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = await RespClient.connect(port);
+    assert.is(await c.call('PING'), 'PONG');
+    out.push(c);
   }
-  assert.ok(await waitFor(() => s.server.keyspace.dirty === dirty + 10), 'all ten ran');
-  await sleep(NO_REPLY_WAIT_MS);
-  assert.is(b.pendingBytes, 0, 'the GET waits for the fsync of what it read');
-  for (const c of others) assert.is(c.pendingBytes, 0);
-  f.finishOne();
-  assert.is(await a.read(), 'OK');
+  return out;
+}
+
+test('always: one fsync per turn covers the commands of every client read in it; no reply leaves before it', async () => {
+  const dir = fresh();
+  const d = diskLog();
+  const s = await startAof(dir, { appendfsync: 'always' }, d.wrap);
+  const [a, b, ...writers] = await clients(s.port, 12);
+  d.arm(s.server);
+  // Nothing written yet: a reply goes at once, without any disk access.
+  assert.is(await a.call('GET', 'x'), null);
+  assert.is(d.events.length, 0);
+  assert.is(await a.call('SET', 'x', '1'), 'OK');
+  assert.is(d.events.map((e) => e.kind).join(), 'write,fsync');
+  // A reader and ten writers send at once, in one synchronous loop: the server reads them all
+  // in its next turn. The reader comes first, so its reply is ready before any write is fed.
+  d.events.length = 0;
+  const out0 = s.server.stats.netOutputBytes;
+  b.write('*2\r\n$3\r\nGET\r\n$1\r\nx\r\n');
+  for (let i = 0; i < writers.length; i++) writers[i].write(`*3\r\n$3\r\nSET\r\n$2\r\nk${i}\r\n$1\r\n${i}\r\n`);
+  for (const c of writers) assert.is(await c.read(), 'OK');
   assert.is(await b.read(), '1');
-  // The ten are written and fsynced together, after the first fsync.
-  assert.ok(await waitFor(() => f.waiting === 1));
-  assert.is(f.calls, 2, 'one fsync for the group of ten');
-  await sleep(NO_REPLY_WAIT_MS);
-  for (const c of others) assert.is(c.pendingBytes, 0);
-  f.finishOne();
-  for (const c of others) assert.is(await c.read(), 'OK');
-  f.release();
-  for (const c of [a, b, ...others]) c.close();
+  // One write and one fsync for all ten, and no reply of the turn (the GET's included: it
+  // could have read unsynced data) had left when the fsync began.
+  assert.equal(d.events.map((e) => e.kind), ['write', 'fsync']);
+  assert.is(d.events[0].out, out0);
+  assert.is(d.events[1].out, out0);
+  assert.is(countSets((d.events[0] as { data: string }).data), 10);
+  // The fsync covered the file up to its end: the ten SETs and what came before.
+  const incr = [...aofFiles(dir).entries()].find(([n]) => n.endsWith('.incr.aof'))![1];
+  assert.is((d.events[1] as { size: number }).size, incr.length);
+  // A turn with reads only touches no disk.
+  d.events.length = 0;
+  assert.is(await b.call('GET', 'k3'), '3');
+  assert.is(d.events.length, 0);
+  d.disarm();
+  for (const c of [a, b, ...writers]) c.close();
   await s.stop();
 });
 
-test('always: a pipeline of writes is acknowledged in order; QUIT waits for its writes too', async () => {
+test('always: a pipeline of writes is acknowledged in order after one fsync; QUIT waits for its writes too', async () => {
   const dir = fresh();
-  const f = controlledFsync();
-  const s = await startAof(dir, { appendfsync: 'always' }, f.wrap);
-  const c = await RespClient.connect(s.port);
+  const d = diskLog();
+  const s = await startAof(dir, { appendfsync: 'always' }, d.wrap);
+  const [c] = await clients(s.port, 1);
+  d.arm(s.server);
+  const out0 = s.server.stats.netOutputBytes;
   c.write('*2\r\n$4\r\nINCR\r\n$1\r\nn\r\n*2\r\n$4\r\nINCR\r\n$1\r\nn\r\n*1\r\n$4\r\nQUIT\r\n');
-  assert.ok(await waitFor(() => f.waiting === 1));
-  await sleep(NO_REPLY_WAIT_MS);
-  assert.is(c.pendingBytes, 0);
-  assert.not.ok(c.closed);
-  f.release();
   assert.is(await c.read(), 1);
   assert.is(await c.read(), 2);
   assert.is(await c.read(), 'OK');
   assert.ok(await c.waitClosed());
+  assert.equal(d.events.map((e) => e.kind), ['write', 'fsync']);
+  assert.is(d.events[1].out, out0, 'nothing was sent before the fsync');
+  d.disarm();
+  await s.stop();
+});
+
+test('always: under load from many clients, every reply leaves after the fsync of what it acknowledges', async () => {
+  const dir = fresh();
+  let server: Server | null = null;
+  let base = 0;
+  let setsWritten = 0;
+  let setsSynced = 0;
+  let fsyncs = 0;
+  let selects = 0;
+  const violations: string[] = [];
+  // Every reply is "+OK\r\n": those sent so far must all be for SETs already fsynced, or for
+  // the SELECTs sent so far (which depend on no write, but are held all the same).
+  const check = (what: string): void => {
+    const replied = (server!.stats.netOutputBytes - base) / 5;
+    if (replied > setsSynced + selects) violations.push(`${replied} replies sent, ${setsSynced} SETs fsynced, at a ${what}`);
+  };
+  const s = await startAof(dir, { appendfsync: 'always' }, (h) => ({
+    writeFileSync: (fd: number, bytes: Uint8Array) => {
+      if (server !== null) {
+        check('write');
+        setsWritten += countSets(latin1(bytes));
+      }
+      h.writeFileSync(fd, bytes);
+    },
+    fsyncSync: (fd: number) => {
+      if (server !== null) check('fsync');
+      h.fsyncSync(fd);
+      if (server !== null) {
+        setsSynced = setsWritten;
+        fsyncs++;
+      }
+    },
+  }));
+  const [reader, ...cs] = await clients(s.port, 6);
+  server = s.server;
+  base = s.server.stats.netOutputBytes;
+  // Each round every client sends a pipeline of three SETs, all at once: one turn, one fsync.
+  // A client that writes nothing goes first, so replies are ready before the turn's first write.
+  const rounds = 20;
+  for (let round = 0; round < rounds; round++) {
+    selects++;
+    reader.write('*2\r\n$6\r\nSELECT\r\n$1\r\n0\r\n');
+    for (let i = 0; i < cs.length; i++) {
+      let req = '';
+      for (let j = 0; j < 3; j++) req += `*3\r\n$3\r\nSET\r\n$3\r\nk${i}${j}\r\n$${String(round).length}\r\n${round}\r\n`;
+      cs[i].write(req);
+    }
+    for (const c of cs) for (let j = 0; j < 3; j++) assert.is(await c.read(), 'OK');
+    assert.is(await reader.read(), 'OK');
+  }
+  check('the end');
+  assert.equal(violations, []);
+  assert.is(setsSynced, rounds * cs.length * 3);
+  assert.is(fsyncs, rounds, 'one fsync per round of five clients');
+  server = null;
+  assert.is(await cs[0].call('GET', 'k42'), '19');
+  for (const c of [reader, ...cs]) c.close();
   await s.stop();
 });
 
@@ -278,30 +385,60 @@ test('always: a write error ends the process without acknowledging the write', a
   await s.stop();
 });
 
-test('CONFIG SET appendfsync switches policies at run time', async () => {
+test('always: an fsync error ends the process without acknowledging the write', async () => {
   const dir = fresh();
-  const f = controlledFsync();
-  const s = await startAof(dir, { appendfsync: 'no' }, f.wrap);
+  let failing = false;
+  const exits: number[] = [];
+  const s = await startAof(dir, { appendfsync: 'always' }, (h) => ({
+    fsyncSync: (fd: number) => {
+      if (failing) throw Object.assign(new Error('EIO'), { code: 'EIO' });
+      h.fsyncSync(fd);
+    },
+    exit: (code: number) => void exits.push(code),
+  }));
   const c = await RespClient.connect(s.port);
   assert.is(await c.call('SET', 'a', '1'), 'OK');
-  assert.is(f.calls, 0, 'appendfsync no never fsyncs');
-  // What was written under `no` is fsynced now, before the reply to CONFIG SET itself.
-  c.write('*4\r\n$6\r\nCONFIG\r\n$3\r\nSET\r\n$11\r\nappendfsync\r\n$6\r\nalways\r\n');
-  assert.ok(await waitFor(() => f.waiting === 1));
-  await sleep(NO_REPLY_WAIT_MS);
-  assert.is(c.pendingBytes, 0);
-  f.finishOne();
-  assert.is(await c.read(), 'OK');
-  // The next write waits for its own fsync.
+  failing = true;
   c.write('*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n');
-  assert.ok(await waitFor(() => f.waiting === 1));
+  assert.ok(await waitFor(() => exits.length > 0));
+  assert.equal(exits, [1]);
+  assert.match(s.logs(), "Can't persist AOF for fsync error when the AOF fsync policy is 'always': Input/output error. Exiting...");
   await sleep(NO_REPLY_WAIT_MS);
-  assert.is(c.pendingBytes, 0);
-  f.release();
-  assert.is(await c.read(), 'OK');
-  assert.is(f.calls, 2);
+  assert.is(c.pendingBytes, 0, 'the write whose fsync failed was never acknowledged');
+  c.close();
+  failing = false;
+  await s.stop();
+});
+
+test('CONFIG SET appendfsync switches policies at run time', async () => {
+  const dir = fresh();
+  const d = diskLog();
+  const s = await startAof(dir, { appendfsync: 'no' }, d.wrap);
+  const [c] = await clients(s.port, 1);
+  d.arm(s.server);
+  assert.is(await c.call('SET', 'a', '1'), 'OK');
+  assert.equal(d.events.map((e) => e.kind), ['write'], 'appendfsync no never fsyncs');
+  // What was written under `no` is fsynced now, before the reply to CONFIG SET itself.
+  d.events.length = 0;
+  const out0 = s.server.stats.netOutputBytes;
+  assert.is(await c.call('CONFIG', 'SET', 'appendfsync', 'always'), 'OK');
+  assert.equal(d.events.map((e) => e.kind), ['fsync']);
+  assert.is(d.events[0].out, out0);
+  // The next write waits for its own fsync.
+  d.events.length = 0;
+  const out1 = s.server.stats.netOutputBytes;
+  assert.is(await c.call('SET', 'b', '2'), 'OK');
+  assert.equal(d.events.map((e) => e.kind), ['write', 'fsync']);
+  assert.is(d.events[1].out, out1);
+  // And back: everysec writes without fsyncing on the event loop.
+  assert.is(await c.call('CONFIG', 'SET', 'appendfsync', 'everysec'), 'OK');
+  d.events.length = 0;
+  assert.is(await c.call('SET', 'c', '3'), 'OK');
+  assert.equal(d.events.map((e) => e.kind), ['write']);
+  d.disarm();
   c.close();
   await s.stop();
+  assert.is(readFileSync(join(dir, 'appendonlydir', 'appendonly.aof.1.incr.aof'), 'latin1').split('SET').length - 1, 3);
 });
 
 test.run();

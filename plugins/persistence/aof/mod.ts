@@ -20,8 +20,9 @@
 //   info(section)   -> Redis's aof_* fields
 //   rewriteAof()    -> BGREWRITEAOF (core/commands/aof.ts)
 //   close()         -> the file is closed
-// plus two core extension points: server.replyGate (group commit for appendfsync always, see
-// _writer.ts) and server.diskErrorChecks (MISCONF while the AOF cannot be written).
+// plus two core extension points: server.replyGate (a turn's replies wait for its write, and
+// under appendfsync always for its one fsync: group commit, see _writer.ts) and
+// server.diskErrors (MISCONF while the AOF cannot be written).
 //
 // Files: _manifest.ts (the manifest and atomic file replacement), _resp.ts (the command format),
 // _writer.ts (appending and fsync), _loader.ts (start-up), _rewrite.ts and _base.ts (rewrites).
