@@ -40,6 +40,25 @@ export type KeySpecFlag =
   | 'RW' | 'RO' | 'OW' | 'RM' | 'ACCESS' | 'UPDATE' | 'INSERT' | 'DELETE' | 'NOT_KEY'
   | 'INCOMPLETE' | 'VARIABLE_FLAGS';
 
+/**
+ * One key specification, as Redis's commands JSON and COMMAND INFO describe it: where the search
+ * for keys begins, how the keys are found from there, and what the command does with them.
+ */
+export interface KeySpec {
+  flags: readonly KeySpecFlag[];
+  /** Redis's explanation, printed first in COMMAND INFO. */
+  notes?: string;
+  /** begin_search: an argv index, a keyword searched for from `startFrom` (negative: backwards
+   * from the end), or 'unknown' when only the command's own parser can tell. */
+  begin: number | { readonly keyword: string; readonly startFrom: number } | 'unknown';
+  /** find_keys, relative to where the search began: `range` [lastkey (negative: from the end),
+   * keystep, limit], `keynum` [index of the count, first key, keystep], or 'unknown'. */
+  find: { readonly range: readonly [number, number, number] } | { readonly keynum: readonly [number, number, number] } | 'unknown';
+  /** COMMAND DOCS: the arguments this spec covers, when not simply the next key argument in order
+   * (SORT's BY/GET patterns). */
+  args?: readonly string[];
+}
+
 export type Handler = (c: Client, argv: string[]) => void;
 
 export interface CommandSpec {
@@ -53,10 +72,17 @@ export interface CommandSpec {
   categories: readonly AclCategory[];
   /** First key, last key (negative counts from the end), step; [0, 0, 0] when no keys. */
   keys?: readonly [number, number, number];
-  /** Key-spec flags for COMMAND INFO; defaults follow from the write/readonly flags. */
+  /** Key-spec flags of the one key spec derived from `keys` when `keySpecs` is not given;
+   * defaults follow from the write/readonly flags. */
   keyFlags?: readonly KeySpecFlag[];
+  /** Redis's key specs, for commands whose keys one range from `keys` does not describe (several
+   * specs, keyword or keynum searches, notes). Without it, one index/range spec comes from `keys`. */
+  keySpecs?: readonly KeySpec[];
   /** Finds the keys of commands whose key positions depend on the arguments (movablekeys). */
   getKeys?: (argv: readonly string[]) => number[];
+  /** The flags of the key at `pos` for specs marked VARIABLE_FLAGS (COMMAND GETKEYSANDFLAGS), as
+   * Redis's getkeys procs report them from the arguments (SET ... GET, BITFIELD's operations). */
+  keyFlagsOf?: (argv: readonly string[], pos: number) => readonly KeySpecFlag[];
   /** COMMAND DOCS fields. */
   summary: string;
   since: string;
@@ -107,6 +133,8 @@ export class Command {
   readonly skipMonitor: boolean;
   readonly skipSlowlog: boolean;
   readonly stats: CommandStats = { calls: 0, usec: 0, rejected: 0, failed: 0 };
+  /** The key specs COMMAND INFO prints: spec.keySpecs, or the one derived from spec.keys. */
+  readonly keySpecs: readonly KeySpec[];
 
   constructor(spec: CommandSpec, parent: Command | null) {
     this.spec = spec;
@@ -127,6 +155,7 @@ export class Command {
     this.skipMonitor = f.has('skip_monitor');
     this.skipSlowlog = f.has('skip_slowlog');
     this.categories = implicitCategories(spec);
+    this.keySpecs = spec.keySpecs ?? derivedKeySpecs(spec);
     if (spec.subcommands) {
       this.subcommands = new Map();
       for (const sub of spec.subcommands) this.subcommands.set(sub.name, new Command(sub, this));
@@ -145,6 +174,13 @@ export class Command {
   /** Positions of the keys in argv, as COMMAND GETKEYS reports them. */
   keyPositions(argv: readonly string[]): number[] {
     if (this.spec.getKeys) return this.spec.getKeys(argv);
+    if (this.spec.keySpecs) {
+      const found = keysFromSpecs(this.keySpecs, argv, false);
+      if (found === null) return [];
+      const out: number[] = [];
+      for (let i = 0; i < found.length; i += 2) out.push(found[i]);
+      return out;
+    }
     const k = this.spec.keys;
     if (!k || k[0] === 0) return [];
     const last = k[1] < 0 ? argv.length + k[1] : k[1];
@@ -152,6 +188,120 @@ export class Command {
     for (let i = k[0]; i <= last && i < argv.length; i += k[2]) out.push(i);
     return out;
   }
+
+  /**
+   * The keys in argv with their key-spec flags, as COMMAND GETKEYSANDFLAGS reports them
+   * (getKeysFromCommandWithSpecs in src/db.c): complete specs without VARIABLE_FLAGS are
+   * authoritative; otherwise the command's own key finder gives the positions, and each takes the
+   * flags of the spec that finds it, of keyFlagsOf, or, for a key only an 'unknown' spec covers
+   * (SORT's STORE destination), of the last spec, which is the one Redis's getkeys proc reports.
+   */
+  keysAndFlags(argv: readonly string[]): { pos: number; flags: readonly KeySpecFlag[] }[] {
+    const specs = this.keySpecs;
+    let complete = specs.length > 0;
+    for (const s of specs) {
+      if (s.begin === 'unknown' || s.find === 'unknown' || s.flags.includes('INCOMPLETE') ||
+        s.flags.includes('VARIABLE_FLAGS')) complete = false;
+    }
+    const out: { pos: number; flags: readonly KeySpecFlag[] }[] = [];
+    if (complete) {
+      const found = keysFromSpecs(specs, argv, false);
+      if (found !== null) {
+        for (let i = 0; i < found.length; i += 2) out.push({ pos: found[i], flags: specs[found[i + 1]].flags });
+        return out;
+      }
+    }
+    const found = keysFromSpecs(specs, argv, true) ?? [];
+    for (const pos of this.keyPositions(argv)) {
+      let flags: readonly KeySpecFlag[] | undefined;
+      if (this.spec.keyFlagsOf) flags = this.spec.keyFlagsOf(argv, pos);
+      for (let i = 0; i < found.length && flags === undefined; i += 2) {
+        if (found[i] === pos) flags = specs[found[i + 1]].flags;
+      }
+      out.push({ pos, flags: flags ?? specs[specs.length - 1]?.flags ?? [] });
+    }
+    return out;
+  }
+}
+
+/** The one index/range key spec Redis 7.0 would derive from legacy [first, last, step]. */
+function derivedKeySpecs(spec: CommandSpec): KeySpec[] {
+  const k = spec.keys;
+  if (k === undefined || k[0] <= 0) return [];
+  return [{
+    flags: spec.keyFlags ?? (spec.flags.includes('write') ? ['RW', 'UPDATE'] : spec.flags.includes('readonly') ? ['RO', 'ACCESS'] : ['RO']),
+    begin: k[0],
+    // Redis stores the last key relative to the first; negative values count from the end.
+    find: { range: [k[1] < 0 ? k[1] : k[1] - k[0], k[2], 0] },
+  }];
+}
+
+/**
+ * Redis's getKeysUsingKeySpecs (src/db.c): the keys the complete specs find in argv, as flat
+ * [position, spec index, ...] pairs in spec order. Specs whose search is 'unknown', or that point
+ * outside argv, make the answer null (Redis then asks the command's own key finder), or with
+ * `partial` are skipped; a keyword that is absent only skips its spec; NOT_KEY specs (channels)
+ * are not keys.
+ */
+export function keysFromSpecs(specs: readonly KeySpec[], argv: readonly string[], partial: boolean): number[] | null {
+  const out: number[] = [];
+  for (let j = 0; j < specs.length; j++) {
+    const s = specs[j];
+    if (s.flags.includes('NOT_KEY')) continue;
+    const first = beginSearch(s, argv);
+    if (first === 0) continue; // the keyword is not there
+    const range = first < 0 ? null : findKeys(s, argv, first);
+    if (range === null) {
+      if (partial) continue;
+      return null;
+    }
+    for (let i = range[0]; i <= range[1]; i += range[2]) out.push(i, j);
+  }
+  return out;
+}
+
+/** Where a spec's keys start: an argv index, 0 when its keyword is absent, -1 when unknown. */
+function beginSearch(s: KeySpec, argv: readonly string[]): number {
+  const b = s.begin;
+  if (b === 'unknown') return -1;
+  if (typeof b === 'number') return b;
+  const argc = argv.length;
+  const from = b.startFrom > 0 ? b.startFrom : argc + b.startFrom;
+  const to = b.startFrom > 0 ? argc - 1 : 0;
+  const kw = b.keyword.toLowerCase();
+  for (let i = from; i !== to; i = from <= to ? i + 1 : i - 1) {
+    if (i >= argc || i < 1) break;
+    if (argv[i].toLowerCase() === kw) return i + 1;
+  }
+  return 0;
+}
+
+/** [first, last, step] of a spec's keys from `first`, or null when it cannot say or they do not fit. */
+function findKeys(s: KeySpec, argv: readonly string[], first: number): [number, number, number] | null {
+  const f = s.find;
+  const argc = argv.length;
+  let last: number;
+  let step: number;
+  if (f === 'unknown') return null;
+  if ('range' in f) {
+    const [lastkey, keystep, limit] = f.range;
+    step = keystep;
+    if (lastkey >= 0) last = first + lastkey;
+    else if (limit === 0) last = argc + lastkey;
+    else last = first + (Math.trunc((argc - first) / limit) + lastkey);
+  } else {
+    const [numIdx, firstKey, keystep] = f.keynum;
+    step = keystep;
+    if (first + numIdx >= argc) return null;
+    // string2ll: a canonical integer only.
+    const text = argv[first + numIdx];
+    const n = /^(0|-?[1-9][0-9]{0,18})$/.test(text) ? Number(text) : NaN;
+    if (!(n >= 0)) return null;
+    first += firstKey;
+    last = first + n - 1;
+  }
+  if (last >= argc || last < first || first >= argc) return null;
+  return [first, last, step];
 }
 
 /** Adds the categories Redis derives from flags (setImplicitACLCategories in src/server.c). */

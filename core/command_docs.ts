@@ -21,7 +21,7 @@
 // '_', which is what Redis itself does for many of them). History, doc flags and deprecation come
 // from the CommandSpec fields of the same names.
 
-import type { Command, KeySpecFlag } from './command.ts';
+import type { Command, KeySpec, KeySpecFlag } from './command.ts';
 import type { ReplyWriter } from './resp/writer.ts';
 
 export type ArgType =
@@ -335,27 +335,38 @@ function renderArg(a: ArgDoc): string {
 
 const argCache = new WeakMap<Command, ArgDoc[]>();
 
-/** The argument tree of a command (parsed once), with key arguments pointing at key spec 0. */
+/**
+ * The argument tree of a command (parsed once), its key arguments pointing at their key specs:
+ * the arguments a spec names in `args` (SORT's BY/GET patterns) point at it, and the other key
+ * arguments at the remaining specs in order, the last one shared by any further key arguments
+ * (Redis's JSON gives RENAME's key 0 and newkey 1, ZUNIONSTORE's destination 0 and keys 1).
+ */
 export function commandArgs(cmd: Command): ArgDoc[] {
   let args = argCache.get(cmd);
   if (args === undefined) {
     args = cmd.spec.args === undefined || cmd.spec.args.trim() === '' ? [] : parseUsage(cmd.spec.args);
-    if (hasKeySpec(cmd)) markKeys(args);
+    const named = new Map<string, number>();
+    const ordinal: number[] = [];
+    cmd.keySpecs.forEach((ks, i) => {
+      if (ks.args === undefined) ordinal.push(i);
+      else for (const a of ks.args) named.set(a, i);
+    });
+    if (cmd.keySpecs.length > 0) markKeys(args, named, ordinal, { next: 0 });
     argCache.set(cmd, args);
   }
   return args;
 }
 
-function markKeys(args: readonly ArgDoc[]): void {
+function markKeys(args: readonly ArgDoc[], named: Map<string, number>, ordinal: number[], at: { next: number }): void {
   for (const a of args) {
-    if (a.type === 'key') a.keySpecIndex = 0;
-    if (a.arguments) markKeys(a.arguments);
+    const explicit = named.get(a.name);
+    if (explicit !== undefined) a.keySpecIndex = explicit;
+    else if (a.type === 'key' && ordinal.length > 0) {
+      a.keySpecIndex = ordinal[Math.min(at.next, ordinal.length - 1)];
+      at.next++;
+    }
+    if (a.arguments) markKeys(a.arguments, named, ordinal, at);
   }
-}
-
-function hasKeySpec(cmd: Command): boolean {
-  const k = cmd.spec.keys;
-  return k !== undefined && k[0] > 0;
 }
 
 /** COMMAND DOCS for one command: a map (a flat array in RESP2). */
@@ -463,12 +474,80 @@ const KEY_FLAG_ORDER: readonly KeySpecFlag[] = [
   'VARIABLE_FLAGS',
 ];
 
-/** Key spec flags as Redis prints them: RO/RW/OW/RM in capitals, the others in lowercase. */
+/** Key spec flags as Redis prints them (addReplyFlagsForKeyArgs): RO/RW/OW/RM in capitals, the
+ * others in lowercase, in Redis's order whatever the order they were declared in. */
+export function keySpecFlagNames(flags: readonly KeySpecFlag[]): string[] {
+  return KEY_FLAG_ORDER.filter((x) => flags.includes(x)).map((x) => (x.length === 2 ? x : x.toLowerCase()));
+}
+
+/** The flags of a command's first key spec, as Redis prints them. */
 export function keySpecFlags(cmd: Command): string[] {
-  const spec = cmd.spec;
-  const f = new Set<KeySpecFlag>(spec.keyFlags ??
-    (cmd.isWrite ? ['RW', 'UPDATE'] : cmd.isReadonly ? ['RO', 'ACCESS'] : ['RO']));
-  return KEY_FLAG_ORDER.filter((x) => f.has(x)).map((x) => (x.length === 2 ? x : x.toLowerCase()));
+  return keySpecFlagNames(cmd.keySpecs[0]?.flags ?? []);
+}
+
+/** One key spec of COMMAND INFO (addReplyCommandKeySpecs in src/server.c). */
+function writeKeySpec(out: ReplyWriter, ks: KeySpec): void {
+  out.map(ks.notes === undefined ? 3 : 4);
+  if (ks.notes !== undefined) {
+    out.bulk('notes');
+    out.bulk(ks.notes);
+  }
+  out.bulk('flags');
+  const kf = keySpecFlagNames(ks.flags);
+  out.set(kf.length);
+  for (const f of kf) out.simple(f);
+  out.bulk('begin_search');
+  out.map(2);
+  out.bulk('type');
+  const b = ks.begin;
+  if (b === 'unknown') {
+    out.bulk('unknown');
+    out.bulk('spec');
+    out.map(0);
+  } else if (typeof b === 'number') {
+    out.bulk('index');
+    out.bulk('spec');
+    out.map(1);
+    out.bulk('index');
+    out.int(b);
+  } else {
+    out.bulk('keyword');
+    out.bulk('spec');
+    out.map(2);
+    out.bulk('keyword');
+    out.bulk(b.keyword);
+    out.bulk('startfrom');
+    out.int(b.startFrom);
+  }
+  out.bulk('find_keys');
+  out.map(2);
+  out.bulk('type');
+  const f = ks.find;
+  if (f === 'unknown') {
+    out.bulk('unknown');
+    out.bulk('spec');
+    out.map(0);
+  } else if ('range' in f) {
+    out.bulk('range');
+    out.bulk('spec');
+    out.map(3);
+    out.bulk('lastkey');
+    out.int(f.range[0]);
+    out.bulk('keystep');
+    out.int(f.range[1]);
+    out.bulk('limit');
+    out.int(f.range[2]);
+  } else {
+    out.bulk('keynum');
+    out.bulk('spec');
+    out.map(3);
+    out.bulk('keynumidx');
+    out.int(f.keynum[0]);
+    out.bulk('firstkey');
+    out.int(f.keynum[1]);
+    out.bulk('keystep');
+    out.int(f.keynum[2]);
+  }
 }
 
 /** COMMAND INFO for one command: the 10-element array, subcommands nested. */
@@ -490,37 +569,8 @@ export function writeCommandInfo(out: ReplyWriter, cmd: Command): void {
   out.set(tips.length);
   for (const t of tips) out.bulk(t);
   // Redis replies with sets here in RESP3 (addReplyCommandKeySpecs/SubCommands).
-  if (hasKeySpec(cmd)) {
-    out.set(1);
-    out.map(3);
-    out.bulk('flags');
-    const kf = keySpecFlags(cmd);
-    out.set(kf.length);
-    for (const f of kf) out.simple(f);
-    out.bulk('begin_search');
-    out.map(2);
-    out.bulk('type');
-    out.bulk('index');
-    out.bulk('spec');
-    out.map(1);
-    out.bulk('index');
-    out.int(k[0]);
-    out.bulk('find_keys');
-    out.map(2);
-    out.bulk('type');
-    out.bulk('range');
-    out.bulk('spec');
-    out.map(3);
-    out.bulk('lastkey');
-    // Redis stores the last key relative to the first; negative values count from the end.
-    out.int(k[1] < 0 ? k[1] : k[1] - k[0]);
-    out.bulk('keystep');
-    out.int(k[2]);
-    out.bulk('limit');
-    out.int(0);
-  } else {
-    out.set(0);
-  }
+  out.set(cmd.keySpecs.length);
+  for (const ks of cmd.keySpecs) writeKeySpec(out, ks);
   if (cmd.subcommands === null) {
     out.set(0);
   } else {

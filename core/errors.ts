@@ -68,6 +68,16 @@ export const ERR = {
   debugProtocolType: 'ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false',
   monitorInMulti: 'ERR MONITOR isn\'t allowed for DENY BLOCKING client',
   clientNotFound: 'ERR No such client',
+  trackingRedirectMissing: 'ERR The client ID you want redirect to does not exist',
+  trackingOneRedirect: 'ERR A client can only redirect to a single other client',
+  trackingPrefixNeedsBcast: 'ERR PREFIX option requires BCAST mode to be enabled',
+  trackingBcastSwitch: "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then re-enabling it with a different mode.",
+  trackingOptBcast: 'ERR OPTIN and OPTOUT are not compatible with BCAST',
+  trackingOptinOptout: "ERR You can't specify both OPTIN mode and OPTOUT mode",
+  trackingOptSwitch: "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then re-enabling it with a different mode.",
+  cachingNotTracking: 'ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or OPTOUT mode enabled',
+  cachingYes: 'ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.',
+  cachingNo: 'ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.',
   invalidCursor: 'ERR invalid cursor',
   unblockReason: 'ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR',
   intRange: 'ERR value is out of range, value must between -2147483648 and 2147483647',
@@ -141,6 +151,12 @@ export function subcommandSyntax(sub: string, container: string): string {
 /** `ERR Unknown client type 'x'` */
 export function unknownClientType(type: string): string {
   return `ERR Unknown client type '${type}'`;
+}
+
+/** CLIENT TRACKING ... BCAST: a prefix overlapping another of the same client. */
+export function trackingPrefixOverlap(prefix: string, other: string, existing: boolean): string {
+  return `ERR Prefix '${prefix}' overlaps with ${existing ? 'an existing' : 'another provided'} prefix '${other}'. ` +
+    'Prefixes for a single client must not overlap.';
 }
 
 /** `ERR No such user 'x'` */

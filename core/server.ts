@@ -24,6 +24,7 @@ import { Blocking } from './blocking.ts';
 import { PUBSUB_CONTEXT_COMMANDS, PubSub } from './pubsub.ts';
 import { RUN_IN_MULTI, Transactions } from './multi.ts';
 import { Eviction } from './eviction.ts';
+import type { Tracking } from './tracking.ts';
 
 export const VERSION = '0.1.0';
 /** The Redis version whose behaviour echokv follows; INFO reports it as redis_version. */
@@ -155,6 +156,8 @@ export class Server {
   readonly instances = new Map<string, PluginInstance>();
   /** The client whose command is running, if any. */
   current: Client | null = null;
+  /** Client-side caching state, made by the first CLIENT TRACKING ON (core/tracking.ts). */
+  tracking: Tracking | null = null;
   /** A handler may set what is propagated instead of its argv (SET EX -> SET PXAT ...). */
   propagateAs: string[][] | null = null;
   /** A handler sets this to propagate even though no data changed (FLUSHDB of an empty db). */
@@ -222,6 +225,7 @@ export class Server {
         if (this.blocking.count > 0) this.blocking.signalDatabase(db);
         // Shares of keys changed in a database about to be swapped must be taken first.
         if (this.eviction.tracking) this.eviction.settle();
+        if (this.tracking !== null) this.tracking.onEmptying(replacement);
       },
     };
     this.startTime = this.keyspace.clock();
@@ -296,15 +300,18 @@ export class Server {
   private readonly modifiedHook = (db: Database, key: string): void => {
     if (this.transactions.count > 0) this.transactions.touch(db, key);
     if (this.eviction.tracking) this.eviction.changed(db, key);
+    if (this.tracking !== null && this.tracking.listening) this.tracking.invalidateKey(key);
   };
 
   /**
-   * Installs the modified hook while keys are WATCHed or the memory estimate is kept, and the
+   * Installs the modified hook while keys are WATCHed, the memory estimate is kept or client-side
+   * caching needs to hear about changes (core/tracking.ts), and the
    * no-op that writes skip otherwise (keyspace.ts noModified). core/multi.ts and
    * core/eviction.ts call this whenever either changes.
    */
   listenModified(): void {
-    this.keyspace.hooks.modified = this.transactions.count > 0 || this.eviction.tracking
+    this.keyspace.hooks.modified = this.transactions.count > 0 || this.eviction.tracking ||
+        (this.tracking !== null && this.tracking.listening)
       ? this.modifiedHook : noModified;
   }
 
@@ -592,6 +599,8 @@ export class Server {
 
   private flushPending(): void {
     this.flushScheduled = false;
+    // BCAST invalidations collected this turn go out with the replies (Redis's beforeSleep).
+    if (this.tracking !== null && this.tracking.due) this.tracking.broadcast();
     // A flush may queue more (closing a client wakes others): go on until nothing is left.
     while (this.pendingFlush.size > 0) {
       const list = [...this.pendingFlush];
@@ -618,6 +627,7 @@ export class Server {
     if (c.blocked !== null) this.blocking.onClientClosed(c);
     this.pubsub.onClientClosed(c);
     this.transactions.forget(c);
+    if (this.tracking !== null) this.tracking.onClientClosed(c);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -663,6 +673,7 @@ export class Server {
     c.skipNextReply = false;
     if (suppress) this.countError(error);
     else this.replyError(c, error);
+    if (this.tracking !== null && this.tracking.active) this.tracking.rejected(c, cmd);
   }
 
   /** Writes an error reply and counts it for INFO errorstats. */
@@ -814,6 +825,7 @@ export class Server {
       if (this.forceReply) for (const chunk of this.sink.take()) realOut.rawBytes(chunk);
       else this.sink.discard();
     }
+    if (this.tracking !== null && this.tracking.active) this.tracking.afterCall(c, cmd, argv, prevCurrent === null);
     const st = cmd.stats;
     if (!retry) st.calls++;
     st.usec += us;

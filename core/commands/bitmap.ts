@@ -5,7 +5,7 @@
 // before parsing their range (a missing key answers 0 / -1 whatever the arguments), writes that
 // change nothing are not propagated, and BITFIELD's overflow checks are done in wrapping 64-bit
 // arithmetic exactly as the C code does them (BigInt.asIntN/asUintN below).
-import type { CommandSpec } from '../command.ts';
+import type { CommandSpec, KeySpecFlag } from '../command.ts';
 import type { Client } from '../client.ts';
 import { ERR } from '../errors.ts';
 import { isString, type MutableString, stringLength } from '../keyspace.ts';
@@ -17,7 +17,7 @@ export const commands: CommandSpec[] = [
     name: 'setbit', arity: 4, flags: ['write', 'denyoom'], categories: ['bitmap'], keys: [1, 1, 1],
     keyFlags: ['RW', 'ACCESS', 'UPDATE'],
     summary: 'Sets or clears the bit at offset in the string value stored at key', since: '2.2.0',
-    group: 'bitmap', complexity: 'O(1)', args: 'key offset value', handler: setbit,
+    group: 'bitmap', complexity: 'O(1)', args: 'key offset value:integer', handler: setbit,
   },
   {
     name: 'getbit', arity: 3, flags: ['readonly', 'fast'], categories: ['bitmap'], keys: [1, 1, 1],
@@ -27,29 +27,37 @@ export const commands: CommandSpec[] = [
   },
   {
     name: 'bitcount', arity: -2, flags: ['readonly'], categories: ['bitmap'], keys: [1, 1, 1],
+    history: [['7.0.0', 'Added the `BYTE|BIT` option.']],
     keyFlags: ['RO', 'ACCESS'],
     summary: 'Count set bits in a string', since: '2.6.0', group: 'bitmap', complexity: 'O(N)',
     args: 'key [start end [BYTE | BIT]]', handler: bitcount,
   },
   {
     name: 'bitpos', arity: -3, flags: ['readonly'], categories: ['bitmap'], keys: [1, 1, 1],
+    history: [['7.0.0', 'Added the `BYTE|BIT` option.']],
     keyFlags: ['RO', 'ACCESS'],
     summary: 'Find first bit set or clear in a string', since: '2.8.7', group: 'bitmap',
     complexity: 'O(N)', args: 'key bit [start [end [BYTE | BIT]]]', handler: bitpos,
   },
   {
-    // Redis has two key specs here (destkey OW UPDATE, sources RO ACCESS); CommandSpec holds one.
     name: 'bitop', arity: -4, flags: ['write', 'denyoom'], categories: ['bitmap'], keys: [2, -1, 1],
-    keyFlags: ['OW', 'UPDATE'],
+    keySpecs: [
+      { flags: ['OW', 'UPDATE'], begin: 2, find: { range: [0, 1, 0] } },
+      { flags: ['RO', 'ACCESS'], begin: 3, find: { range: [-1, 1, 0] } },
+    ],
     summary: 'Perform bitwise operations between strings', since: '2.6.0', group: 'bitmap',
     complexity: 'O(N)', args: 'operation destkey key [key ...]', handler: bitop,
   },
   {
     name: 'bitfield', arity: -2, flags: ['write', 'denyoom'], categories: ['bitmap'], keys: [1, 1, 1],
-    keyFlags: ['RW', 'ACCESS', 'UPDATE', 'VARIABLE_FLAGS'],
+    keySpecs: [{
+      notes: 'This command allows both access and modification of the key',
+      flags: ['RW', 'ACCESS', 'UPDATE', 'VARIABLE_FLAGS'], begin: 1, find: { range: [0, 1, 0] },
+    }],
+    keyFlagsOf: bitfieldKeyFlags,
     summary: 'Perform arbitrary bitfield integer operations on strings', since: '3.2.0', group: 'bitmap',
     complexity: 'O(1) for each subcommand specified',
-    args: 'key [GET encoding offset | [OVERFLOW <WRAP | SAT | FAIL>] <SET encoding offset value | INCRBY encoding offset increment> [GET encoding offset | [OVERFLOW <WRAP | SAT | FAIL>] <SET encoding offset value | INCRBY encoding offset increment> ...]]',
+    args: 'key [GET encoding offset | [OVERFLOW <WRAP | SAT | FAIL>] <SET encoding offset value:integer | INCRBY encoding offset increment> [GET encoding offset | [OVERFLOW <WRAP | SAT | FAIL>] <SET encoding offset value:integer | INCRBY encoding offset increment> ...]]',
     handler: bitfield,
   },
   {
@@ -60,6 +68,21 @@ export const commands: CommandSpec[] = [
     args: 'key [GET encoding offset [GET encoding offset ...]]', handler: bitfieldRo,
   },
 ];
+
+/**
+ * BITFIELD's key flags for COMMAND GETKEYSANDFLAGS (Redis's bitfieldGetKeys): read-only when it
+ * only has GETs (and OVERFLOWs); a SET, an INCRBY or a syntax error make it a write.
+ */
+function bitfieldKeyFlags(argv: readonly string[]): readonly KeySpecFlag[] {
+  for (let i = 2; i < argv.length; i++) {
+    const more = argv.length - i - 1;
+    const op = token(argv[i]);
+    if (op === 'get' && more >= 2) i += 2;
+    else if (op === 'overflow' && more >= 1) i += 1;
+    else return ['RW', 'ACCESS', 'UPDATE'];
+  }
+  return ['RO', 'ACCESS'];
+}
 
 // ---------------------------------------------------------------------------------------------
 // Helpers

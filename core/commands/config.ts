@@ -19,6 +19,7 @@ export const commands: CommandSpec[] = [
     subcommands: [
       {
         name: 'get', arity: -3, flags: ADMIN, categories: [],
+        history: [['7.0.0', 'Added the ability to pass multiple pattern parameters in one call']],
         summary: 'Get the values of configuration parameters', since: '2.0.0', group: 'server',
         complexity: 'O(N) when N is the number of configuration parameters provided',
         args: 'parameter [parameter ...]', handler: configGet,
@@ -40,6 +41,7 @@ export const commands: CommandSpec[] = [
       },
       {
         name: 'set', arity: -4, flags: ADMIN, categories: [],
+        history: [['7.0.0', 'Added the ability to set multiple parameters in one call.']],
         summary: 'Set configuration parameters to the given values', since: '2.0.0', group: 'server',
         complexity: 'O(N) when N is the number of configuration parameters provided',
         args: 'parameter value [parameter value ...]',

@@ -6,6 +6,7 @@ import {
 } from '../errors.ts';
 import { parseInt64, parseInteger } from '../numbers.ts';
 import { REDIS_VERSION } from '../server.ts';
+import { Tracking, type TrackingOptions } from '../tracking.ts';
 
 export const commands: CommandSpec[] = [
   {
@@ -117,7 +118,7 @@ export const commands: CommandSpec[] = [
         summary: 'Stop processing commands from clients for some time', since: '2.9.50',
         group: 'connection', complexity: 'O(1)',
         history: [['6.2.0', '`CLIENT PAUSE WRITE` mode added along with the `mode` option.']],
-        args: 'timeout [WRITE | ALL]', handler: clientPause,
+        args: 'timeout:integer [WRITE | ALL]', handler: clientPause,
       },
       {
         name: 'unpause', arity: 2, flags: ['admin', 'noscript', 'loading', 'stale'],
@@ -144,6 +145,28 @@ export const commands: CommandSpec[] = [
         since: '5.0.0', group: 'connection',
         complexity: 'O(log N) where N is the number of client connections',
         args: 'client-id:integer [TIMEOUT | ERROR]', handler: clientUnblock,
+      },
+      {
+        name: 'tracking', arity: -3, flags: ['noscript', 'loading', 'stale'], categories: ['connection'],
+        summary: 'Enable or disable server assisted client side caching support', since: '6.0.0',
+        group: 'connection', complexity: 'O(1). Some options may introduce additional complexity.',
+        args: '<ON | OFF> [REDIRECT client-id] [PREFIX prefix [PREFIX prefix ...]] [BCAST] [OPTIN] [OPTOUT] [NOLOOP]',
+        handler: clientTracking,
+      },
+      {
+        name: 'caching', arity: 3, flags: ['noscript', 'loading', 'stale'], categories: ['connection'],
+        summary: 'Instruct the server about tracking or not keys in the next request', since: '6.0.0',
+        group: 'connection', complexity: 'O(1)', args: '<YES | NO>', handler: clientCaching,
+      },
+      {
+        name: 'getredir', arity: 2, flags: ['noscript', 'loading', 'stale'], categories: ['connection'],
+        summary: 'Get tracking notifications redirection client ID if any', since: '6.0.0',
+        group: 'connection', complexity: 'O(1)', handler: clientGetredir,
+      },
+      {
+        name: 'trackinginfo', arity: 2, flags: ['noscript', 'loading', 'stale'], categories: ['connection'],
+        summary: 'Return information about server assisted client side caching for the current connection',
+        since: '6.2.0', group: 'connection', complexity: 'O(1)', handler: clientTrackinginfo,
       },
       {
         name: 'help', arity: 2, flags: ['loading', 'stale'], categories: ['connection'],
@@ -303,8 +326,8 @@ function hello(c: Client, argv: string[]): void {
 /**
  * RESET: the connection's state as a new connection has it (Redis's clearClientConnectionState):
  * MONITOR off, database 0, RESP2, the default user (logged in only if it has no password), no
- * name, replies on, no-evict off, no subscriptions (dropped without replies), no transaction and
- * no watched keys.
+ * name, replies on, no-evict off, no subscriptions (dropped without replies), no transaction,
+ * no watched keys and no client-side caching.
  */
 function resetClient(c: Client): void {
   if (c.monitor) {
@@ -324,6 +347,7 @@ function resetClient(c: Client): void {
   c.server.pubsub.clear(c);
   // Out of MULTI, nothing watched (Redis's discardTransaction).
   c.server.transactions.forget(c);
+  c.server.tracking?.disable(c);
 }
 
 // RESET
@@ -395,7 +419,12 @@ function flagString(c: Client): string {
   if (c.flags.has('pubsub')) f += 'P';
   if (c.flags.has('multi')) f += 'x';
   if (c.blocked !== null || c.heldArgv !== null) f += 'b';
-  if (c.flags.has('tracking')) f += 't';
+  if (c.flags.has('tracking')) {
+    f += 't';
+    const t = c.server.tracking!.listFields(c);
+    if (t.broken) f += 'R';
+    if (t.bcast) f += 'B';
+  }
   if (c.flags.has('dirty_cas')) f += 'd';
   if (c.closeAfterReply) f += 'c';
   if (c.conn.kind === 'unix') f += 'U';
@@ -436,7 +465,8 @@ export function clientInfoLine(c: Client, running: readonly string[] | null = nu
     `age=${sec(now) - sec(c.createdAt)} idle=${sec(now) - sec(c.lastInteraction)} flags=${flagString(c)} ` +
     `db=${c.db.id} sub=${sub} psub=${psub} ssub=${ssub} multi=${c.multi === null ? -1 : c.multi.queue.length} qbuf=${qbuf} qbuf-free=0 argv-mem=${argvMem} ` +
     `multi-mem=${multiMem} rbs=${rbs} rbp=${obl} obl=${obl} oll=${omem > 0 ? 1 : 0} omem=${omem} ` +
-    `tot-mem=${totMem} events=${events} cmd=${c.lastCommand} user=${c.user} redir=-1 resp=${c.resp}`;
+    `tot-mem=${totMem} events=${events} cmd=${c.lastCommand} user=${c.user} ` +
+    `redir=${c.server.tracking === null ? -1 : c.server.tracking.listFields(c).redirect} resp=${c.resp}`;
 }
 
 // CLIENT LIST
@@ -651,9 +681,84 @@ function clientUnblock(c: Client, argv: string[]): void {
   c.out.int(target !== undefined && c.server.blocking.unblock(target, withError) ? 1 : 0);
 }
 
+// CLIENT TRACKING
+function clientTracking(c: Client, argv: string[]): void {
+  const o: TrackingOptions = { redirect: 0, bcast: false, optin: false, optout: false, noloop: false, prefixes: [] };
+  for (let j = 3; j < argv.length; j++) {
+    const more = argv.length - 1 - j;
+    const opt = argv[j].toLowerCase();
+    if (opt === 'redirect' && more > 0) {
+      j++;
+      if (o.redirect !== 0) {
+        c.server.replyError(c, ERR.trackingOneRedirect);
+        return;
+      }
+      const id = parseInt64(argv[j]);
+      if (id === null) {
+        c.server.replyError(c, ERR.notInteger);
+        return;
+      }
+      // The target must exist now; it may go later (the redirect is then reported broken).
+      if (id <= 0n || id > BigInt(Number.MAX_SAFE_INTEGER) || !c.server.clients.has(Number(id))) {
+        c.server.replyError(c, ERR.trackingRedirectMissing);
+        return;
+      }
+      o.redirect = Number(id);
+    } else if (opt === 'bcast') {
+      o.bcast = true;
+    } else if (opt === 'optin') {
+      o.optin = true;
+    } else if (opt === 'optout') {
+      o.optout = true;
+    } else if (opt === 'noloop') {
+      o.noloop = true;
+    } else if (opt === 'prefix' && more > 0) {
+      j++;
+      o.prefixes.push(argv[j]);
+    } else {
+      c.server.replyError(c, ERR.syntax);
+      return;
+    }
+  }
+  const onOff = argv[2].toLowerCase();
+  if (onOff === 'on') {
+    const tracking = c.server.tracking ??= new Tracking(c.server);
+    if (!tracking.enable(c, o)) return;
+  } else if (onOff === 'off') {
+    c.server.tracking?.disable(c);
+  } else {
+    c.server.replyError(c, ERR.syntax);
+    return;
+  }
+  c.out.ok();
+}
+
+// CLIENT CACHING
+function clientCaching(c: Client, argv: string[]): void {
+  if (c.server.tracking === null) {
+    c.server.replyError(c, ERR.cachingNotTracking);
+    return;
+  }
+  c.server.tracking.caching(c, argv[2].toLowerCase());
+}
+
+// CLIENT GETREDIR
+function clientGetredir(c: Client): void {
+  c.out.int(c.server.tracking?.redirectOf(c) ?? -1);
+}
+
+// CLIENT TRACKINGINFO
+function clientTrackinginfo(c: Client): void {
+  (c.server.tracking ??= new Tracking(c.server)).writeInfo(c);
+}
+
 // CLIENT HELP
 const CLIENT_HELP = [
   'CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'CACHING (YES|NO)',
+  '    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.',
+  'GETREDIR',
+  '    Return the client ID we are redirecting to when tracking is enabled.',
   'GETNAME',
   '    Return the name of the current connection.',
   'ID',
@@ -688,6 +793,11 @@ const CLIENT_HELP = [
   '    Assign the name <name> to the current connection.',
   'UNBLOCK <clientid> [TIMEOUT|ERROR]',
   '    Unblock the specified blocked client.',
+  'TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]',
+  '         [OPTIN] [OPTOUT] [NOLOOP]',
+  '    Control server assisted client side caching.',
+  'TRACKINGINFO',
+  '    Report tracking status for the current connection.',
   'NO-EVICT (ON|OFF)',
   '    Protect current client connection from eviction.',
   'HELP',

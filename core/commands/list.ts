@@ -127,16 +127,21 @@ export const commands: CommandSpec[] = [
     args: 'key element [RANK rank] [COUNT num-matches] [MAXLEN len]', handler: lpos,
   },
   {
-    // Redis gives the destination its own key spec (RW INSERT); keyFlags holds the source's.
     name: 'lmove', arity: 5, flags: ['write', 'denyoom'], categories: ['list'], keys: [1, 2, 1],
-    keyFlags: ['RW', 'ACCESS', 'DELETE'],
+    keySpecs: [
+      { flags: ['RW', 'ACCESS', 'DELETE'], begin: 1, find: { range: [0, 1, 0] } },
+      { flags: ['RW', 'INSERT'], begin: 2, find: { range: [0, 1, 0] } },
+    ],
     summary: 'Pop an element from a list, push it to another list and return it', since: '6.2.0',
     group: 'list', complexity: 'O(1)',
     args: 'source destination <LEFT | RIGHT> <LEFT | RIGHT>', handler: lmove,
   },
   {
     name: 'rpoplpush', arity: 3, flags: ['write', 'denyoom'], categories: ['list'], keys: [1, 2, 1],
-    keyFlags: ['RW', 'ACCESS', 'DELETE'],
+    keySpecs: [
+      { flags: ['RW', 'ACCESS', 'DELETE'], begin: 1, find: { range: [0, 1, 0] } },
+      { flags: ['RW', 'INSERT'], begin: 2, find: { range: [0, 1, 0] } },
+    ],
     summary: 'Remove the last element in a list, prepend it to another list and return it', since: '1.2.0',
     group: 'list', complexity: 'O(1)', docFlags: ['deprecated'], deprecatedSince: '6.2.0',
     replacedBy: '`LMOVE` with the `RIGHT` and `LEFT` arguments',
@@ -144,7 +149,7 @@ export const commands: CommandSpec[] = [
   },
   {
     name: 'lmpop', arity: -4, flags: ['write'], categories: ['list'], getKeys: mpopKeys(1),
-    keyFlags: ['RW', 'ACCESS', 'DELETE'],
+    keySpecs: [{ flags: ['RW', 'ACCESS', 'DELETE'], begin: 1, find: { keynum: [0, 1, 1] } }],
     summary: 'Pop elements from a list', since: '7.0.0', group: 'list',
     complexity: 'O(N+M) where N is the number of provided keys and M is the number of elements returned.',
     args: 'numkeys key [key ...] <LEFT | RIGHT> [COUNT count]', handler: lmpop,
@@ -167,14 +172,22 @@ export const commands: CommandSpec[] = [
   },
   {
     name: 'blmove', arity: 6, flags: ['write', 'denyoom', 'noscript', 'blocking'], categories: ['list'],
-    keys: [1, 2, 1], keyFlags: ['RW', 'ACCESS', 'DELETE'],
+    keys: [1, 2, 1],
+    keySpecs: [
+      { flags: ['RW', 'ACCESS', 'DELETE'], begin: 1, find: { range: [0, 1, 0] } },
+      { flags: ['RW', 'INSERT'], begin: 2, find: { range: [0, 1, 0] } },
+    ],
     summary: 'Pop an element from a list, push it to another list and return it; or block until one is available',
     since: '6.2.0', group: 'list', complexity: 'O(1)',
     args: 'source destination <LEFT | RIGHT> <LEFT | RIGHT> timeout', handler: blmove,
   },
   {
     name: 'brpoplpush', arity: 4, flags: ['write', 'denyoom', 'noscript', 'blocking'], categories: ['list'],
-    keys: [1, 2, 1], keyFlags: ['RW', 'ACCESS', 'DELETE'],
+    keys: [1, 2, 1],
+    keySpecs: [
+      { flags: ['RW', 'ACCESS', 'DELETE'], begin: 1, find: { range: [0, 1, 0] } },
+      { flags: ['RW', 'INSERT'], begin: 2, find: { range: [0, 1, 0] } },
+    ],
     summary: 'Pop an element from a list, push it to another list and return it; or block until one is available',
     since: '2.2.0', group: 'list', complexity: 'O(1)',
     history: [['6.0.0', '`timeout` is interpreted as a double instead of an integer.']],
@@ -183,7 +196,7 @@ export const commands: CommandSpec[] = [
   },
   {
     name: 'blmpop', arity: -5, flags: ['write', 'blocking'], categories: ['list'], getKeys: mpopKeys(2),
-    keyFlags: ['RW', 'ACCESS', 'DELETE'],
+    keySpecs: [{ flags: ['RW', 'ACCESS', 'DELETE'], begin: 2, find: { keynum: [0, 1, 1] } }],
     summary: 'Pop elements from a list, or block until one is available', since: '7.0.0', group: 'list',
     complexity: 'O(N+M) where N is the number of provided keys and M is the number of elements returned.',
     args: 'timeout numkeys key [key ...] <LEFT | RIGHT> [COUNT count]', handler: blmpop,

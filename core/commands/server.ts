@@ -1,7 +1,7 @@
 // Server commands: https://redis.io/commands/?group=server
 import type { Command, CommandSpec } from '../command.ts';
 import type { Client } from '../client.ts';
-import { commandArgs, keySpecFlags, writeCommandDocs, writeCommandInfo } from '../command_docs.ts';
+import { commandArgs, keySpecFlagNames, writeCommandDocs, writeCommandInfo } from '../command_docs.ts';
 import { ERR, subcommandSyntax } from '../errors.ts';
 import { globMatch } from '../glob.ts';
 import { infoText, keyMemoryUsage, memoryStats } from '../info.ts';
@@ -139,6 +139,12 @@ export const commands: CommandSpec[] = [
     summary: 'A container for memory diagnostics commands', since: '4.0.0', group: 'server',
     complexity: 'Depends on subcommand.',
     subcommands: [
+      {
+        name: 'doctor', arity: 2, flags: [], categories: [],
+        tips: ['nondeterministic_output', 'request_policy:all_shards', 'response_policy:special'],
+        summary: 'Outputs memory problems report', since: '4.0.0', group: 'server', complexity: 'O(1)',
+        handler: memoryDoctor,
+      },
       {
         name: 'usage', arity: -3, flags: ['readonly'], categories: [], keys: [2, 2, 1],
         keyFlags: ['RO'],
@@ -281,9 +287,8 @@ function getKeys(c: Client, argv: string[], withFlags: boolean): void {
     c.server.replyError(c, ERR.commandInvalid);
     return;
   }
-  const k = cmd.spec.keys;
   // Channel arguments (SSUBSCRIBE's NOT_KEY key specs) are not keys here (doesCommandHaveKeys).
-  if (cmd.spec.getKeys === undefined && (k === undefined || k[0] === 0 || cmd.spec.keyFlags?.includes('NOT_KEY'))) {
+  if (cmd.spec.getKeys === undefined && !cmd.keySpecs.some((ks) => !ks.flags.includes('NOT_KEY'))) {
     c.server.replyError(c, ERR.commandNoKeys);
     return;
   }
@@ -291,21 +296,21 @@ function getKeys(c: Client, argv: string[], withFlags: boolean): void {
     c.server.replyError(c, ERR.commandArgCount);
     return;
   }
-  const positions = cmd.keyPositions(args);
-  if (positions.length === 0) {
+  const keys = cmd.keysAndFlags(args);
+  if (keys.length === 0) {
     if (cmd.spec.flags.includes('no_mandatory_keys')) c.out.array(0);
     else c.server.replyError(c, ERR.commandInvalidArgs);
     return;
   }
-  const flags = withFlags ? keySpecFlags(cmd) : [];
-  c.out.array(positions.length);
-  for (const p of positions) {
+  c.out.array(keys.length);
+  for (const k of keys) {
     if (!withFlags) {
-      c.out.bulk(args[p]);
+      c.out.bulk(args[k.pos]);
       continue;
     }
     c.out.array(2);
-    c.out.bulk(args[p]);
+    c.out.bulk(args[k.pos]);
+    const flags = keySpecFlagNames(k.flags);
     c.out.set(flags.length);
     for (const f of flags) c.out.simple(f);
   }
@@ -700,6 +705,44 @@ function debugProtocol(c: Client, type: string): void {
   }
 }
 
+// MEMORY DOCTOR
+// Redis's texts (getMemoryDoctorReport in src/object.c), word for word.
+const DOCTOR_EMPTY = "Hi Sam, this instance is empty or is using very little memory, my issues detector can't be used in these conditions. Please, leave for your mission on Earth and fill it with some data. The new Sam and I will be back to our programming as soon as I finished rebooting.\n";
+const DOCTOR_FINE = "Hi Sam, I can't find any memory issue in your instance. I can only account for what occurs on this base.\n";
+const DOCTOR_ISSUES = 'Sam, I detected a few issues in this Redis instance memory implants:\n\n';
+const DOCTOR_PEAK = ' * Peak memory: In the past this instance used more than 150% the memory that is currently using. The allocator is normally not able to release memory after a peak, so you can expect to see a big fragmentation ratio, however this is actually harmless and is only due to the memory peak, and if the Redis instance Resident Set Size (RSS) is currently bigger than expected, the memory will be used as soon as you fill the Redis instance with more data. If the memory peak was only occasional and you want to try to reclaim memory, please try the MEMORY PURGE command, otherwise the only other option is to shutdown and restart the instance.\n\n';
+const DOCTOR_REPLICA_BUFFERS = ' * Big replica buffers: The replica output buffers in this instance are greater than 10MB for each replica (on average). This likely means that there is some replica instance that is struggling receiving data, either because it is too slow or because of networking issues. As a result, data piles on the master output buffers. Please try to identify what replica is not receiving data correctly and why. You can use the INFO output in order to check the replicas delays and the CLIENT LIST command to check the output buffers of each replica.\n\n';
+const DOCTOR_CLIENT_BUFFERS = ' * Big client buffers: The clients output buffers in this instance are greater than 200K per client (on average). This may result from different causes, like Pub/Sub clients subscribed to channels bot not receiving data fast enough, so that data piles on the Redis instance output buffer, or clients sending commands with large replies or very large sequences of commands in the same pipeline. Please use the CLIENT LIST command in order to investigate the issue if it causes problems in your instance, or to understand better why certain clients are using a big amount of memory.\n\n';
+const DOCTOR_END = "I'm here to keep you safe, Sam. I want to help you.\n";
+
+/**
+ * Redis's checks on the MEMORY STATS figures, minus those about the allocator and RSS
+ * (fragmentation, allocator and process RSS overhead): echokv's used memory is an estimate of
+ * what it holds, beside a JS engine whose heap and RSS would make those ratios fire always.
+ * "Empty" means less than 5 MB beyond what the process used at start-up, where Redis compares
+ * its whole allocation (about 0.9 MB when empty) with 5 MB. No scripts, so no script check.
+ */
+function memoryDoctor(c: Client): void {
+  const stats = new Map(memoryStats(c.server));
+  const num = (name: string): number => stats.get(name) as number;
+  const used = num('total.allocated');
+  let replicas = 0;
+  for (const cl of c.server.clients.values()) if (cl.flags.has('replica')) replicas++;
+  const normal = c.server.clients.size - replicas;
+  let report = '';
+  let empty = false;
+  if (used - num('startup.allocated') < 5 * 1024 * 1024) {
+    empty = true;
+  } else {
+    if (num('peak.allocated') / used > 1.5) report += DOCTOR_PEAK;
+    if (replicas > 0 && num('clients.slaves') / replicas > 10 * 1024 * 1024) report += DOCTOR_REPLICA_BUFFERS;
+    if (normal > 0 && num('clients.normal') / normal > 200 * 1024) report += DOCTOR_CLIENT_BUFFERS;
+  }
+  if (empty) c.out.verbatim(DOCTOR_EMPTY);
+  else if (report === '') c.out.verbatim(DOCTOR_FINE);
+  else c.out.verbatim(DOCTOR_ISSUES + report + DOCTOR_END);
+}
+
 // MEMORY USAGE
 function memoryUsage(c: Client, argv: string[]): void {
   let samples = 5;
@@ -765,6 +808,8 @@ function memoryPurge(c: Client): void {
 // MEMORY HELP
 const MEMORY_HELP = [
   'MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'DOCTOR',
+  '    Return memory problems reports.',
   'MALLOC-STATS',
   '    Return internal statistics report from the memory allocator.',
   'PURGE',

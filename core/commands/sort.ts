@@ -30,12 +30,30 @@ export const commands: CommandSpec[] = [
   {
     name: 'sort', arity: -2, flags: ['write', 'denyoom'], categories: ['set', 'sortedset', 'list', 'dangerous'],
     keys: [1, 1, 1], getKeys: sortKeys,
+    keySpecs: [
+      { flags: ['RO', 'ACCESS'], begin: 1, find: { range: [0, 1, 0] } },
+      {
+        notes: "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort",
+        flags: ['RO', 'ACCESS'], begin: 'unknown', find: 'unknown', args: ['pattern'],
+      },
+      {
+        notes: "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array",
+        flags: ['OW', 'UPDATE'], begin: 'unknown', find: 'unknown', args: ['destination'],
+      },
+    ],
     summary: 'Sort the elements in a list, set or sorted set', since: '1.0.0', group: 'generic',
     complexity: SORT_COMPLEXITY, args: SORT_ARGS + ' [STORE destination]', handler: sort,
   },
   {
     name: 'sort_ro', arity: -2, flags: ['readonly'], categories: ['set', 'sortedset', 'list', 'dangerous'],
     keys: [1, 1, 1], getKeys: () => [1],
+    keySpecs: [
+      { flags: ['RO', 'ACCESS'], begin: 1, find: { range: [0, 1, 0] } },
+      {
+        notes: "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort",
+        flags: ['RO', 'ACCESS'], begin: 'unknown', find: 'unknown', args: ['pattern'],
+      },
+    ],
     summary: 'Sort the elements in a list, set or sorted set. Read-only variant of SORT.', since: '7.0.0', group: 'generic',
     complexity: SORT_COMPLEXITY, args: SORT_ARGS, handler: sortRo,
   },

@@ -31,7 +31,10 @@ const READ_KEYS: CommandSpec['keyFlags'] = ['RO', 'ACCESS'];
 export const commands: CommandSpec[] = [
   {
     name: 'xadd', arity: -5, flags: ['write', 'denyoom', 'fast'], categories: ['stream'], keys: [1, 1, 1],
-    keyFlags: ['RW', 'UPDATE'],
+    keySpecs: [{
+      notes: 'UPDATE instead of INSERT because of the optional trimming feature',
+      flags: ['RW', 'UPDATE'], begin: 1, find: { range: [0, 1, 0] },
+    }],
     summary: 'Appends a new entry to a stream', since: '5.0.0', group: 'stream',
     complexity: 'O(1) when adding a new entry, O(N) when trimming where N being the number of entries evicted.',
     args: 'key [NOMKSTREAM] [<MAXLEN | MINID> [= | ~] threshold [LIMIT count]] <* | id> field value [field value ...]',
@@ -79,7 +82,8 @@ export const commands: CommandSpec[] = [
     handler: xtrim,
   },
   {
-    name: 'xread', arity: -4, flags: ['readonly', 'blocking'], categories: ['stream'], keyFlags: READ_KEYS,
+    name: 'xread', arity: -4, flags: ['readonly', 'blocking'], categories: ['stream'],
+    keySpecs: [{ flags: ['RO', 'ACCESS'], begin: { keyword: 'STREAMS', startFrom: 1 }, find: { range: [-1, 1, 2] } }],
     getKeys: xreadKeys,
     summary: 'Return never seen elements in multiple streams, with IDs greater than the ones reported by the caller for each stream. Can block.',
     since: '5.0.0', group: 'stream',
@@ -87,7 +91,8 @@ export const commands: CommandSpec[] = [
     args: '[COUNT count] [BLOCK milliseconds] STREAMS key [key ...] id [id ...]', handler: xread,
   },
   {
-    name: 'xreadgroup', arity: -7, flags: ['write', 'blocking'], categories: ['stream'], keyFlags: READ_KEYS,
+    name: 'xreadgroup', arity: -7, flags: ['write', 'blocking'], categories: ['stream'],
+    keySpecs: [{ flags: ['RO', 'ACCESS'], begin: { keyword: 'STREAMS', startFrom: 4 }, find: { range: [-1, 1, 2] } }],
     getKeys: xreadgroupKeys,
     summary: 'Return new entries from a stream using a consumer group, or access the history of the pending entries for a given consumer. Can block.',
     since: '5.0.0', group: 'stream',
@@ -106,7 +111,7 @@ export const commands: CommandSpec[] = [
     summary: 'Return information and entries from a stream consumer group pending entries list, that are messages fetched but never acknowledged.',
     since: '5.0.0', group: 'stream',
     complexity: 'O(N) with N being the number of elements returned, so asking for a small fixed number of entries per call is O(1). O(M), where M is the total number of entries scanned when used with the IDLE filter. When the command returns just the summary and the list of consumers is small, it runs in O(1) time; otherwise, an additional O(N) time for iterating every consumer.',
-    args: 'key group [[IDLE min-idle-time] start:string end:string count [consumer]]', tips: ['nondeterministic_output'],
+    args: 'key group [[IDLE min-idle-time:integer] start:string end:string count [consumer]]', tips: ['nondeterministic_output'],
     history: [['6.2.0', 'Added the `IDLE` option and exclusive range intervals.']],
     handler: xpending,
   },

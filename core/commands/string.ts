@@ -5,7 +5,7 @@
 // INCRBYFLOAT as SET ... KEEPTTL, GETDEL as DEL) and how values end up encoded: commands that
 // edit a value in place (APPEND, SETRANGE, and the bitmap commands) leave a MutableString, which
 // Redis would show as "raw"; commands that store a whole new value leave a plain byte string.
-import type { CommandSpec } from '../command.ts';
+import type { CommandSpec, KeySpecFlag } from '../command.ts';
 import type { Client } from '../client.ts';
 import { ERR, invalidExpire, wrongArity } from '../errors.ts';
 import {
@@ -24,7 +24,12 @@ export const commands: CommandSpec[] = [
   },
   {
     name: 'set', arity: -3, flags: ['write', 'denyoom'], categories: ['string'], keys: [1, 1, 1],
-    keyFlags: ['RW', 'ACCESS', 'UPDATE', 'VARIABLE_FLAGS'],
+    history: [['2.6.12', 'Added the `EX`, `PX`, `NX` and `XX` options.'], ['6.0.0', 'Added the `KEEPTTL` option.'], ['6.2.0', 'Added the `GET`, `EXAT` and `PXAT` option.'], ['7.0.0', 'Allowed the `NX` and `GET` options to be used together.']],
+    keySpecs: [{
+      notes: 'RW and ACCESS due to the optional `GET` argument',
+      flags: ['RW', 'ACCESS', 'UPDATE', 'VARIABLE_FLAGS'], begin: 1, find: { range: [0, 1, 0] },
+    }],
+    keyFlagsOf: setKeyFlags,
     summary: 'Set the string value of a key', since: '1.0.0', group: 'string', complexity: 'O(1)',
     args: 'key value:string [NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL]',
     handler: set,
@@ -71,6 +76,7 @@ export const commands: CommandSpec[] = [
   },
   {
     name: 'getset', arity: 3, flags: ['write', 'denyoom', 'fast'], categories: ['string'], keys: [1, 1, 1],
+    docFlags: ['deprecated'], deprecatedSince: '6.2.0', replacedBy: '`SET` with the `!GET` argument',
     keyFlags: ['RW', 'ACCESS', 'UPDATE'],
     summary: 'Set the string value of a key and return its old value', since: '1.0.0', group: 'string',
     complexity: 'O(1)', args: 'key value:string', handler: getset,
@@ -83,7 +89,10 @@ export const commands: CommandSpec[] = [
   },
   {
     name: 'getex', arity: -2, flags: ['write', 'fast'], categories: ['string'], keys: [1, 1, 1],
-    keyFlags: ['RW', 'ACCESS', 'UPDATE'],
+    keySpecs: [{
+      notes: 'RW and UPDATE because it changes the TTL',
+      flags: ['RW', 'ACCESS', 'UPDATE'], begin: 1, find: { range: [0, 1, 0] },
+    }],
     summary: 'Get the value of a key and optionally set its expiration', since: '6.2.0', group: 'string',
     complexity: 'O(1)',
     args: 'key [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | PERSIST]',
@@ -111,6 +120,7 @@ export const commands: CommandSpec[] = [
   },
   {
     name: 'substr', arity: 4, flags: ['readonly'], categories: ['string'], keys: [1, 1, 1],
+    docFlags: ['deprecated'], deprecatedSince: '2.0.0', replacedBy: '`GETRANGE`',
     keyFlags: ['RO', 'ACCESS'],
     summary: 'Get a substring of the string stored at a key', since: '1.0.0', group: 'string',
     complexity: 'O(N) where N is the length of the returned string. The complexity is ultimately determined by the returned length, but because creating a substring from an existing string is very cheap, it can be considered O(1) for small strings.',
@@ -162,6 +172,12 @@ export const commands: CommandSpec[] = [
     args: 'key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN]', handler: lcs,
   },
 ];
+
+/** SET's key flags for COMMAND GETKEYSANDFLAGS (Redis's setGetKeys): GET makes it read the key. */
+function setKeyFlags(argv: readonly string[]): readonly KeySpecFlag[] {
+  for (let i = 3; i < argv.length; i++) if (token(argv[i]) === 'get') return ['RW', 'ACCESS', 'UPDATE'];
+  return ['OW', 'UPDATE'];
+}
 
 // ---------------------------------------------------------------------------------------------
 // Helpers shared with the bitmap commands
