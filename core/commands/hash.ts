@@ -418,8 +418,7 @@ function hlen(c: Client, argv: string[]): void {
 function hstrlen(c: Client, argv: string[]): void {
   const h = hashForRead(c, argv[1]);
   if (h === null) return;
-  const v = h === undefined ? undefined : h.get(argv[2]);
-  c.out.int(v === undefined ? 0 : v.length);
+  c.out.int(h === undefined ? 0 : h.valueLength(argv[2]));
 }
 
 // HEXISTS
@@ -437,9 +436,8 @@ function hkeys(c: Client, argv: string[]): void {
     out.array(0);
     return;
   }
-  const n = h.size;
-  out.array(n);
-  for (let i = 0; i < n; i++) out.bulk(h.fieldAt(i));
+  out.array(h.size);
+  h.writeAll(out, true, false);
 }
 
 // HVALS
@@ -451,9 +449,8 @@ function hvals(c: Client, argv: string[]): void {
     out.array(0);
     return;
   }
-  const n = h.size;
-  out.array(n);
-  for (let i = 0; i < n; i++) out.bulk(h.valueAt(i));
+  out.array(h.size);
+  h.writeAll(out, false, true);
 }
 
 // HGETALL
@@ -465,12 +462,8 @@ function hgetall(c: Client, argv: string[]): void {
     out.map(0);
     return;
   }
-  const n = h.size;
-  out.map(n);
-  for (let i = 0; i < n; i++) {
-    out.bulk(h.fieldAt(i));
-    out.bulk(h.valueAt(i));
-  }
+  out.map(h.size);
+  h.writeAll(out, true, true);
 }
 
 // HINCRBY
@@ -485,10 +478,10 @@ function hincrby(c: Client, argv: string[]): void {
   const e = hashEntryForWrite(c, key);
   if (e === null) return;
   const h = e === undefined ? new HashValue() : e.value as HashValue;
-  const i = h.find(field);
+  const old = h.get(field);
   let cur: number | bigint = 0;
-  if (i >= 0) {
-    const v = int64Of(h.valueAt(i));
+  if (old !== undefined) {
+    const v = int64Of(old);
     if (v === null) {
       c.server.replyError(c, ERR.hashNotInteger);
       return;
@@ -531,8 +524,8 @@ function hincrbyfloat(c: Client, argv: string[]): void {
   const e = hashEntryForWrite(c, key);
   if (e === null) return;
   const h = e === undefined ? new HashValue() : e.value as HashValue;
-  const i = h.find(field);
-  const sum = incrByFloatString(i >= 0 ? h.valueAt(i) : null, argv[3]);
+  const old = h.get(field);
+  const sum = incrByFloatString(old !== undefined ? old : null, argv[3]);
   if (sum === 'invalid') {
     // The increment was valid, so the stored value is not.
     c.server.replyError(c, ERR.hashNotFloat);
@@ -577,7 +570,7 @@ function hrandfield(c: Client, argv: string[]): void {
   const h = hashForRead(c, argv[1]);
   if (h === null) return;
   if (h === undefined) c.out.nil();
-  else c.out.bulk(h.fieldAt(Math.floor(Math.random() * h.size)));
+  else c.out.bulk(h.fieldAtPos(h.randomPos()));
 }
 
 function hrandfieldWithCount(c: Client, key: string, count: number, withValues: boolean): void {
@@ -590,10 +583,11 @@ function hrandfieldWithCount(c: Client, key: string, count: number, withValues: 
   }
   const size = h.size;
   const pairs = withValues && out.proto === 3;
-  const writeOne = (i: number): void => {
+  // Positions (see HashValue.randomPos): pair indexes of a listpack, slots of a hashtable.
+  const writeOne = (p: number): void => {
     if (pairs) out.array(2);
-    out.bulk(h.fieldAt(i));
-    if (withValues) out.bulk(h.valueAt(i));
+    out.bulk(h.fieldAtPos(p));
+    if (withValues) out.bulk(h.valueAtPos(p));
   };
   const perItem = withValues && out.proto === 2 ? 2 : 1;
   // A negative count: that many independent picks, repeats allowed (also how one pick goes).
@@ -604,18 +598,35 @@ function hrandfieldWithCount(c: Client, key: string, count: number, withValues: 
       return;
     }
     out.array(n * perItem);
-    for (let k = 0; k < n; k++) writeOne(Math.floor(Math.random() * size));
+    for (let k = 0; k < n; k++) writeOne(h.randomPos());
     return;
   }
   // At least the whole hash: all of it, in its order.
   if (count >= size) {
     out.array(size * perItem);
-    for (let i = 0; i < size; i++) writeOne(i);
+    h.each((f, v) => {
+      if (pairs) out.array(2);
+      out.bulk(f);
+      if (withValues) out.bulk(v);
+    });
     return;
   }
-  const picks = distinctRandom(count, size);
   out.array(count * perItem);
-  for (let k = 0; k < picks.length; k++) writeOne(picks[k]);
+  if (count * 3 > size) {
+    // Most of the hash: a partial shuffle of every position.
+    const all = h.allPos();
+    const picks = distinctRandom(count, size);
+    for (let k = 0; k < picks.length; k++) writeOne(all[picks[k]]);
+    return;
+  }
+  // A small part of it: random positions until `count` distinct ones.
+  const seen = new Set<number>();
+  while (seen.size < count) {
+    const p = h.randomPos();
+    if (seen.has(p)) continue;
+    seen.add(p);
+    writeOne(p);
+  }
 }
 
 // HSCAN

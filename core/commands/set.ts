@@ -77,9 +77,11 @@ export const commands: CommandSpec[] = [
     handler: spop,
   },
   {
-    // The destination's key spec is RW INSERT.
     name: 'smove', arity: 4, flags: ['write', 'fast'], categories: ['set'], keys: [1, 2, 1],
-    keyFlags: ['RW', 'ACCESS', 'DELETE'],
+    keySpecs: [
+      { flags: ['RW', 'ACCESS', 'DELETE'], begin: 1, find: { range: [0, 1, 0] } },
+      { flags: ['RW', 'INSERT'], begin: 2, find: { range: [0, 1, 0] } },
+    ],
     summary: 'Move a member from one set to another', since: '1.0.0', group: 'set', complexity: 'O(1)',
     args: 'source destination member', handler: smove,
   },
@@ -92,7 +94,7 @@ export const commands: CommandSpec[] = [
   },
   {
     name: 'sintercard', arity: -3, flags: ['readonly'], categories: ['set'],
-    keyFlags: ['RO', 'ACCESS'], getKeys: sintercardKeys,
+    keySpecs: [{ flags: ['RO', 'ACCESS'], begin: 1, find: { keynum: [0, 1, 1] } }], getKeys: sintercardKeys,
     summary: 'Intersect multiple sets and return the cardinality of the result', since: '7.0.0', group: 'set',
     complexity: 'O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.',
     args: 'numkeys key [key ...] [LIMIT limit]', handler: sintercard,
@@ -112,23 +114,31 @@ export const commands: CommandSpec[] = [
     args: 'key [key ...]', tips: ['nondeterministic_output_order'], handler: sdiff,
   },
   {
-    // The source keys' spec is RO ACCESS.
     name: 'sinterstore', arity: -3, flags: ['write', 'denyoom'], categories: ['set'], keys: [1, -1, 1],
-    keyFlags: ['RW', 'UPDATE'],
+    keySpecs: [
+      { flags: ['RW', 'UPDATE'], begin: 1, find: { range: [0, 1, 0] } },
+      { flags: ['RO', 'ACCESS'], begin: 2, find: { range: [-1, 1, 0] } },
+    ],
     summary: 'Intersect multiple sets and store the resulting set in a key', since: '1.0.0', group: 'set',
     complexity: 'O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.',
     args: 'destination key [key ...]', handler: sinterstore,
   },
   {
     name: 'sunionstore', arity: -3, flags: ['write', 'denyoom'], categories: ['set'], keys: [1, -1, 1],
-    keyFlags: ['OW', 'UPDATE'],
+    keySpecs: [
+      { flags: ['OW', 'UPDATE'], begin: 1, find: { range: [0, 1, 0] } },
+      { flags: ['RO', 'ACCESS'], begin: 2, find: { range: [-1, 1, 0] } },
+    ],
     summary: 'Add multiple sets and store the resulting set in a key', since: '1.0.0', group: 'set',
     complexity: 'O(N) where N is the total number of elements in all given sets.',
     args: 'destination key [key ...]', handler: sunionstore,
   },
   {
     name: 'sdiffstore', arity: -3, flags: ['write', 'denyoom'], categories: ['set'], keys: [1, -1, 1],
-    keyFlags: ['OW', 'UPDATE'],
+    keySpecs: [
+      { flags: ['OW', 'UPDATE'], begin: 1, find: { range: [0, 1, 0] } },
+      { flags: ['RO', 'ACCESS'], begin: 2, find: { range: [-1, 1, 0] } },
+    ],
     summary: 'Subtract multiple sets and store the resulting set in a key', since: '1.0.0', group: 'set',
     complexity: 'O(N) where N is the total number of elements in all given sets.',
     args: 'destination key [key ...]', handler: sdiffstore,
@@ -178,9 +188,8 @@ function setEntryForWrite(c: Client, key: string): Entry | undefined | null {
 
 /** Writes a set's members as a RESP3 set (a RESP2 array), in its iteration order. */
 function writeMembers(out: ReplyWriter, s: SetValue): void {
-  const n = s.size;
-  out.set(n);
-  for (let i = 0; i < n; i++) out.bulk(s.at(i));
+  out.set(s.size);
+  s.writeAll(out);
 }
 
 /** One SREM per member: server.call wraps several in MULTI/EXEC, as Redis 7.0 does. */
@@ -406,7 +415,7 @@ function srandmember(c: Client, argv: string[]): void {
   const s = setForRead(c, argv[1]);
   if (s === null) return;
   if (s === undefined) c.out.nil();
-  else c.out.bulk(s.at(Math.floor(Math.random() * s.size)));
+  else c.out.bulk(s.randomMember());
 }
 
 function srandmemberWithCount(c: Client, key: string, count: number): void {
@@ -426,7 +435,7 @@ function srandmemberWithCount(c: Client, key: string, count: number): void {
       return;
     }
     out.array(n);
-    for (let k = 0; k < n; k++) out.bulk(s.at(Math.floor(Math.random() * size)));
+    for (let k = 0; k < n; k++) out.bulk(s.randomMember());
     return;
   }
   // At least the whole set: all of it, in its order (ascending for an intset).
@@ -435,9 +444,22 @@ function srandmemberWithCount(c: Client, key: string, count: number): void {
     for (let i = 0; i < size; i++) out.bulk(s.at(i));
     return;
   }
-  const picks = distinctRandom(count, size);
   out.array(count);
-  for (let k = 0; k < picks.length; k++) out.bulk(s.at(picks[k]));
+  if (count * 3 > size) {
+    // Most of the set: a partial shuffle of every position.
+    const all = s.allPos();
+    const picks = distinctRandom(count, size);
+    for (let k = 0; k < picks.length; k++) out.bulk(s.atPos(all[picks[k]]));
+    return;
+  }
+  // A small part of it: random positions until `count` distinct ones.
+  const seen = new Set<number>();
+  while (seen.size < count) {
+    const p = s.randomPos();
+    if (seen.has(p)) continue;
+    seen.add(p);
+    out.bulk(s.atPos(p));
+  }
 }
 
 // SPOP
@@ -459,7 +481,7 @@ function spop(c: Client, argv: string[]): void {
     return;
   }
   const s = e.value as SetValue;
-  const member = s.removeAt(Math.floor(Math.random() * s.size));
+  const member = s.popRandom();
   notify(db, 'spop', key);
   c.server.propagateAs = [['SREM', key, member]];
   c.out.bulk(member);
@@ -514,7 +536,7 @@ function spopWithCount(c: Client, argv: string[]): void {
   out.set(count);
   if (remaining * SPOP_MOVE_STRATEGY_MUL > count) {
     for (let k = 0; k < count; k++) {
-      const m = s.removeAt(Math.floor(Math.random() * s.size));
+      const m = s.popRandom();
       out.bulk(m);
       popped.push(m);
     }
@@ -525,7 +547,7 @@ function spopWithCount(c: Client, argv: string[]): void {
     let kept: SetValue | null = null;
     const max = maxIntset(c);
     for (let k = 0; k < remaining; k++) {
-      const m = s.removeAt(Math.floor(Math.random() * s.size));
+      const m = s.popRandom();
       if (kept === null) kept = SetValue.forMember(m);
       kept.add(m, max);
     }

@@ -104,9 +104,11 @@ export const commands: CommandSpec[] = [
     history: [['6.2.0', 'Added the `REV`, `BYSCORE`, `BYLEX` and `LIMIT` options.']], handler: zrange,
   },
   {
-    // The source key's spec is RO ACCESS.
     name: 'zrangestore', arity: -5, flags: ['write', 'denyoom'], categories: ['sortedset'], keys: [1, 2, 1],
-    keyFlags: ['OW', 'UPDATE'],
+    keySpecs: [
+      { flags: ['OW', 'UPDATE'], begin: 1, find: { range: [0, 1, 0] } },
+      { flags: ['RO', 'ACCESS'], begin: 2, find: { range: [0, 1, 0] } },
+    ],
     summary: 'Store a range of members from sorted set into another key', since: '6.2.0', group: 'sorted-set',
     complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key.',
     args: `dst src min max ${RANGE_OPTS}`, handler: zrangestore,
@@ -200,40 +202,48 @@ export const commands: CommandSpec[] = [
     handler: bzpopmax,
   },
   {
-    name: 'zmpop', arity: -4, flags: ['write'], categories: ['sortedset'], keyFlags: ['RW', 'ACCESS', 'DELETE'],
+    name: 'zmpop', arity: -4, flags: ['write'], categories: ['sortedset'],
+    keySpecs: [{ flags: ['RW', 'ACCESS', 'DELETE'], begin: 1, find: { keynum: [0, 1, 1] } }],
     getKeys: (argv) => numkeysKeys(argv, 1),
     summary: 'Remove and return members with scores in a sorted set', since: '7.0.0', group: 'sorted-set',
     complexity: POP_COMPLEXITY, args: 'numkeys key [key ...] <MIN | MAX> [COUNT count]', handler: zmpop,
   },
   {
     name: 'bzmpop', arity: -5, flags: ['write', 'blocking'], categories: ['sortedset'],
-    keyFlags: ['RW', 'ACCESS', 'DELETE'], getKeys: (argv) => numkeysKeys(argv, 2),
+    keySpecs: [{ flags: ['RW', 'ACCESS', 'DELETE'], begin: 2, find: { keynum: [0, 1, 1] } }],
+    getKeys: (argv) => numkeysKeys(argv, 2),
     summary: 'Remove and return members with scores in a sorted set or block until one is available', since: '7.0.0',
     group: 'sorted-set', complexity: POP_COMPLEXITY, args: 'timeout numkeys key [key ...] <MIN | MAX> [COUNT count]',
     handler: bzmpop,
   },
   {
     name: 'zunion', arity: -3, flags: ['readonly'], categories: ['sortedset'], getKeys: (argv) => numkeysKeys(argv, 1),
+    keySpecs: [{ flags: ['RO', 'ACCESS'], begin: 1, find: { keynum: [0, 1, 1] } }],
     summary: 'Add multiple sorted sets', since: '6.2.0', group: 'sorted-set',
     complexity: 'O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.',
     args: `numkeys key [key ...] ${SETOP_OPTS} [WITHSCORES]`, handler: zunion,
   },
   {
     name: 'zinter', arity: -3, flags: ['readonly'], categories: ['sortedset'], getKeys: (argv) => numkeysKeys(argv, 1),
+    keySpecs: [{ flags: ['RO', 'ACCESS'], begin: 1, find: { keynum: [0, 1, 1] } }],
     summary: 'Intersect multiple sorted sets', since: '6.2.0', group: 'sorted-set',
     complexity: 'O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.',
     args: `numkeys key [key ...] ${SETOP_OPTS} [WITHSCORES]`, handler: zinter,
   },
   {
     name: 'zdiff', arity: -3, flags: ['readonly'], categories: ['sortedset'], getKeys: (argv) => numkeysKeys(argv, 1),
+    keySpecs: [{ flags: ['RO', 'ACCESS'], begin: 1, find: { keynum: [0, 1, 1] } }],
     summary: 'Subtract multiple sorted sets', since: '6.2.0', group: 'sorted-set',
     complexity: 'O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.',
     args: 'numkeys key [key ...] [WITHSCORES]', handler: zdiff,
   },
   {
-    // The source keys' spec is RO ACCESS.
     name: 'zunionstore', arity: -4, flags: ['write', 'denyoom'], categories: ['sortedset'], keys: [1, 1, 1],
-    keyFlags: ['OW', 'UPDATE'], getKeys: storeKeys,
+    keySpecs: [
+      { flags: ['OW', 'UPDATE'], begin: 1, find: { range: [0, 1, 0] } },
+      { flags: ['RO', 'ACCESS'], begin: 2, find: { keynum: [0, 1, 1] } },
+    ],
+    getKeys: storeKeys,
     summary: 'Add multiple sorted sets and store the resulting sorted set in a new key', since: '2.0.0',
     group: 'sorted-set',
     complexity: 'O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.',
@@ -241,7 +251,11 @@ export const commands: CommandSpec[] = [
   },
   {
     name: 'zinterstore', arity: -4, flags: ['write', 'denyoom'], categories: ['sortedset'], keys: [1, 1, 1],
-    keyFlags: ['OW', 'UPDATE'], getKeys: storeKeys,
+    keySpecs: [
+      { flags: ['OW', 'UPDATE'], begin: 1, find: { range: [0, 1, 0] } },
+      { flags: ['RO', 'ACCESS'], begin: 2, find: { keynum: [0, 1, 1] } },
+    ],
+    getKeys: storeKeys,
     summary: 'Intersect multiple sorted sets and store the resulting sorted set in a new key', since: '2.0.0',
     group: 'sorted-set',
     complexity: 'O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.',
@@ -249,7 +263,11 @@ export const commands: CommandSpec[] = [
   },
   {
     name: 'zdiffstore', arity: -4, flags: ['write', 'denyoom'], categories: ['sortedset'], keys: [1, 1, 1],
-    keyFlags: ['OW', 'UPDATE'], getKeys: storeKeys,
+    keySpecs: [
+      { flags: ['OW', 'UPDATE'], begin: 1, find: { range: [0, 1, 0] } },
+      { flags: ['RO', 'ACCESS'], begin: 2, find: { keynum: [0, 1, 1] } },
+    ],
+    getKeys: storeKeys,
     summary: 'Subtract multiple sorted sets and store the resulting sorted set in a new key', since: '6.2.0',
     group: 'sorted-set',
     complexity: 'O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.',
@@ -257,6 +275,7 @@ export const commands: CommandSpec[] = [
   },
   {
     name: 'zintercard', arity: -3, flags: ['readonly'], categories: ['sortedset'], getKeys: (argv) => numkeysKeys(argv, 1),
+    keySpecs: [{ flags: ['RO', 'ACCESS'], begin: 1, find: { keynum: [0, 1, 1] } }],
     summary: 'Intersect multiple sorted sets and return the cardinality of the result', since: '7.0.0',
     group: 'sorted-set',
     complexity: 'O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.',
@@ -380,7 +399,22 @@ function hexFloat(s: string): number {
  * empty string, a leading blank, overflow, underflow to zero and NaN. Null when invalid.
  */
 export function parseScore(s: string): number | null {
-  if (s.length === 0) return null;
+  const n = s.length;
+  if (n === 0) return null;
+  // Up to 15 digits with an optional sign, the usual score: exact in a double, no regex.
+  if (n <= 15) {
+    const c0 = s.charCodeAt(0);
+    let i = c0 === 45 || c0 === 43 ? 1 : 0;
+    if (i < n) {
+      let x = 0;
+      for (; i < n; i++) {
+        const d = s.charCodeAt(i) - 48;
+        if (d < 0 || d > 9) break;
+        x = x * 10 + d;
+      }
+      if (i === n) return c0 === 45 ? -x : x;
+    }
+  }
   const v = strtodWhole(s);
   if (Number.isNaN(v)) return null;
   if (rangeError === OVERFLOW || (rangeError === UNDERFLOW && v === 0)) return null;

@@ -6,15 +6,17 @@
 //   strings is also the cheapest layout for the many small hashes applications keep (trim()
 //   gives back the spare room array growth leaves).
 // - hashtable: once a hash outgrows hash-max-listpack-entries / -value (the command layer decides,
-//   since the thresholds are config). The same pair array plus a Map from field to pair index for
-//   O(1) lookups. Deletion moves the last pair into the hole (the order is unspecified here, as
-//   in Redis's dict), so every pair stays addressable by index, which makes HRANDFIELD O(1) per
-//   pick. A JS Map cannot be indexed, which is why it is not the store itself.
+//   since the thresholds are config). A ByteTable (byte_table.ts): the pairs as bytes in slabs and
+//   an open-addressing index, about a third of what strings in a Map cost, and no young-generation
+//   garbage that survives. Its order is unspecified, as in Redis's dict; random picks
+//   (HRANDFIELD) draw a random slot.
 //
 // Conversion is one-way, as in Redis. Fields and values are byte strings.
 
 import type { ObjectValue } from '../keyspace.ts';
 import type { Scannable } from '../scan.ts';
+import { ByteTable } from './byte_table.ts';
+import type { BulkSink } from './packed_list.ts';
 
 export type HashEncoding = 'listpack' | 'hashtable';
 
@@ -23,14 +25,14 @@ export class HashValue implements ObjectValue {
   get type(): 'hash' {
     return 'hash';
   }
-  /** Pairs: kv[2i] is a field, kv[2i + 1] its value. */
-  private kv: string[];
-  /** Field -> pair index; null while listpack-encoded. */
-  private index: Map<string, number> | null;
+  /** Pairs while listpack-encoded: kv[2i] is a field, kv[2i + 1] its value; null after. */
+  private kv: string[] | null;
+  /** The pairs once hashtable-encoded; null while listpack-encoded. */
+  private table: ByteTable | null;
 
-  constructor(kv: string[] = [], index: Map<string, number> | null = null) {
-    this.kv = kv;
-    this.index = index;
+  constructor(kv: string[] = [], table: ByteTable | null = null) {
+    this.kv = table === null ? kv : null;
+    this.table = table;
   }
 
   /**
@@ -47,81 +49,115 @@ export class HashValue implements ObjectValue {
   }
 
   get encoding(): HashEncoding {
-    return this.index === null ? 'listpack' : 'hashtable';
+    return this.table === null ? 'listpack' : 'hashtable';
   }
 
   get size(): number {
-    return this.kv.length >> 1;
+    return this.table !== null ? this.table.size : this.kv!.length >> 1;
   }
 
-  /** Pair index of `field`, -1 when absent. */
+  /** Where `field` is (a pair index while listpack-encoded, a slot after), -1 when absent. */
   find(field: string): number {
-    if (this.index !== null) {
-      const i = this.index.get(field);
-      return i === undefined ? -1 : i;
-    }
-    const kv = this.kv;
+    if (this.table !== null) return this.table.find(field);
+    const kv = this.kv!;
     for (let i = 0; i < kv.length; i += 2) if (kv[i] === field) return i >> 1;
     return -1;
   }
 
+  has(field: string): boolean {
+    return this.find(field) >= 0;
+  }
+
   get(field: string): string | undefined {
+    if (this.table !== null) return this.table.get(field);
     const i = this.find(field);
-    return i < 0 ? undefined : this.kv[2 * i + 1];
+    return i < 0 ? undefined : this.kv![2 * i + 1];
   }
 
-  /** The field of pair `i` (0 <= i < size). */
+  /** Length of the value of `field`, 0 when absent (HSTRLEN). */
+  valueLength(field: string): number {
+    if (this.table !== null) {
+      const n = this.table.valueLength(field);
+      return n < 0 ? 0 : n;
+    }
+    const v = this.get(field);
+    return v === undefined ? 0 : v.length;
+  }
+
+  /** The field of pair `i` (0 <= i < size) in each()'s order; O(1) when walked in order. */
   fieldAt(i: number): string {
-    return this.kv[2 * i];
+    return this.table !== null ? this.table.keyAt(i) : this.kv![2 * i];
   }
 
-  /** The value of pair `i` (0 <= i < size). */
+  /** The value of pair `i` (0 <= i < size) in each()'s order; O(1) when walked in order. */
   valueAt(i: number): string {
-    return this.kv[2 * i + 1];
+    return this.table !== null ? this.table.valueAt(i) : this.kv![2 * i + 1];
   }
 
-  /** Replaces the value of pair `i`. */
-  setAt(i: number, value: string): void {
-    this.kv[2 * i + 1] = value;
+  /** A uniformly random position for fieldAtPos / valueAtPos (the hash must not be empty). */
+  randomPos(): number {
+    return this.table !== null ? this.table.randomSlot() : Math.floor(Math.random() * (this.kv!.length >> 1));
+  }
+
+  /** Every position, in each()'s order for a listpack. */
+  allPos(): number[] {
+    if (this.table !== null) return this.table.occupiedSlots();
+    const n = this.kv!.length >> 1;
+    const out = new Array<number>(n);
+    for (let i = 0; i < n; i++) out[i] = i;
+    return out;
+  }
+
+  fieldAtPos(p: number): string {
+    return this.table !== null ? this.table.keyAtSlot(p) : this.kv![2 * p];
+  }
+
+  valueAtPos(p: number): string {
+    return this.table !== null ? this.table.valueAtSlot(p) : this.kv![2 * p + 1];
   }
 
   /** Sets `field`; true when it was added, false when an existing value was replaced. */
   set(field: string, value: string): boolean {
+    if (this.table !== null) return this.table.set(field, value);
     const i = this.find(field);
     if (i >= 0) {
-      this.kv[2 * i + 1] = value;
+      this.kv![2 * i + 1] = value;
       return false;
     }
-    if (this.index !== null) this.index.set(field, this.kv.length >> 1);
-    this.kv.push(field, value);
+    this.kv!.push(field, value);
     return true;
   }
 
   /** Removes `field`; true when it was there. */
   delete(field: string): boolean {
+    if (this.table !== null) return this.table.delete(field);
     const i = this.find(field);
     if (i < 0) return false;
-    const kv = this.kv;
-    if (this.index === null) {
-      kv.splice(2 * i, 2);
-      return true;
-    }
-    this.index.delete(field);
-    const last = kv.length - 2;
-    if (2 * i !== last) {
-      const f = kv[last];
-      kv[2 * i] = f;
-      kv[2 * i + 1] = kv[last + 1];
-      this.index.set(f, i);
-    }
-    kv.length = last;
+    this.kv!.splice(2 * i, 2);
     return true;
   }
 
   /** Calls `fn` with each pair in order (insertion order while listpack-encoded). */
   each(fn: (field: string, value: string) => void): void {
-    const kv = this.kv;
+    if (this.table !== null) {
+      this.table.each(fn);
+      return;
+    }
+    const kv = this.kv!;
     for (let i = 0; i < kv.length; i += 2) fn(kv[i], kv[i + 1]);
+  }
+
+  /** Writes the fields, the values, or both, as bulk replies in each()'s order. */
+  writeAll(out: BulkSink & { bulk(s: string): void }, fields: boolean, values: boolean): void {
+    if (this.table !== null) {
+      this.table.writeAll(out, fields, values);
+      return;
+    }
+    const kv = this.kv!;
+    for (let i = 0; i < kv.length; i += 2) {
+      if (fields) out.bulk(kv[i]);
+      if (values) out.bulk(kv[i + 1]);
+    }
   }
 
   /**
@@ -130,47 +166,46 @@ export class HashValue implements ObjectValue {
    * call it after adding fields; it copies the array once, O(n) as a listpack insert is.
    */
   trim(): void {
-    if (this.kv.length <= TRIM_MAX) this.kv = this.kv.slice();
+    if (this.kv !== null && this.kv.length <= TRIM_MAX) this.kv = this.kv.slice();
   }
 
   /** Switches to the hashtable encoding (no-op when already there). */
   toHashtable(): void {
-    if (this.index !== null) return;
-    const index = new Map<string, number>();
-    const kv = this.kv;
-    for (let i = 0; i < kv.length; i += 2) index.set(kv[i], i >> 1);
-    this.index = index;
+    if (this.table !== null) return;
+    const kv = this.kv!;
+    const t = new ByteTable(true, kv.length >> 1);
+    for (let i = 0; i < kv.length; i += 2) t.set(kv[i], kv[i + 1]);
+    this.table = t;
+    this.kv = null;
   }
 
   /** What HSCAN walks over a hashtable-encoded hash: its fields, with an iterator that survives
    * changes (core/scan.ts). Null while listpack-encoded (HSCAN then returns the whole hash). */
   scanSource(): Scannable<string> | null {
-    return this.index;
+    return this.table;
   }
 
   dup(): HashValue {
-    return new HashValue(this.kv.slice(), this.index === null ? null : new Map(this.index));
+    return this.table !== null ? new HashValue([], this.table.dup()) : new HashValue(this.kv!.slice());
   }
 
-  /** MEMORY USAGE estimate: the pair array, the strings, and the index entries when present. */
+  /** MEMORY USAGE estimate: the pair array and the strings, or the table's buffers. */
   memoryUsage(samples: number): number {
-    const n = this.size;
-    let bytes = 64 + 8 * this.kv.length;
+    if (this.table !== null) return 64 + this.table.memoryUsage();
+    const kv = this.kv!;
+    const n = kv.length >> 1;
+    let bytes = 64 + 8 * kv.length;
     if (n === 0) return bytes;
     const look = samples <= 0 || samples >= n ? n : samples;
     let strings = 0;
-    for (let i = 0; i < look; i++) strings += stringBytes(this.kv[2 * i].length) + stringBytes(this.kv[2 * i + 1].length);
+    for (let i = 0; i < look; i++) strings += stringBytes(kv[2 * i].length) + stringBytes(kv[2 * i + 1].length);
     bytes += (strings / look) * n;
-    if (this.index !== null) bytes += 48 + MAP_ENTRY * n;
     return Math.round(bytes);
   }
 }
 
 /** Arrays up to this length are trimmed to their exact size after additions (see trim()). */
 export const TRIM_MAX = 1024;
-
-/** A Map entry with its share of buckets and spare capacity, as core/info.ts models V8. */
-const MAP_ENTRY = 40;
 
 /** Bytes of a one-byte string in V8: a 16-byte header and the bytes, 8-aligned. */
 export function stringBytes(len: number): number {

@@ -6,24 +6,26 @@
 //   memmove; iteration (SMEMBERS, SSCAN, SUNION ...) is therefore ascending, exactly as in Redis.
 //   Members stay strings: a canonical integer string sorts numerically by sign, then length, then
 //   bytes, so no BigInt is needed for values beyond 2^53.
-// - hashtable: anything else. The members in an array plus, past SMALL_SET members, a Map from
-//   member to its array slot (below, scanning the array is as fast and saves the Map's ~200
-//   bytes); removal moves the last member into the hole. Indexable members make SPOP and
-//   SRANDMEMBER O(1) per pick (a JS Set cannot be indexed); the order is unspecified, as in
-//   Redis's dict.
+// - hashtable: anything else. Up to SMALL_SET members, an array scanned for lookups (as fast as
+//   a hash lookup there, and no table to pay for: small sets of tags are common); removal moves
+//   the last member into the hole. Past that, a ByteTable (byte_table.ts): the members as bytes
+//   in slabs with an open-addressing index, a fraction of what strings in a Map cost; random
+//   picks (SPOP, SRANDMEMBER) draw a random slot. The order is unspecified, as in Redis's dict.
 //
 // Conversion is one-way (intset -> hashtable), as in Redis. Members are byte strings.
 
 import type { ObjectValue } from '../keyspace.ts';
 import type { Scannable } from '../scan.ts';
+import { ByteTable } from './byte_table.ts';
 import { stringBytes, TRIM_MAX } from './hash.ts';
+import type { BulkSink } from './packed_list.ts';
 
 export type SetEncoding = 'intset' | 'hashtable';
 
 /** Redis caps intsets at 2^30 entries whatever set-max-intset-entries says. */
 const INTSET_HARD_MAX = 1 << 30;
 
-/** Hashtable sets up to this size do without their member -> slot Map (see `index`). */
+/** Hashtable sets up to this size are a plain array (see `table`). */
 const SMALL_SET = 16;
 
 /**
@@ -67,21 +69,28 @@ export class SetValue implements ObjectValue {
   get type(): 'set' {
     return 'set';
   }
-  /** intset: sorted ascending by value; hashtable: any order. */
+  /** intset: sorted ascending by value; small hashtable: any order; [] once `table` is used. */
   private m: string[];
   /** Hashtable-encoded (what OBJECT ENCODING reports); false for an intset. */
   private ht: boolean;
-  /**
-   * Member -> slot in `m`, for hashtable sets past SMALL_SET members. Below, a scan of `m` is as
-   * fast as a Map lookup and the Map's ~200 bytes are saved (small sets of tags are common).
-   */
-  private index: Map<string, number> | null;
+  /** The members of a hashtable set past SMALL_SET members; null before. */
+  private table: ByteTable | null = null;
 
-  /** `index` null: an intset of the sorted `members`; a Map (member -> slot): a hashtable. */
+  /**
+   * `index` null: an intset of the sorted `members`; non-null: a hashtable of `members` (the
+   * Map's contents are not used; the RDB loader passes one).
+   */
   constructor(members: string[] = [], index: Map<string, number> | null = null) {
     this.m = members;
-    this.index = index;
     this.ht = index !== null;
+    if (this.ht && members.length > SMALL_SET) this.buildTable();
+  }
+
+  /** A hashtable set of `members` (distinct; the array is kept or consumed, not copied). */
+  static hashtableOf(members: string[]): SetValue {
+    const s = new SetValue(members);
+    s.toHashtable();
+    return s;
   }
 
   /** An empty set in the encoding Redis's setTypeCreate picks for a first member `first`. */
@@ -110,12 +119,48 @@ export class SetValue implements ObjectValue {
   }
 
   get size(): number {
-    return this.m.length;
+    return this.table !== null ? this.table.size : this.m.length;
   }
 
-  /** The member at slot `i` (0 <= i < size): ascending order for an intset. */
+  /** The member at index `i` (0 <= i < size) in each()'s order (ascending for an intset);
+   * O(1) when walked in order. */
   at(i: number): string {
-    return this.m[i];
+    return this.table !== null ? this.table.keyAt(i) : this.m[i];
+  }
+
+  /** A uniformly random position for atPos (the set must not be empty). */
+  randomPos(): number {
+    return this.table !== null ? this.table.randomSlot() : Math.floor(Math.random() * this.m.length);
+  }
+
+  /** Every position (each()'s order but for a table, whose slots come in slot order). */
+  allPos(): number[] {
+    if (this.table !== null) return this.table.occupiedSlots();
+    const n = this.m.length;
+    const out = new Array<number>(n);
+    for (let i = 0; i < n; i++) out[i] = i;
+    return out;
+  }
+
+  /** The member at position `p` (see randomPos, allPos). */
+  atPos(p: number): string {
+    return this.table !== null ? this.table.keyAtSlot(p) : this.m[p];
+  }
+
+  /** A uniformly random member (the set must not be empty). */
+  randomMember(): string {
+    return this.atPos(this.randomPos());
+  }
+
+  /** Removes a uniformly random member (the set must not be empty) and returns it. */
+  popRandom(): string {
+    if (this.table !== null) {
+      const p = this.table.randomSlot();
+      const member = this.table.keyAtSlot(p);
+      this.table.removeSlot(p);
+      return member;
+    }
+    return this.removeAt(Math.floor(Math.random() * this.m.length));
   }
 
   /** Slot of `member` in the sorted intset, or -(insertion point) - 1. */
@@ -133,15 +178,8 @@ export class SetValue implements ObjectValue {
     return -lo - 1;
   }
 
-  /** Slot of `member` in a hashtable set, -1 when absent. */
-  private slotOf(member: string): number {
-    if (this.index === null) return this.m.indexOf(member);
-    const i = this.index.get(member);
-    return i === undefined ? -1 : i;
-  }
-
   has(member: string): boolean {
-    if (this.index !== null) return this.index.has(member);
+    if (this.table !== null) return this.table.has(member);
     if (this.ht) return this.m.indexOf(member) >= 0;
     return isIntMember(member) && this.search(member) >= 0;
   }
@@ -151,13 +189,7 @@ export class SetValue implements ObjectValue {
    * an integer or the count would pass `maxIntset` (set-max-intset-entries). True when added.
    */
   add(member: string, maxIntset: number): boolean {
-    const index = this.index;
-    if (index !== null) {
-      if (index.has(member)) return false;
-      index.set(member, this.m.length);
-      this.m.push(member);
-      return true;
-    }
+    if (this.table !== null) return this.table.set(member, '');
     if (!this.ht) {
       if (isIntMember(member)) {
         const at = this.search(member);
@@ -169,21 +201,20 @@ export class SetValue implements ObjectValue {
         return true;
       }
       this.toHashtable();
-      if (this.index !== null) {
-        this.index.set(member, this.m.length);
-        this.m.push(member);
-        return true;
-      }
+      // toHashtable() may have made the table (TypeScript still thinks it null here).
+      const t = this.table as ByteTable | null;
+      if (t !== null) return t.set(member, '');
     } else if (this.m.indexOf(member) >= 0) {
       return false;
     }
     this.m.push(member);
-    if (this.m.length > SMALL_SET) this.buildIndex();
+    if (this.m.length > SMALL_SET) this.buildTable();
     return true;
   }
 
   /** Removes `member`; true when it was there. */
   delete(member: string): boolean {
+    if (this.table !== null) return this.table.delete(member);
     if (!this.ht) {
       if (!isIntMember(member)) return false;
       const at = this.search(member);
@@ -191,80 +222,98 @@ export class SetValue implements ObjectValue {
       this.m.splice(at, 1);
       return true;
     }
-    const i = this.slotOf(member);
+    const i = this.m.indexOf(member);
     if (i < 0) return false;
-    this.removeSlot(i);
+    this.removeAt(i);
     return true;
   }
 
-  /** Removes the member at slot `i` and returns it. */
+  /** Removes the member at index `i` (0 <= i < size, as at()) and returns it. */
   removeAt(i: number): string {
-    const member = this.m[i];
-    if (!this.ht) this.m.splice(i, 1);
-    else this.removeSlot(i);
-    return member;
-  }
-
-  /** Hashtable removal: the last member moves into the hole. */
-  private removeSlot(i: number): void {
-    const m = this.m;
-    const index = this.index;
-    if (index !== null) index.delete(m[i]);
-    const last = m.length - 1;
-    if (i !== last) {
-      const moved = m[last];
-      m[i] = moved;
-      if (index !== null) index.set(moved, i);
+    if (this.table !== null) {
+      const member = this.table.keyAt(i);
+      this.table.delete(member);
+      return member;
     }
+    const m = this.m;
+    const member = m[i];
+    if (!this.ht) {
+      m.splice(i, 1);
+      return member;
+    }
+    // Hashtable order is free: the last member moves into the hole.
+    const last = m.length - 1;
+    if (i !== last) m[i] = m[last];
     m.length = last;
+    return member;
   }
 
   /** Gives back the spare room array growth left in a small set's member array (see
    * HashValue.trim); commands call it after adding members. */
   trim(): void {
-    if (this.m.length <= TRIM_MAX) this.m = this.m.slice();
+    if (this.table === null && this.m.length <= TRIM_MAX) this.m = this.m.slice();
   }
 
   /** Switches to the hashtable encoding (no-op when already there). */
   toHashtable(): void {
     if (this.ht) return;
     this.ht = true;
-    if (this.m.length > SMALL_SET) this.buildIndex();
+    if (this.m.length > SMALL_SET) this.buildTable();
   }
 
-  private buildIndex(): void {
-    const index = new Map<string, number>();
+  private buildTable(): void {
     const m = this.m;
-    for (let i = 0; i < m.length; i++) index.set(m[i], i);
-    this.index = index;
+    const t = new ByteTable(false, m.length);
+    for (let i = 0; i < m.length; i++) t.set(m[i], '');
+    this.table = t;
+    this.m = [];
   }
 
   /** Calls `fn` with each member in iteration order (ascending for an intset). */
   each(fn: (member: string) => void): void {
+    if (this.table !== null) {
+      this.table.each(fn);
+      return;
+    }
     const m = this.m;
     for (let i = 0; i < m.length; i++) fn(m[i]);
   }
 
+  /** Writes every member as a bulk reply, in each()'s order. */
+  writeAll(out: BulkSink & { bulk(s: string): void }): void {
+    if (this.table !== null) {
+      this.table.writeAll(out, true, false);
+      return;
+    }
+    const m = this.m;
+    for (let i = 0; i < m.length; i++) out.bulk(m[i]);
+  }
+
   /** The members in iteration order (a copy; ascending for an intset). */
   members(): string[] {
-    return this.m.slice();
+    if (this.table === null) return this.m.slice();
+    const out: string[] = [];
+    this.table.each((k) => void out.push(k));
+    return out;
   }
 
   /** What SSCAN walks over a hashtable-encoded set (an iterator that survives changes, see
-   * core/scan.ts); null for an intset or a small set without its index, which SSCAN returns
+   * core/scan.ts); null for an intset or a small set without its table, which SSCAN returns
    * whole (Redis returns intsets whole; for a small hashtable one reply is a valid scan too). */
   scanSource(): Scannable<string> | null {
-    return this.index;
+    return this.table;
   }
 
   dup(): SetValue {
-    const copy = new SetValue(this.m.slice(), this.index === null ? null : new Map(this.index));
+    const copy = new SetValue(this.m.slice());
     copy.ht = this.ht;
+    if (this.table !== null) copy.table = this.table.dup();
     return copy;
   }
 
-  /** MEMORY USAGE estimate: the member array, the strings, and the index entries when present. */
+  /** MEMORY USAGE estimate: the member array and the strings, or the table's buffers. */
   memoryUsage(samples: number): number {
+    if (this.table !== null) return 64 + this.table.memoryUsage();
     const n = this.m.length;
     let bytes = 64 + 8 * n;
     if (n === 0) return bytes;
@@ -272,7 +321,6 @@ export class SetValue implements ObjectValue {
     let strings = 0;
     for (let i = 0; i < look; i++) strings += stringBytes(this.m[i].length);
     bytes += (strings / look) * n;
-    if (this.index !== null) bytes += 48 + 40 * n;
     return Math.round(bytes);
   }
 }

@@ -237,4 +237,42 @@ test('SetValue.fromMembers picks the encoding Redis gives a loaded set', () => {
   assert.equal(seen, ['-1', '3', '20']);
 });
 
+test('random picks by position reach every member in every encoding (HRANDFIELD, SRANDMEMBER, SPOP)', () => {
+  for (const n of [5, 16, 17, 300]) {
+    const h = new HashValue();
+    for (let i = 0; i < n; i++) h.set(`f${i}`, `v${i}`);
+    if (n > 16) h.toHashtable();
+    const seen = new Set<string>();
+    for (let k = 0; k < n * 30; k++) {
+      const p = h.randomPos();
+      const f = h.fieldAtPos(p);
+      assert.is(h.valueAtPos(p), 'v' + f.slice(1));
+      seen.add(f);
+    }
+    assert.is(seen.size, n);
+    assert.equal(h.allPos().map((p) => h.fieldAtPos(p)).sort(), [...seen].sort());
+
+    for (const ints of [true, false]) {
+      const s = ints ? new SetValue() : SetValue.forMember('m');
+      const all: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const m = ints ? String(i * 7 - 50) : `m${i}`;
+        s.add(m, 512);
+        all.push(m);
+      }
+      const picked = new Set<string>();
+      for (let k = 0; k < n * 30; k++) picked.add(s.atPos(s.randomPos()));
+      assert.equal([...picked].sort(), all.slice().sort());
+      assert.equal(s.allPos().map((p) => s.atPos(p)).sort(), all.slice().sort());
+      const popped: string[] = [];
+      while (s.size > 0) {
+        const m = s.popRandom();
+        assert.not.ok(s.has(m));
+        popped.push(m);
+      }
+      assert.equal(popped.sort(), all.slice().sort());
+    }
+  }
+});
+
 test.run();
