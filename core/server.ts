@@ -27,6 +27,8 @@ import { Eviction } from './eviction.ts';
 import type { Tracking } from './tracking.ts';
 
 export const VERSION = '0.1.0';
+/** Output of one client held for the end of the turn, at most (see processInput). */
+const MAX_DEFERRED_OUTPUT = 64 * 1024;
 /** The Redis version whose behaviour echokv follows; INFO reports it as redis_version. */
 export const REDIS_VERSION = '7.0.15';
 
@@ -528,7 +530,11 @@ export class Server {
       this.log.verbose(`Protocol error (${parser.error}) from client: id=${c.id} addr=${c.conn.remoteAddress}`);
       c.closeAfterReply = true;
     }
-    this.wake(c);
+    // A client that sent a long pipeline in one turn (the runtime may hand over many reads of
+    // one socket before the turn ends) gets what it has so far now, so that output never piles
+    // up beyond about what Redis writes per client and event (NET_MAX_WRITES_PER_EVENT, 64 KB).
+    if (c.out.size >= MAX_DEFERRED_OUTPUT) this.flush(c);
+    else this.wake(c);
   }
 
   /**

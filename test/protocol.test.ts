@@ -142,6 +142,20 @@ test('replies of every client read in one turn go out at its end, one write each
   assert.equal(a.conn.replies.slice(3), [{ error: 'ERR Protocol error: invalid bulk length' }]);
 });
 
+test('replies passing 64 KB in one turn go out at once, not at its end', () => {
+  const s = server();
+  const { conn, client } = connect(s);
+  read(client, cmd('SET', 'big', 'x'.repeat(40_000)));
+  assert.is(conn.writes.length, 1);
+  client.onData(cmd('GET', 'big'));
+  assert.is(conn.writes.length, 1, 'under 64 KB: held for the end of the turn');
+  client.onData(concat([cmd('GET', 'big'), cmd('PING')]));
+  assert.is(conn.writes.length, 2, 'past 64 KB: written before the turn ends');
+  endTurn();
+  assert.is(conn.writes.length, 2);
+  assert.equal(conn.replies, ['OK', 'x'.repeat(40_000), 'x'.repeat(40_000), 'PONG']);
+});
+
 test('one write per read, also with large replies', () => {
   const s = server();
   const { conn, client } = connect(s);
