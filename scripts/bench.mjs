@@ -151,8 +151,35 @@ function memoryPer(server, port, test, count) {
 // redis-server with the same settings (each on its own data directory), alternating as above.
 //   npm run bench -- --aof=always,everysec   (the default; --aof= skips it)
 
+/**
+ * Counts the fdatasync calls of `pid` while `fn` runs, through the kernel's syscall tracepoint
+ * (`perf stat`, no slowdown of the traced process); null when perf cannot. perf follows the
+ * threads that exist when it attaches: Redis's bio threads and Node's thread pool are started
+ * with the server.
+ */
+async function countFdatasyncs(pid, fn) {
+  if (!perfUsable) return { value: fn(), fsyncs: null };
+  const perf = spawn('perf', ['stat', '-x', ',', '-e', 'syscalls:sys_enter_fdatasync', '-p', String(pid)],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  perf.stderr.on('data', (d) => (err += d));
+  // perf attaches asynchronously: give it a moment before the load starts.
+  await new Promise((r) => setTimeout(r, 300));
+  const value = fn();
+  const done = new Promise((r) => perf.on('close', r));
+  perf.kill('SIGINT');
+  await done;
+  const line = err.split('\n').find((l) => l.includes('sys_enter_fdatasync'));
+  const n = line ? Number(line.split(',')[0]) : NaN;
+  return { value, fsyncs: Number.isFinite(n) ? n : null };
+}
+
+const perfUsable =
+  spawnSync('perf', ['stat', '-e', 'syscalls:sys_enter_fdatasync', '--', 'true'], { stdio: 'ignore' }).status === 0;
+
 async function benchAof(policies) {
   const rows = [];
+  const per50k = (x) => (x.fsyncs === null ? NaN : (x.fsyncs * 50_000) / REQUESTS[x.p]);
   for (const policy of policies) {
     const base = mkdtempSync(join(tmpdir(), `echokv-bench-aof-${policy}-`));
     const [rdir, edir] = [join(base, 'redis'), join(base, 'echokv')];
@@ -168,12 +195,21 @@ async function benchAof(policies) {
         const res = { redis: [], echokv: [] };
         for (let i = 0; i < rounds; i++) {
           const order = i % 2 === 0 ? [[r, rp, 'redis'], [e, ep, 'echokv']] : [[e, ep, 'echokv'], [r, rp, 'redis']];
-          for (const [srv, port, key] of order) res[key].push(runBench(srv, port, 'set', p));
+          for (const [srv, port, key] of order) {
+            const { value, fsyncs } = await countFdatasyncs(srv.pid, () => runBench(srv, port, 'set', p));
+            res[key].push({ ...value, fsyncs, p });
+          }
         }
-        const rr = median(res.redis.map((x) => x.rps));
-        const er = median(res.echokv.map((x) => x.rps));
-        rows.push({ policy, p, rr, er });
-        console.error(`SET appendfsync ${policy} -P ${p}: redis ${rr.toFixed(0)} ops/s, echokv ${er.toFixed(0)} ops/s`);
+        const med = (xs, f) => median(xs.map(f));
+        const row = {
+          policy, p,
+          rr: med(res.redis, (x) => x.rps), er: med(res.echokv, (x) => x.rps),
+          rc: med(res.redis, (x) => x.cpuUs), ec: med(res.echokv, (x) => x.cpuUs),
+          rf: med(res.redis, per50k), ef: med(res.echokv, per50k),
+        };
+        rows.push(row);
+        console.error(`SET appendfsync ${policy} -P ${p}: redis ${row.rr.toFixed(0)} ops/s ${row.rc.toFixed(1)} us/op ` +
+          `${row.rf.toFixed(0)} fsyncs/50k, echokv ${row.er.toFixed(0)} ops/s ${row.ec.toFixed(1)} us/op ${row.ef.toFixed(0)} fsyncs/50k`);
       }
     } finally {
       r.child.kill('SIGKILL');
@@ -181,11 +217,14 @@ async function benchAof(policies) {
       rmSync(base, { recursive: true, force: true });
     }
   }
-  console.log('\nAppend-only file: SET with appendonly yes, redis-benchmark -c ' + clients + ', median of ' + rounds + '\n');
-  console.log('| appendfsync | pipeline | redis ops/s | echokv ops/s | ratio |');
-  console.log('|---|---|---|---|---|');
-  for (const { policy, p, rr, er } of rows) {
-    console.log(`| ${policy} | ${p} | ${rr.toFixed(0)} | ${er.toFixed(0)} | ${(er / rr).toFixed(2)}x |`);
+  console.log('\nAppend-only file: SET with appendonly yes, redis-benchmark -c ' + clients + ', median of ' + rounds +
+    ' (CPU: server us per op; fdatasync calls per 50k SETs, counted with perf when it can)\n');
+  console.log('| appendfsync | pipeline | redis ops/s | echokv ops/s | ratio | redis CPU | echokv CPU | CPU ratio | redis fsyncs | echokv fsyncs |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  const f = (x) => (Number.isNaN(x) ? 'n/a' : x.toFixed(0));
+  for (const { policy, p, rr, er, rc, ec, rf, ef } of rows) {
+    console.log(`| ${policy} | ${p} | ${rr.toFixed(0)} | ${er.toFixed(0)} | ${(er / rr).toFixed(2)}x | ${rc.toFixed(1)} us | ` +
+      `${ec.toFixed(1)} us | ${(ec / rc).toFixed(2)}x | ${f(rf)} | ${f(ef)} |`);
   }
 }
 

@@ -11,6 +11,7 @@ import { intsetDecode, intsetEncode } from '../plugins/persistence/rdb/_intset.t
 import { ziplistElements, zipmapPairs } from '../plugins/persistence/rdb/_ziplist.ts';
 import { RdbError } from '../plugins/persistence/rdb/_errors.ts';
 import { bufferSource, RdbReader } from '../plugins/persistence/rdb/_decode.ts';
+import { internStr, intStr } from '../plugins/persistence/rdb/_strings.ts';
 import { type EncodeOptions, RdbWriter } from '../plugins/persistence/rdb/_encode.ts';
 import { dumpPayload, restorePayload } from '../plugins/persistence/rdb/codec.ts';
 import { loadRdb } from '../plugins/persistence/rdb/load.ts';
@@ -18,7 +19,8 @@ import { writeDatasetSync } from '../plugins/persistence/rdb/snapshot.ts';
 import { ADAPTERS, DEFAULT_LIMITS } from '../plugins/persistence/rdb/values.ts';
 import '../plugins/persistence/rdb/_adapters.ts';
 import { Entry, Keyspace, MutableString, type Value } from '../core/keyspace.ts';
-import { strToBytes } from '../core/bytes.ts';
+import { bytesToStr, strToBytes } from '../core/bytes.ts';
+import type { ZSet } from '../core/types/zset.ts';
 import { Bytes, ziplist, zipmap } from './_rdb.ts';
 
 const NOW = 1_700_000_000_000;
@@ -251,6 +253,64 @@ function plain(v: Value): unknown {
   if (v.type === 'zset') ADAPTERS.zset!.source(v).each((x, s) => out.push(x, s));
   return out;
 }
+
+t('shared strings: internStr and intStr always give the bytes asked for', () => {
+  // A pool of short byte strings (binary bytes, equal lengths, prefixes of each other) drawn in
+  // random order many times: hits, misses and slots taken over by other strings all come up.
+  const rand = rng(7);
+  const pool: Uint8Array[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const n = 1 + Math.floor(rand() * 40);
+    const b = new Uint8Array(n);
+    for (let j = 0; j < n; j++) b[j] = rand() < 0.5 ? Math.floor(rand() * 256) : 97 + (i % 3);
+    pool.push(b);
+  }
+  pool.push(enc('name'), enc('nam'), enc('name\x00'), enc('\xff\x00'), enc('\x00\xff'), new Uint8Array(0));
+  const backing = new Uint8Array(64);
+  for (let k = 0; k < 40000; k++) {
+    const b = pool[Math.floor(rand() * pool.length)];
+    const at = Math.floor(rand() * (64 - b.length));
+    backing.fill(0xaa);
+    backing.set(b, at);
+    assert.is(internStr(backing, at, at + b.length), bytesToStr(b), `pool string ${hex(b)}`);
+  }
+  // A string returned twice is the same string, not just an equal one (that is the point).
+  const once = internStr(enc('city'), 0, 4);
+  assert.ok(Object.is(internStr(enc('xcity'), 1, 5), once));
+  for (let v = -20; v < 10020; v++) assert.is(intStr(v), String(v));
+  for (const v of [2147483647, -2147483648, 1e15, -1e15]) assert.is(intStr(v), String(v));
+});
+
+t('listpack sorted-set scores: decimal text loads as the double Number() and strtod give', async () => {
+  const rand = rng(11);
+  const scores: string[] = ['2.5', '-3.25', '0.1', '-0.0', '.5', '-.5', '5.', '007.25', '123456789012345.6',
+    '1234567890123456.7', '0.30000000000000004', '9007199254740993.5', '1e5', '1.5e-300', '-1E+2', '999999999999999.9',
+    '0.000000000000001', '12.3456789012345', 'inf', '-inf', '+inf', '3', '-0', '0'];
+  for (let i = 0; i < 400; i++) {
+    const int = String(Math.floor(rand() * 10 ** Math.floor(rand() * 10)));
+    const frac = String(Math.floor(rand() * 10 ** Math.floor(rand() * 9))).padStart(Math.floor(rand() * 6), '0');
+    scores.push((rand() < 0.3 ? '-' : '') + int + '.' + frac);
+  }
+  const want = (s: string): number => (/^\+?inf$/i.test(s) ? Infinity : /^-inf$/i.test(s) ? -Infinity : Number(s));
+  const b = new Bytes().byte(0xfe).len(0);
+  for (let i = 0; i < scores.length; i++) {
+    const lp = new ListpackBuilder();
+    lp.add('m');
+    lp.addString(scores[i]);
+    b.byte(17).rstr('z' + i).rblob(lp.finish());
+  }
+  const body = b.byte(0xff).done();
+  const file = new Uint8Array(9 + body.length + 8);
+  file.set(enc('REDIS0010'));
+  file.set(body, 9);
+  file.set(crc64(file, 0, 9 + body.length).bytesLE(), 9 + body.length);
+  const ks = await tryLoad(file, true);
+  for (let i = 0; i < scores.length; i++) {
+    const z = ks.dbs[0].keys.get('z' + i)!.value as unknown as ZSet;
+    // A listpack holds -0 as 0, as Redis does.
+    assert.ok(Object.is(z.dict.get('m'), want(scores[i]) + 0), `score text '${scores[i]}'`);
+  }
+});
 
 t('DUMP payloads of every type and encoding restore to the same value and encoding', () => {
   for (const [name, v] of samples()) {

@@ -157,6 +157,20 @@ export class PackedList {
   /** A list holding `elements` in order (RDB and AOF loading, tests). */
   static from(elements: readonly string[]): PackedList {
     const l = new PackedList();
+    // Loading makes many small lists: one chunk of the exact size when they fit in one, rather
+    // than pushes that grow it (and leave spare room behind).
+    let total = 0;
+    for (let i = 0; i < elements.length; i++) total += entrySize(elements[i].length);
+    if (elements.length > 0 && total <= CHUNK_BYTES) {
+      const c = new Chunk(total, false);
+      let p = 0;
+      for (let i = 0; i < elements.length; i++) p = writeEntry(c.buf, p, elements[i]);
+      c.end = p;
+      c.count = elements.length;
+      l.addLastChunk(c);
+      l.len = elements.length;
+      return l;
+    }
     for (const s of elements) l.pushTail(s);
     return l;
   }

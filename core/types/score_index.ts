@@ -48,11 +48,20 @@ export class ScoreIndex {
 
   /**
    * An index holding pairs already in Redis's order (COPY, stored results): leaves are filled
-   * to LOAD without comparisons. The arrays are copied, not kept.
+   * to LOAD without comparisons. The arrays are copied, not kept, unless `owned` says the
+   * caller gives them away (RDB loading): then a set of up to LOAD pairs keeps them as its one
+   * leaf, without copies or the spare room of a grown list of leaves.
    */
-  static fromSorted(scores: readonly number[], members: readonly string[]): ScoreIndex {
+  static fromSorted(scores: readonly number[], members: readonly string[], owned = false): ScoreIndex {
     const idx = new ScoreIndex();
     const n = members.length;
+    if (owned && n > 0 && n <= LOAD) {
+      idx.scores = [scores as number[]];
+      idx.members = [members as string[]];
+      idx.count = n;
+      idx.fenValid = false;
+      return idx;
+    }
     for (let i = 0; i < n; i += LOAD) {
       const end = Math.min(n, i + LOAD);
       idx.scores.push(scores.slice(i, end));

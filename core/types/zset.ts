@@ -38,16 +38,17 @@ export class ZSet implements ObjectValue {
 
   /**
    * A sorted set holding pairs already in Redis's order (stored results, COPY), built without
-   * comparisons. In a listpack, -0 becomes 0 as Redis stores it.
+   * comparisons. In a listpack, -0 becomes 0 as Redis stores it. `owned`: the arrays are the
+   * new set's to keep (see ScoreIndex.fromSorted).
    */
-  static fromSorted(listpack: boolean, scores: number[], members: readonly string[]): ZSet {
+  static fromSorted(listpack: boolean, scores: number[], members: readonly string[], owned = false): ZSet {
     const dict = new Map<string, number>();
     for (let i = 0; i < members.length; i++) {
       // x + 0 turns -0 into 0 and leaves every other number alone.
       if (listpack) scores[i] = scores[i] + 0;
       dict.set(members[i], scores[i]);
     }
-    return new ZSet(listpack, dict, ScoreIndex.fromSorted(scores, members));
+    return new ZSet(listpack, dict, ScoreIndex.fromSorted(scores, members, owned));
   }
 
   get encoding(): ZSetEncoding {

@@ -199,7 +199,7 @@ test('ZSet: scores by member, ranks, -0 in a listpack, copies that share nothing
   for (let i = 0; i < 1000; i++) sl.insert('m' + i, i % 10);
   sl.removeRange(10, 500);
   assert.is(sl.size, 1001 - 491);
-  assert.is(sl.dict.size, sl.index.size);
+  assert.is(sl.size, sl.index.size);
   let n = 0;
   sl.forEach((m, s) => {
     assert.is(sl.score(m), s);
@@ -207,6 +207,55 @@ test('ZSet: scores by member, ranks, -0 in a listpack, copies that share nothing
   });
   assert.is(n, sl.size);
   assert.ok(sl.memoryUsage(5) > 0 && lp.memoryUsage(5) > 0);
+});
+
+test('ZSet: random inserts, updates and removals match a model through the conversion to a skiplist', () => {
+  let seed = 17;
+  const r = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  const z = new ZSet(true);
+  const model = new Map<string, number>();
+  for (let step = 0; step < 6000; step++) {
+    if (step === 2000) {
+      z.listpack = false;
+      assert.is(z.encoding, 'skiplist');
+    }
+    const m = r() < 0.1 ? '\x00\xff' + Math.floor(r() * 50) : 'm' + Math.floor(r() * 700);
+    const sc = [0, -0, 1.5, -3, 1e300, -Infinity][Math.floor(r() * 6)] * (r() < 0.5 ? 1 : 1 + Math.floor(r() * 9));
+    const op = r();
+    const cur = z.score(m);
+    assert.is(cur, model.get(m) === undefined ? undefined : cur);
+    if (op < 0.5) {
+      if (cur === undefined) z.insert(m, sc);
+      else if (cur !== sc) z.update(m, cur, sc);
+      else continue;
+      model.set(m, z.listpack ? sc + 0 : sc);
+    } else if (op < 0.8) {
+      assert.is(z.remove(m), model.delete(m));
+    } else if (z.size > 3) {
+      const start = Math.floor(r() * (z.size - 2));
+      const gone: string[] = [];
+      z.index.each(start, start + 1, (_s, x) => void gone.push(x));
+      z.removeRange(start, start + 1);
+      for (const x of gone) model.delete(x);
+    }
+    assert.is(z.size, model.size);
+  }
+  for (const [m, sc] of model) assert.ok(Object.is(z.score(m), sc), m);
+  let prev: [number, string] | null = null;
+  z.forEach((m, sc) => {
+    assert.ok(Object.is(model.get(m), sc));
+    if (prev !== null) assert.ok(prev[0] < sc || (prev[0] === sc && prev[1] < m), 'in order');
+    prev = [sc, m];
+  });
+  const seen = [...z.dict.keys()];
+  assert.equal(seen.sort(), [...model.keys()].sort());
+  const copy = z.dup();
+  assert.is(copy.encoding, 'skiplist');
+  copy.remove(seen[0]);
+  assert.ok(z.score(seen[0]) !== undefined);
 });
 
 test('listpackScore: integral scores within 2^62 as integers, the rest as %.17g', () => {

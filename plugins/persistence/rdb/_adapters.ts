@@ -48,9 +48,7 @@ registerAdapter('set', {
       const sorted = members.slice().sort(compareIntStrings);
       return new SetValue(sorted, null);
     }
-    const index = new Map<string, number>();
-    for (let i = 0; i < members.length; i++) index.set(members[i], i);
-    return new SetValue(members, index);
+    return SetValue.hashtableOf(members);
   },
 });
 
@@ -77,7 +75,9 @@ registerAdapter('hash', {
       }
     }
     const h = new HashValue(pairs, null);
+    // A listpack keeps the pair array: without the spare room the decoder's pushes left in it.
     if (!listpack) h.toHashtable();
+    else h.trim();
     return h;
   },
 });
@@ -107,13 +107,13 @@ registerAdapter('zset', {
     // A listpack is stored in order; a skiplist is written from the greatest element down.
     let ascending = true;
     for (let i = 1; i < n && ascending; i++) if (compareKey(scores[i - 1], members[i - 1], scores[i], members[i]) > 0) ascending = false;
-    if (ascending) return ZSet.fromSorted(listpack, scores, members);
+    if (ascending) return ZSet.fromSorted(listpack, scores, members, true);
     let descending = true;
     for (let i = 1; i < n && descending; i++) if (compareKey(scores[i - 1], members[i - 1], scores[i], members[i]) < 0) descending = false;
-    if (descending) return ZSet.fromSorted(listpack, scores.reverse(), members.reverse());
+    if (descending) return ZSet.fromSorted(listpack, scores.reverse(), members.reverse(), true);
     const order = members.map((_, i) => i);
     order.sort((a, b) => compareKey(scores[a], members[a], scores[b], members[b]));
-    return ZSet.fromSorted(listpack, order.map((i) => scores[i]), order.map((i) => members[i]));
+    return ZSet.fromSorted(listpack, order.map((i) => scores[i]), order.map((i) => members[i]), true);
   },
 });
 

@@ -27,6 +27,7 @@ import { RdbError } from './_errors.ts';
 import { intsetDecode } from './_intset.ts';
 import { canonicalInt, listpackElements, readIntLE } from './_listpack.ts';
 import { lzfDecompress } from './_lzf.ts';
+import { internStr, intStr } from './_strings.ts';
 import { ziplistElements, zipmapPairs } from './_ziplist.ts';
 import { TYPE } from './_encode.ts';
 import {
@@ -257,6 +258,23 @@ export class RdbReader {
     return bytesToStr(this.buf, p, p + n);
   }
 
+  /** A collection's element: string() with short strings shared through internStr (fields and
+   * members repeat from key to key; see _strings.ts). */
+  element(): string {
+    const n = this.lenOrEnc();
+    if (this.encoded) {
+      if (n === 3) {
+        const len = this.lzfInto();
+        return bytesToStr(this.scratch, 0, len);
+      }
+      return this.string2(n);
+    }
+    this.need(n);
+    const p = this.p;
+    this.p += n;
+    return internStr(this.buf, p, p + n);
+  }
+
   /** A string as bytes (blobs: listpacks, ziplists, intsets): a view valid until the next read
    * (or the next LZF string). */
   blob(): Uint8Array {
@@ -305,17 +323,17 @@ export class RdbReader {
     switch (enc) {
       case 0: {
         const v = this.byte();
-        return String(v >= 128 ? v - 256 : v);
+        return intStr(v >= 128 ? v - 256 : v);
       }
       case 1: {
         this.need(2);
         const p = this.p;
         this.p = p + 2;
         const v = this.buf[p] | (this.buf[p + 1] << 8);
-        return String(v >= 32768 ? v - 65536 : v);
+        return intStr(v >= 32768 ? v - 65536 : v);
       }
       case 2:
-        return String(this.u32le() | 0);
+        return intStr(this.u32le() | 0);
       default: throw new RdbError(`Unknown RDB string encoding type ${enc}`);
     }
   }
@@ -439,7 +457,7 @@ export function readValue(r: RdbReader, t: number, limits: Limits): Value | type
       const a = needAdapter('set', t);
       const seen = new Set<string>();
       for (let i = 0; i < n; i++) {
-        const m = r.string();
+        const m = r.element();
         if (seen.has(m)) throw new RdbError('Duplicate set members detected');
         seen.add(m);
       }
@@ -470,7 +488,7 @@ export function readValue(r: RdbReader, t: number, limits: Limits): Value | type
       const scores: number[] = [];
       const seen = new Set<string>();
       for (let i = 0; i < n; i++) {
-        const m = r.string();
+        const m = r.element();
         const s = t === TYPE.ZSET_2 ? r.double() : r.stringDouble();
         if (Number.isNaN(s)) throw new RdbError('Zset with NAN score detected');
         if (seen.has(m)) throw new RdbError('Duplicate zset fields detected');
@@ -508,8 +526,8 @@ export function readValue(r: RdbReader, t: number, limits: Limits): Value | type
       const pairs: string[] = [];
       const seen = new Set<string>();
       for (let i = 0; i < n; i++) {
-        const f = r.string();
-        const v = r.string();
+        const f = r.element();
+        const v = r.element();
         if (seen.has(f)) throw new RdbError('Duplicate hash fields detected');
         seen.add(f);
         pairs.push(f, v);
@@ -586,6 +604,8 @@ function hasDuplicate(items: readonly string[], step: number): boolean {
 function parseScore(s: string): number {
   const v = canonicalInt(s);
   if (v !== null) return Number(v);
+  const f = plainDecimal(s);
+  if (f === f) return f;
   const lower = s.toLowerCase();
   let d: number;
   if (lower === 'inf' || lower === '+inf' || lower === 'infinity') d = Infinity;
@@ -593,6 +613,43 @@ function parseScore(s: string): number {
   else d = Number(s);
   if (Number.isNaN(d) || s.trim() !== s || s === '') throw new RdbError('Zset listpack integrity check failed (invalid score)');
   return d;
+}
+
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * `s` when it is [-]digits.digits with at most 15 digits in all, else NaN. Number(s) goes
+ * through the runtime's general string-to-double conversion, which costs more than the rest of
+ * a small sorted set's decoding; this form is exact without it (Clinger's fast path): the digits
+ * make an integer below 2^53, 10^k is exact for k <= 22, and one IEEE division rounds correctly,
+ * so the result is the double Number(s) and strtod give.
+ */
+function plainDecimal(s: string): number {
+  const n = s.length;
+  let i = 0;
+  let neg = false;
+  if (n > 0 && s.charCodeAt(0) === 45) {
+    neg = true;
+    i = 1;
+  }
+  let m = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+      if (frac >= 0) frac++;
+    } else if (c === 46 && frac < 0) {
+      frac = 0;
+    } else {
+      return NaN;
+    }
+  }
+  if (digits === 0 || digits > 15 || frac <= 0) return NaN;
+  const v = m / POW10[frac];
+  return neg ? -v : v;
 }
 
 // -------------------------------------------------------------------------------------------------

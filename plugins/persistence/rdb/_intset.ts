@@ -11,6 +11,7 @@
 
 import { RdbError } from './_errors.ts';
 import { readIntLE } from './_listpack.ts';
+import { intStr } from './_strings.ts';
 
 /**
  * The intset blob of `members`, canonical integer strings (any order, no duplicates), sorted
@@ -93,7 +94,7 @@ export function intsetDecode(b: Uint8Array, from = 0, to = b.length): string[] {
       if (width === 2 && v >= 32768) v -= 65536;
       if (v <= prev) throw new RdbError('Intset integrity check failed (not ascending)');
       prev = v;
-      out[i] = String(v);
+      out[i] = intStr(v);
     }
     return out;
   }

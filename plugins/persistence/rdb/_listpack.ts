@@ -19,6 +19,7 @@
 
 import { bytesToStr, strIntoBytes } from '../../../core/bytes.ts';
 import { RdbError } from './_errors.ts';
+import { internStr, intStr } from './_strings.ts';
 
 /** The value of `s` when it is a canonical integer of at most 20 characters that fits in 64 bits
  * (Redis's string2ll, which lpStringToInt64 is), else null. Small values come back as numbers,
@@ -221,24 +222,24 @@ export function listpackElements(lp: Uint8Array, from = 0, to = lp.length): stri
     const b = lp[p];
     let s: string;
     if (b < 0x80) {
-      s = String(b);
+      s = intStr(b);
       p += 1;
     } else if ((b & 0xc0) === 0x80) {
       const n = b & 0x3f;
       if (p + 1 + n > end) throw new RdbError('Listpack integrity check failed (string past the end)');
-      s = bytesToStr(lp, p + 1, p + 1 + n);
+      s = internStr(lp, p + 1, p + 1 + n);
       p += 1 + n;
     } else if ((b & 0xe0) === 0xc0) {
       if (p + 2 > end) throw new RdbError('Listpack integrity check failed (entry past the end)');
       let v = ((b & 0x1f) << 8) | lp[p + 1];
       if (v >= 4096) v -= 8192;
-      s = String(v);
+      s = intStr(v);
       p += 2;
     } else if ((b & 0xf0) === 0xe0) {
       if (p + 2 > end) throw new RdbError('Listpack integrity check failed (entry past the end)');
       const n = ((b & 0x0f) << 8) | lp[p + 1];
       if (p + 2 + n > end) throw new RdbError('Listpack integrity check failed (string past the end)');
-      s = bytesToStr(lp, p + 2, p + 2 + n);
+      s = internStr(lp, p + 2, p + 2 + n);
       p += 2 + n;
     } else if (b === 0xf0) {
       if (p + 5 > end) throw new RdbError('Listpack integrity check failed (entry past the end)');
@@ -283,9 +284,9 @@ export function listpackElements(lp: Uint8Array, from = 0, to = lp.length): stri
 /** A little-endian two's complement integer of `n` bytes at `at`, as a decimal string. */
 export function readIntLE(b: Uint8Array, at: number, n: number): string {
   // The widths listpacks and intsets use, with plain int32 arithmetic (sign by shifting).
-  if (n === 2) return String(((b[at] | (b[at + 1] << 8)) << 16) >> 16);
-  if (n === 3) return String(((b[at] | (b[at + 1] << 8) | (b[at + 2] << 16)) << 8) >> 8);
-  if (n === 4) return String(b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24));
+  if (n === 2) return intStr(((b[at] | (b[at + 1] << 8)) << 16) >> 16);
+  if (n === 3) return intStr(((b[at] | (b[at + 1] << 8) | (b[at + 2] << 16)) << 8) >> 8);
+  if (n === 4) return intStr(b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24));
   if (n === 8) {
     const lo = (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16) | (b[at + 3] << 24)) >>> 0;
     const hi = b[at + 4] | (b[at + 5] << 8) | (b[at + 6] << 16) | (b[at + 7] << 24);

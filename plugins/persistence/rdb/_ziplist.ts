@@ -19,6 +19,7 @@
 import { bytesToStr } from '../../../core/bytes.ts';
 import { RdbError } from './_errors.ts';
 import { readIntLE } from './_listpack.ts';
+import { internStr, intStr } from './_strings.ts';
 
 /** The entries of a ziplist blob, in order, integers as decimal strings; throws on damage. */
 export function ziplistElements(z: Uint8Array): string[] {
@@ -48,7 +49,7 @@ export function ziplistElements(z: Uint8Array): string[] {
       const n = enc & 0x3f;
       p += 1;
       if (p + n > end) throw new RdbError('Ziplist integrity check failed (string past the end)');
-      s = bytesToStr(z, p, p + n);
+      s = internStr(z, p, p + n);
       p += n;
     } else if (top === 1) {
       if (p + 2 > end) throw new RdbError('Ziplist integrity check failed (entry past the end)');
@@ -75,7 +76,7 @@ export function ziplistElements(z: Uint8Array): string[] {
       else if (enc >= 0xf1 && enc <= 0xfd) n = 0;
       else throw new RdbError(`Ziplist integrity check failed (unknown encoding 0x${enc.toString(16)})`);
       if (p + n > end) throw new RdbError('Ziplist integrity check failed (entry past the end)');
-      s = n === 0 ? String((enc & 0x0f) - 1) : readIntLE(z, p, n);
+      s = n === 0 ? intStr((enc & 0x0f) - 1) : readIntLE(z, p, n);
       p += n;
     }
     prevSize = p - start;

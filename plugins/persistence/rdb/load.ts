@@ -20,6 +20,7 @@ import { Entry, type Keyspace } from '../../../core/keyspace.ts';
 import { RdbError } from './_errors.ts';
 import { EMPTY_KEY, RDB_MAX_VERSION, type RdbReader, readValue, typeName } from './_decode.ts';
 import { OP } from './_encode.ts';
+import { forgetInterned } from './_strings.ts';
 import type { Limits } from './values.ts';
 
 export interface LoadOptions {
@@ -198,6 +199,7 @@ export async function loadRdb(r: RdbReader, ks: Keyspace, opts: LoadOptions): Pr
     }
   }
   res.bytes = r.offset;
+  forgetInterned();
   return res;
 }
 

@@ -171,7 +171,7 @@ export interface Adapters {
   };
   zset?: {
     source(v: ObjectValue): ZsetSource;
-    /** Distinct members with their scores (no NaN), in file order. */
+    /** Distinct members with their scores (no NaN), in file order; the arrays are its to keep. */
     build(members: string[], scores: number[], limits: Limits, compact: boolean): ObjectValue;
   };
   stream?: {
