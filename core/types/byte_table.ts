@@ -27,7 +27,7 @@
 // chooses can still collide (Redis uses keyed SipHash); the random basis only makes that harder
 // to do blindly. Limits: 65535 slabs, i.e. 4 GB of entries, or 65535 entries over 64 KB.
 
-import { bytesToStr, strIntoBytes } from '../bytes.ts';
+import { bytesToStr, strIntoBytes, varintSize } from '../bytes.ts';
 import type { Scannable } from '../scan.ts';
 import type { BulkSink } from './packed_list.ts';
 
@@ -52,15 +52,6 @@ export function hashBytes(s: string): number {
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
-}
-
-function varintSize(n: number): number {
-  let size = 1;
-  while (n >= 128) {
-    n = Math.floor(n / 128);
-    size++;
-  }
-  return size;
 }
 
 function writeVarint(buf: Uint8Array, p: number, n: number): number {

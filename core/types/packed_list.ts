@@ -18,7 +18,7 @@
 // move bytes within it; a chunk that grows past CHUNK_BYTES is split in two. Searches (LPOS,
 // LREM, LINSERT's pivot) compare bytes in place without making strings.
 
-import { bytesToStr, strIntoBytes } from '../bytes.ts';
+import { bytesToStr, strIntoBytes, varintSize } from '../bytes.ts';
 
 /** Target chunk payload, as list-max-listpack-size -2 (8 KB). */
 const CHUNK_BYTES = 8192;
@@ -34,15 +34,6 @@ class Chunk {
     this.buf = new Uint8Array(cap);
     this.start = this.end = atEnd ? cap : 0;
   }
-}
-
-function varintSize(n: number): number {
-  let size = 1;
-  while (n >= 128) {
-    n = Math.floor(n / 128);
-    size++;
-  }
-  return size;
 }
 
 /** Bytes an entry of a `len`-byte value takes. */

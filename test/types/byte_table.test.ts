@@ -5,20 +5,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { ByteTable } from '../../core/types/byte_table.ts';
-
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed / 0x7fffffff;
-  };
-}
-
-function bytes(r: () => number, max: number): string {
-  const n = Math.floor(r() * max);
-  let s = '';
-  for (let i = 0; i < n; i++) s += String.fromCharCode(Math.floor(r() * 256));
-  return s;
-}
+import { bytes, rng } from './_gen.ts';
 
 function value(r: () => number): string {
   const k = r();

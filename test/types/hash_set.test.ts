@@ -6,20 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { HashValue } from '../../core/types/hash.ts';
 import { isIntMember, SetValue } from '../../core/types/set.ts';
-
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-    return seed / 0x7fffffff;
-  };
-}
-
-function bytes(r: () => number, max: number): string {
-  const n = Math.floor(r() * max);
-  let s = '';
-  for (let i = 0; i < n; i++) s += String.fromCharCode(Math.floor(r() * 256));
-  return s;
-}
+import { bytes, rng } from './_gen.ts';
 
 /** A field from a small pool, so sets, updates and deletes hit existing fields often. */
 function field(r: () => number): string {

@@ -243,6 +243,17 @@ export class RdbReader {
 
   /** A string (rdbGenericLoadStringObject) as a byte string. */
   string(): string {
+    return this.stringVia(bytesToStr);
+  }
+
+  /** A collection's element: string() with short strings shared through internStr (fields and
+   * members repeat from key to key; see _strings.ts). */
+  element(): string {
+    return this.stringVia(internStr);
+  }
+
+  /** A string whose plain (not LZF, not integer) bytes `make` turns into the byte string. */
+  private stringVia(make: (b: Uint8Array, start: number, end: number) => string): string {
     const n = this.lenOrEnc();
     if (this.encoded) {
       if (n === 3) {
@@ -255,24 +266,7 @@ export class RdbReader {
     this.need(n);
     const p = this.p;
     this.p += n;
-    return bytesToStr(this.buf, p, p + n);
-  }
-
-  /** A collection's element: string() with short strings shared through internStr (fields and
-   * members repeat from key to key; see _strings.ts). */
-  element(): string {
-    const n = this.lenOrEnc();
-    if (this.encoded) {
-      if (n === 3) {
-        const len = this.lzfInto();
-        return bytesToStr(this.scratch, 0, len);
-      }
-      return this.string2(n);
-    }
-    this.need(n);
-    const p = this.p;
-    this.p += n;
-    return internStr(this.buf, p, p + n);
+    return make(this.buf, p, p + n);
   }
 
   /** A string as bytes (blobs: listpacks, ziplists, intsets): a view valid until the next read
