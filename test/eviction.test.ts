@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { RespClient, type Running, sleep, startEchokv } from './_helpers.ts';
 import { keyMemoryUsage } from '../core/info.ts';
-import { Entry } from '../core/keyspace.ts';
+import { newEntry } from '../core/keyspace.ts';
 import type { Server } from '../core/server.ts';
 
 interface Ctx {
@@ -179,7 +179,7 @@ test('keys added behind the keyspace\'s back (an RDB load) are counted at the ne
   await cl.call('SET', 'a', '1');
   const before = server.eviction.datasetBytes();
   // What plugins/persistence/rdb/load.ts does: entries go straight into the Map.
-  for (let i = 0; i < 100; i++) server.keyspace.dbs[2].keys.set(`loaded${i}`, new Entry('x'.repeat(100), 0));
+  for (let i = 0; i < 100; i++) server.keyspace.dbs[2].keys.set(`loaded${i}`, newEntry('x'.repeat(100), 0));
   assert.is(server.eviction.datasetBytes(), before, 'not seen yet');
   server.cron();
   checkEstimate(server);

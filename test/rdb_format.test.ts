@@ -18,7 +18,7 @@ import { loadRdb } from '../plugins/persistence/rdb/load.ts';
 import { writeDatasetSync } from '../plugins/persistence/rdb/snapshot.ts';
 import { ADAPTERS, DEFAULT_LIMITS } from '../plugins/persistence/rdb/values.ts';
 import '../plugins/persistence/rdb/_adapters.ts';
-import { Entry, Keyspace, MutableString, type Value } from '../core/keyspace.ts';
+import { Keyspace, MutableString, newEntry, type Value } from '../core/keyspace.ts';
 import { bytesToStr, strToBytes } from '../core/bytes.ts';
 import type { ZSet } from '../core/types/zset.ts';
 import { Bytes, ziplist, zipmap } from './_rdb.ts';
@@ -344,7 +344,7 @@ function sampleFile(checksum: boolean): Uint8Array {
   const ks = new Keyspace({ databases: 2, clock: () => NOW });
   let i = 0;
   for (const [name, v] of samples()) {
-    const e = new Entry(v, 0);
+    const e = newEntry(v, 0);
     if (i % 3 === 0) e.expireAt = NOW + 100000 + i;
     ks.dbs[i++ % 2].keys.set(name, e);
   }

@@ -6,7 +6,7 @@
 // comparing it with a copy taken at that instant.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Database, Entry, Keyspace, MutableString, type Value } from '../core/keyspace.ts';
+import { type Database, Keyspace, MutableString, newEntry, type Value } from '../core/keyspace.ts';
 import { PackedList } from '../core/types/packed_list.ts';
 import { HashValue } from '../core/types/hash.ts';
 import { SetValue } from '../core/types/set.ts';
@@ -116,7 +116,7 @@ function populate(ks: Keyspace, n: number, r: () => number): void {
         v = z;
       }
     }
-    const e = new Entry(v, 0);
+    const e = newEntry(v, 0);
     db.keys.set(key, e);
     if (r() < 0.2) db.setExpire(key, e, NOW + 1000 + Math.floor(r() * 100000));
   }
@@ -307,7 +307,7 @@ cow('a value the save cannot write fails the save, not the client\'s command tha
   const ks = new Keyspace({ databases: 3, clock: () => NOW });
   populate(ks, 200, rng(8));
   const odd = { type: 'weird', dup() { return this; } } as unknown as Value;
-  ks.dbs[2].keys.set('odd', new Entry(odd, 0));
+  ks.dbs[2].keys.set('odd', newEntry(odd, 0));
   const job = new BackgroundRdb(ks, OPTS, AUX, true, async () => {
     await new Promise((res) => setTimeout(res, 0));
   }, () => performance.now());

@@ -5,7 +5,7 @@ import type { CommandSpec } from '../command.ts';
 import type { Client } from '../client.ts';
 import { ERR, invalidExpire, ServerError } from '../errors.ts';
 import { globMatch } from '../glob.ts';
-import { type Database, Entry, MutableString, typeName, type Value } from '../keyspace.ts';
+import { type Database, MutableString, newEntry, typeName, type Value } from '../keyspace.ts';
 import { parseInteger } from '../numbers.ts';
 import { parseCursor } from '../scan.ts';
 import { lfuFrequency } from '../eviction.ts';
@@ -729,7 +729,7 @@ function copy(c: Client, argv: string[]): void {
     }
     dst.detach(to);
   }
-  const copied = new Entry(dupValue(e.value), dst.ks.lruClock());
+  const copied = newEntry(dupValue(e.value), dst.ks.lruClock());
   copied.expireAt = e.expireAt;
   dst.attach(to, copied);
   c.server.blocking.signalKeyReady(dst, to);

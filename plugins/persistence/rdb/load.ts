@@ -16,7 +16,7 @@
 // loading-process-events-interval-bytes.
 // =================================================================================================
 
-import { Entry, type Keyspace } from '../../../core/keyspace.ts';
+import { type Keyspace, newEntry } from '../../../core/keyspace.ts';
 import { RdbError } from './_errors.ts';
 import { EMPTY_KEY, RDB_MAX_VERSION, type RdbReader, readValue, typeName } from './_decode.ts';
 import { OP } from './_encode.ts';
@@ -156,7 +156,7 @@ export async function loadRdb(r: RdbReader, ks: Keyspace, opts: LoadOptions): Pr
     } else if (!opts.aofPreamble && expireAt !== -1 && expireAt < opts.now) {
       res.keysExpired++;
     } else {
-      const e = new Entry(value, lruClock);
+      const e = newEntry(value, lruClock);
       // objectSetLRUOrLFU: a frequency under an LFU policy, an idle time under any other.
       if (opts.evictionInfo === 'lfu') {
         if (lfuFreq >= 0) e.lru = ((Math.floor(opts.now / 60000) & 65535) << 8) | lfuFreq;
