@@ -118,3 +118,21 @@ export function formatDouble(d: number): string {
   }
   return neg ? '-' + out : out;
 }
+
+/**
+ * Shared decimal texts of 0-9999, as Redis shares those integers (OBJ_SHARED_INTEGERS): a counter
+ * (INCR) or a loaded value then keeps a string that already exists instead of a new one for the
+ * garbage collector to copy. Filled on first use; '' marks an empty slot.
+ */
+const SHARED_INTS = 10000;
+const sharedInts: string[] = new Array<string>(SHARED_INTS).fill('');
+
+/** `v` (an integer) as decimal text, shared for 0 <= v < 10000. */
+export function intStr(v: number): string {
+  if (v >= 0 && v < SHARED_INTS) {
+    let s = sharedInts[v];
+    if (s.length === 0) sharedInts[v] = s = String(v);
+    return s;
+  }
+  return String(v);
+}

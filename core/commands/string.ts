@@ -11,7 +11,7 @@ import { ERR, invalidExpire, wrongArity } from '../errors.ts';
 import {
   type Database, type Entry, isString, MutableString, noNotify, stringLength, stringOf,
 } from '../keyspace.ts';
-import { INT64_MAX, INT64_MIN, parseInt64, parseInteger } from '../numbers.ts';
+import { INT64_MAX, INT64_MIN, intStr, parseInt64, parseInteger } from '../numbers.ts';
 import { bytesToStr, strIntoBytes, strToBytes } from '../bytes.ts';
 import { incrByFloatString } from '../long_double.ts';
 
@@ -451,7 +451,7 @@ function incrDecr(c: Client, key: string, incr: number, bigIncr: bigint | null):
   let result: string;
   if (e === undefined) {
     if (bigIncr === null) {
-      result = String(incr);
+      result = intStr(incr);
     } else {
       result = bigIncr.toString();
     }
@@ -470,7 +470,7 @@ function incrDecr(c: Client, key: string, incr: number, bigIncr: bigint | null):
     const cur = bigIncr === null ? smallInt(s) : null;
     if (cur !== null) {
       // Both below 10^15 in magnitude: the sum is exact and cannot overflow 64 bits.
-      result = String(cur + incr);
+      result = intStr(cur + incr);
     } else {
       const old = parseInt64(s);
       if (old === null) {

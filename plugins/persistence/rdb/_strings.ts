@@ -5,7 +5,7 @@
 // Byte strings are immutable, so two values may share one, as Redis shares the integers
 // 0-9999 (OBJ_SHARED_INTEGERS).
 //
-// - intStr: the decimal text of an integer, one shared string per value in [0, 10000).
+// - intStr (core/numbers.ts): the decimal text of an integer, shared for values in [0, 10000).
 // - internStr: bytes as a byte string through a direct-mapped cache of short strings, keyed by
 //   a hash of the bytes: a hit returns the cached string (no allocation), a miss makes the string
 //   and takes the slot. Unique strings only cost the hash and the slot write, and a string that
@@ -13,19 +13,7 @@
 
 import { bytesToStr } from '../../../core/bytes.ts';
 
-const SHARED_INTS = 10000;
-// Filled on first use; '' marks an empty slot (never the text of an integer).
-const ints: string[] = new Array<string>(SHARED_INTS).fill('');
-
-/** `v` (an integer) as decimal text, shared for 0 <= v < 10000. */
-export function intStr(v: number): string {
-  if (v >= 0 && v < SHARED_INTS) {
-    let s = ints[v];
-    if (s.length === 0) ints[v] = s = String(v);
-    return s;
-  }
-  return String(v);
-}
+export { intStr } from '../../../core/numbers.ts';
 
 /** Longest string cached: field names and small values, not blobs. */
 const INTERN_MAX = 32;
