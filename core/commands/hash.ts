@@ -197,6 +197,28 @@ export function randomCountArg(c: Client, s: string): number | null {
  */
 export const MAX_RANDOM_REPEATS = 1 << 24;
 
+/** Calls `fn` with `n` distinct random positions of `v` (n < size, its size), in random order
+ * (HRANDFIELD and SRANDMEMBER with a positive count). */
+export function eachDistinctPos(
+  n: number, size: number, v: { allPos(): number[]; randomPos(): number }, fn: (p: number) => void,
+): void {
+  if (n * 3 > size) {
+    // Most of it: a partial shuffle of every position.
+    const all = v.allPos();
+    const picks = distinctRandom(n, size);
+    for (let k = 0; k < picks.length; k++) fn(all[picks[k]]);
+    return;
+  }
+  // A small part of it: random positions until `n` distinct ones.
+  const seen = new Set<number>();
+  while (seen.size < n) {
+    const p = v.randomPos();
+    if (seen.has(p)) continue;
+    seen.add(p);
+    fn(p);
+  }
+}
+
 /** `n` distinct random indexes in [0, size), n < size, in random order. */
 export function distinctRandom(n: number, size: number): number[] {
   const out: number[] = [];
@@ -612,21 +634,7 @@ function hrandfieldWithCount(c: Client, key: string, count: number, withValues: 
     return;
   }
   out.array(count * perItem);
-  if (count * 3 > size) {
-    // Most of the hash: a partial shuffle of every position.
-    const all = h.allPos();
-    const picks = distinctRandom(count, size);
-    for (let k = 0; k < picks.length; k++) writeOne(all[picks[k]]);
-    return;
-  }
-  // A small part of it: random positions until `count` distinct ones.
-  const seen = new Set<number>();
-  while (seen.size < count) {
-    const p = h.randomPos();
-    if (seen.has(p)) continue;
-    seen.add(p);
-    writeOne(p);
-  }
+  eachDistinctPos(count, size, h, writeOne);
 }
 
 // HSCAN

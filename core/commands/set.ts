@@ -17,7 +17,7 @@ import { globMatch } from '../glob.ts';
 import { parseCursor } from '../scan.ts';
 import { SetValue } from '../types/set.ts';
 import { parseScanOptions } from './generic.ts';
-import { distinctRandom, int64Of, MAX_RANDOM_REPEATS, optIs, randomCountArg, removeMembers } from './hash.ts';
+import { eachDistinctPos, int64Of, MAX_RANDOM_REPEATS, optIs, randomCountArg, removeMembers } from './hash.ts';
 
 export const commands: CommandSpec[] = [
   {
@@ -445,21 +445,7 @@ function srandmemberWithCount(c: Client, key: string, count: number): void {
     return;
   }
   out.array(count);
-  if (count * 3 > size) {
-    // Most of the set: a partial shuffle of every position.
-    const all = s.allPos();
-    const picks = distinctRandom(count, size);
-    for (let k = 0; k < picks.length; k++) out.bulk(s.atPos(all[picks[k]]));
-    return;
-  }
-  // A small part of it: random positions until `count` distinct ones.
-  const seen = new Set<number>();
-  while (seen.size < count) {
-    const p = s.randomPos();
-    if (seen.has(p)) continue;
-    seen.add(p);
-    out.bulk(s.atPos(p));
-  }
+  eachDistinctPos(count, size, s, (p) => out.bulk(s.atPos(p)));
 }
 
 // SPOP

@@ -8,9 +8,8 @@
 // expire first, allkeys-lru the ones not accessed lately, allkeys-lfu the ones accessed least.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Compat, compatSuite, show } from './_compat.ts';
+import { type Compat, compatSuite, readRedisAof, show } from './_compat.ts';
 import { RespClient, sleep, startEchokv, startRedis } from '../_helpers.ts';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const test = compatSuite('eviction');
@@ -282,22 +281,9 @@ const prop = suite('compat: eviction propagation');
 
 /** The commands of a Redis AOF, each prefixed with its database. */
 function readAof(dir: string): string[] {
-  const sub = join(dir, 'appendonlydir');
-  const file = readdirSync(sub).find((f) => f.endsWith('.incr.aof'));
-  const text = readFileSync(join(sub, file!), 'latin1');
   const out: string[] = [];
-  let p = 0;
   let db = '0';
-  while (p < text.length) {
-    const n = Number(text.slice(p + 1, text.indexOf('\r\n', p)));
-    p = text.indexOf('\r\n', p) + 2;
-    const argv: string[] = [];
-    for (let i = 0; i < n; i++) {
-      const len = Number(text.slice(p + 1, text.indexOf('\r\n', p)));
-      p = text.indexOf('\r\n', p) + 2;
-      argv.push(text.slice(p, p + len));
-      p += len + 2;
-    }
+  for (const argv of readRedisAof(dir, true)) {
     if (argv[0].toUpperCase() === 'SELECT') db = argv[1];
     else out.push(`${db} ${argv.join(' ')}`);
   }
