@@ -101,6 +101,44 @@ test('update: small moves within a leaf, moves across leaves, at the ends and am
   }
 });
 
+test('update at leaf boundaries: into the gap before the next leaf, onto its first key, past it', () => {
+  // fromSorted fills leaves of 64 pairs: scores 0, 4, 8 ... leave gaps between neighbours.
+  const n = 640;
+  let model: Pair[] = [];
+  for (let i = 0; i < n; i++) model.push([4 * i, 'm' + String(i).padStart(4, '0')]);
+  const idx = ScoreIndex.fromSorted(model.map((p) => p[0]), model.map((p) => p[1]));
+  const move = (from: number, score: number, member: string) => {
+    idx.update(from, score, member);
+    const at = model.findIndex(([s, m]) => s === from && m === member);
+    assert.ok(at >= 0);
+    model.splice(at, 1);
+    model.push([score, member]);
+    model.sort((a, b) => compareKey(a[0], a[1], b[0], b[1]));
+    check(idx, model);
+  };
+  for (let leaf = 0; leaf < 8; leaf++) {
+    const last = 64 * leaf + 63;
+    const next = 4 * (last + 1);
+    const [s, m] = model[last];
+    // The leaf's last pair: into the gap (it stays), onto the next leaf's first score (its
+    // member sorts first, so it still stays), then back to near the leaf's start.
+    move(s, next - 1, m);
+    move(next - 1, next, m);
+    // A pair from further on onto that score: its member sorts after the next leaf's first.
+    const [s3, m3] = model[last + 70];
+    move(s3, next, m3);
+    move(next, 4 * (64 * leaf) + 1, m);
+    // Just past the next leaf's first key, below its last: that leaf's, not this one's.
+    const [s4, m4] = model[64 * leaf + 10];
+    move(s4, next + 1, m4);
+    // A pair from the middle of the leaf into the gap after the leaf, and into the previous gap.
+    const [s2, m2] = model[64 * leaf + 20];
+    move(s2, next - 2, m2);
+    if (leaf > 0) move(next - 2, 4 * (64 * leaf) - 1, m2);
+  }
+  for (let i = 0; i < model.length; i++) assert.is(idx.rank(model[i][0], model[i][1]), i);
+});
+
 test('score and member boundaries', () => {
   const idx = new ScoreIndex();
   for (let i = 0; i < 2000; i++) idx.insert(i % 10, 'k' + String(i).padStart(5, '0'));
