@@ -56,7 +56,11 @@ import type { Client } from './client.ts';
 import type { Command } from './command.ts';
 import { keyMemoryUsage } from './info.ts';
 import type { Database, Entry, LfuCounter } from './keyspace.ts';
+import type { KeyTable } from './key_table.ts';
 import type { Server } from './server.ts';
+
+/** What eviction samples: a database's keys, or its keys with a TTL. */
+type EntryMap = KeyTable<Entry> | Map<string, Entry>;
 
 export type Policy =
   | 'noeviction' | 'allkeys-lru' | 'allkeys-lfu' | 'allkeys-random' | 'volatile-lru' | 'volatile-lfu'
@@ -134,7 +138,7 @@ export class Eviction {
   private readonly pool: PoolEntry[] = [];
   private nextDb = 0;
   /** Per Map (db.keys or db.expires), its position in a circular walk. */
-  private readonly walks = new WeakMap<Map<string, Entry>, Iterator<[string, Entry]>>();
+  private readonly walks = new WeakMap<EntryMap, Iterator<[string, Entry]>>();
   private readonly sampled: [string, Entry][] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
   /** The last check found used memory under the limit, and nothing changed since: the next
@@ -454,7 +458,7 @@ export class Eviction {
   }
 
   /** Redis's evictionPoolPopulate: adds sampled keys that beat the pool's worst. */
-  private populate(db: Database, map: Map<string, Entry>): void {
+  private populate(db: Database, map: EntryMap): void {
     const pool = this.pool;
     const sampled = this.sampled;
     this.sample(map, this.samples, sampled);
@@ -493,7 +497,7 @@ export class Eviction {
   }
 
   /** Up to `count` entries of `map`, consecutive in its circular walk from a random start. */
-  private sample(map: Map<string, Entry>, count: number, out: [string, Entry][]): void {
+  private sample(map: EntryMap, count: number, out: [string, Entry][]): void {
     const n = Math.min(count, map.size);
     let skip = Math.floor(Math.random() * Math.min(map.size, RANDOM_SKIP));
     while (skip-- > 0) this.step(map);
@@ -501,7 +505,7 @@ export class Eviction {
   }
 
   /** The next entry of `map` in a circular walk that survives inserts and deletes. */
-  private step(map: Map<string, Entry>): [string, Entry] {
+  private step(map: EntryMap): [string, Entry] {
     let it = this.walks.get(map);
     if (it === undefined) {
       it = map.entries();

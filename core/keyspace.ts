@@ -11,6 +11,7 @@
 // - Mutations call `modified` (WATCH, dirty counter) and `notify` (keyspace notifications);
 //   deletions by expiry go through `hooks.expired` so the server can propagate a DEL.
 
+import { KeyTable } from './key_table.ts';
 import { bytesToStr } from './bytes.ts';
 import { ScanCursors } from './scan.ts';
 
@@ -102,16 +103,16 @@ export function newEntry(value: Value, lru: number): Entry {
 // - Keyspace.beginSnapshot(observer) opens a new epoch E (a process-wide counter, so several
 //   keyspaces in one process never confuse their entries). Entries made from then on get
 //   snap = E, so the snapshot skips them: they did not exist at T.
-// - The snapshot walks each database's Map as it was at T (it keeps the Map objects it found:
-//   FLUSHALL and SWAPDB swap whole Maps, so what it walks stays T's content, and it tells the
-//   databases apart by Map identity, not by index). For each entry with snap < E it serializes
-//   the entry and sets snap = E.
+// - The snapshot walks each database's table of keys (a KeyTable) as it was at T (it keeps the
+//   tables it found: FLUSHALL and SWAPDB swap whole tables, so what it walks stays T's content,
+//   and it tells the databases apart by table identity, not by index). For each entry with
+//   snap < E it serializes the entry and sets snap = E.
 // - Before anything changes an entry with snap < E (its value in place or replaced, its TTL, or
 //   its removal: lookupWrite, set, overwrite, update, add, delete, setExpire, persist, detach,
 //   expireNow), the database calls observer.beforeWrite(db, key, entry) while the entry still
 //   holds T's state; the observer must take it then (serialize it) and set snap = E. Code that
 //   edits an entry it did not get from lookupWrite calls Database.willChange(key, entry) first.
-// - Keys added during the snapshot land at the end of the Map, where the walk meets them with
+// - Keys added during the snapshot land at the end of the table, where the walk meets them with
 //   snap >= E and skips them; a key deleted and re-added is a new entry, skipped the same way.
 //
 // So the file holds every key of T exactly once, with T's value and TTL; the extra memory is
@@ -229,11 +230,11 @@ export class Keyspace {
   }
 
   /**
-   * Starts a snapshot: returns its epoch E and the databases' Maps as they are now (index i is
+   * Starts a snapshot: returns its epoch E and the databases' tables as they are now (index i is
    * database i at T). Entries with snap < E are T's; `observer` hears of them before they change.
    * Throws when a snapshot is already active.
    */
-  beginSnapshot(observer: SnapshotObserver): { epoch: number; maps: Map<string, Entry>[] } {
+  beginSnapshot(observer: SnapshotObserver): { epoch: number; maps: KeyTable<Entry>[] } {
     if (this.snapshot !== null) throw new Error('A snapshot is already in progress');
     this.snapshot = observer;
     this.snapEpoch = ++snapshotEpoch;
@@ -373,7 +374,7 @@ export class Keyspace {
 export class Database {
   readonly ks: Keyspace;
   readonly id: number;
-  keys = new Map<string, Entry>();
+  keys = new KeyTable<Entry>();
   expires = new Map<string, Entry>();
   /** Average TTL in ms of the keys sampled by active expiry (INFO keyspace avg_ttl). */
   avgTtl = 0;
@@ -614,9 +615,9 @@ export class Database {
     this.ks.hooks.emptying(this, null);
     const n = this.keys.size;
     this.mem = 0;
-    // SCAN iterators over the old Map would keep all of it in memory.
+    // SCAN iterators over the old table would keep all of it in memory.
     this.ks.scans.forget(this.keys);
-    this.keys = new Map();
+    this.keys = new KeyTable();
     this.expires = new Map();
     this.avgTtl = 0;
     this.resetIterators();
@@ -642,7 +643,7 @@ export class Database {
   }
 
   /**
-   * A random live key, or null when the database is empty (RANDOMKEY). A Map cannot be indexed,
+   * A random live key, or null when the database is empty (RANDOMKEY). The table is not indexed,
    * so instead of jumping to a random slot as Redis does, this keeps a position in a circular
    * walk of the keys (an iterator, which survives inserts and deletes) and moves it 1 to
    * RANDOM_STEP keys, uniformly: O(1) a call, every key equally likely in the long run, and in

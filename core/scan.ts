@@ -1,5 +1,6 @@
-// SCAN cursors over insertion-ordered collections: the keyspace's Map of keys now, and the Maps
-// and Sets inside hashes, sets and sorted sets later (HSCAN, SSCAN, ZSCAN).
+// SCAN cursors over insertion-ordered collections: the keyspace's KeyTable (core/key_table.ts,
+// which keeps a Map's contract), and the Maps and Sets inside hashes, sets and sorted sets
+// (HSCAN, SSCAN, ZSCAN).
 //
 // Design
 // ------

@@ -324,7 +324,8 @@ const eport = await freePort();
 const redis = await startServer('redis-server', 'redis-server', [
   '--port', String(rport), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir,
 ]);
-const bundle = join(root, 'dist', 'echokv.mjs');
+// ECHOKV_BUNDLE=path runs another build (an A/B of two builds in turn).
+const bundle = process.env.ECHOKV_BUNDLE ?? join(root, 'dist', 'echokv.mjs');
 const echoCmd = runtime === 'node' ? [process.execPath, [bundle]]
   : runtime === 'bun' ? [join(root, 'node_modules/.bin/bun'), [bundle]]
   : [join(root, 'node_modules/.bin/deno'), ['run', '-A', bundle]];

@@ -23,6 +23,7 @@
 //   removes the temp file.
 
 import type { Database, Entry, SnapshotObserver } from '../../../core/keyspace.ts';
+import type { KeyTable } from '../../../core/key_table.ts';
 import type { Server } from '../../../core/server.ts';
 import type { BaseEncoder } from './_base.ts';
 import { CommandBuffer } from './_resp.ts';
@@ -51,7 +52,7 @@ export class RewriteJob implements SnapshotObserver {
   private fd = -1;
   private readonly buf = new CommandBuffer(256 * 1024);
   private epoch = 0;
-  private maps: Map<string, Entry>[] = [];
+  private maps: KeyTable<Entry>[] = [];
   private snapshotActive = false;
   private aborted = false;
   private error: unknown = null;

@@ -23,6 +23,7 @@
 // =================================================================================================
 
 import type { Database, Entry, Keyspace, SnapshotObserver } from '../../../core/keyspace.ts';
+import type { KeyTable } from '../../../core/key_table.ts';
 import { type EncodeOptions, OP, RdbWriter } from './_encode.ts';
 
 /** Facts about the server written as AUX fields. */
@@ -98,8 +99,8 @@ export class BackgroundRdb implements SnapshotObserver {
   private readonly checksum: boolean;
   private readonly sink: (bytes: Uint8Array) => Promise<void>;
   private epoch = 0;
-  private maps: Map<string, Entry>[] = [];
-  private readonly mapIndex = new Map<Map<string, Entry>, number>();
+  private maps: KeyTable<Entry>[] = [];
+  private readonly mapIndex = new Map<KeyTable<Entry>, number>();
   private sizes: [number, number][] = [];
   /** Per database: entries taken by beforeWrite before the walk reached their database. */
   private pending: (RdbWriter | null)[] = [];

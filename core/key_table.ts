@@ -1,0 +1,369 @@
+// The keyspace's table of keys: a JS Map's contract (insertion order, iterators that stay valid
+// across inserts and deletes) with a layout that costs fewer cache misses per lookup.
+//
+// Why not a Map: a V8 Map keeps no hashes beside its entries, so every entry on a bucket's chain
+// (two on average at its load factor) is compared by reading the candidate key string, a cache
+// miss each; with 100k keys a Map.get measured 1 µs of a 3 µs INCR, half of it in those reads.
+// Here the index keeps the high bits of each key's hash beside its entry's position, so probing
+// compares them in the index's own cache lines and reads, nearly always, one key string: the one
+// that matches.
+//
+// Layout
+// - `kv`: the entries in insertion order, key and value side by side (kv[2i], kv[2i + 1]), so a
+//   hit reads the key and then the value from one cache line. A deleted entry leaves a hole
+//   (key undefined) so positions, and iterators holding them, stay put. `hashes` holds each
+//   entry's full 32-bit hash by position, read only to rebuild the index and when deleting.
+// - `index`: open addressing with linear probing over an Int32Array, 0 marking a free slot; a
+//   power of two in size, at most LOAD full. A slot packs position + 1 in its low log2(size) + 1
+//   bits and the hash's remaining high bits above them (a tag: 10 bits with 1M keys), so a
+//   slot costs 4 bytes and the table about what a Map costs. Deletion shifts the following run
+//   back (no tombstones), so probe runs stay short under churn.
+// - Compaction: when holes outnumber live entries (or reach the end of a growing table), the
+//   entries are packed to the front in order and the index is rebuilt from `hashes`.
+//
+// Iterators: an iterator holds a position in `kv` and the compaction generation it belongs to.
+// Each compaction closes the current generation with the sorted positions of the holes it
+// removed and links it to the next; an iterator from an older generation walks the links and
+// moves its position back by the holes that were before it. So, exactly as a Map's: an entry
+// deleted before the iterator reaches it is skipped, an entry added meanwhile (always at the
+// end) is reached, and nothing is returned twice. A generation no iterator holds is garbage.
+
+/** Most index slots in use, as a fraction: linear probing stays short below this. */
+const LOAD = 0.7;
+const MIN_INDEX = 16;
+
+/** One compaction generation (see the file comment). */
+interface Gen {
+  /** Positions, before the compaction that closed this generation, of the holes it removed. */
+  holes: Int32Array | null;
+  next: Gen | null;
+}
+
+// A random seed per process, so which keys collide cannot be chosen from outside.
+const SEED = (Math.random() * 0x100000000) | 0;
+
+/** The 32-bit hash of a byte string (murmur3's mixing over UTF-16 units, which here are bytes). */
+export function hashKey(s: string): number {
+  let h = SEED ^ s.length;
+  const n = s.length;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    let k = s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16);
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  if (i < n) {
+    let k = Math.imul(s.charCodeAt(i), 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+export class KeyTable<V> {
+  private kv: (string | V | undefined)[] = [];
+  /** Each entry's full hash, by position (rebuilding the index and deleting need it). */
+  private hashes = new Int32Array(MIN_INDEX);
+  /** Entries in kv, holes included. */
+  private used = 0;
+  private live = 0;
+  private index = new Int32Array(MIN_INDEX);
+  private mask = MIN_INDEX - 1;
+  /** The low bits of an index slot hold position + 1; the rest hold the hash's high bits. */
+  private posMask = 2 * MIN_INDEX - 1;
+  private gen: Gen = { holes: null, next: null };
+
+  get size(): number {
+    return this.live;
+  }
+
+  /** Index slot of `key` (hash `h`), or -1. */
+  private find(key: string, h: number): number {
+    const index = this.index;
+    const mask = this.mask;
+    const posMask = this.posMask;
+    const tag = h & ~posMask;
+    let p = h & mask;
+    for (;;) {
+      const v = index[p];
+      if (v === 0) return -1;
+      if ((v & ~posMask) === tag && this.kv[2 * ((v & posMask) - 1)] === key) return p;
+      p = (p + 1) & mask;
+    }
+  }
+
+  get(key: string): V | undefined {
+    const index = this.index;
+    const mask = this.mask;
+    const posMask = this.posMask;
+    const h = hashKey(key);
+    const tag = h & ~posMask;
+    let p = h & mask;
+    for (;;) {
+      const v = index[p];
+      if (v === 0) return undefined;
+      if ((v & ~posMask) === tag) {
+        const at = 2 * ((v & posMask) - 1);
+        const kv = this.kv;
+        if (kv[at] === key) return kv[at + 1] as V;
+      }
+      p = (p + 1) & mask;
+    }
+  }
+
+  has(key: string): boolean {
+    return this.find(key, hashKey(key)) >= 0;
+  }
+
+  set(key: string, value: V): this {
+    const h = hashKey(key);
+    const index = this.index;
+    const mask = this.mask;
+    const posMask = this.posMask;
+    const tag = h & ~posMask;
+    let p = h & mask;
+    for (;;) {
+      const v = index[p];
+      if (v === 0) break;
+      if ((v & ~posMask) === tag) {
+        const at = 2 * ((v & posMask) - 1);
+        if (this.kv[at] === key) {
+          this.kv[at + 1] = value;
+          return this;
+        }
+      }
+      p = (p + 1) & mask;
+    }
+    const pos = this.used++;
+    index[p] = tag | (pos + 1);
+    if (pos === this.hashes.length) {
+      const grown = new Int32Array(pos * 2);
+      grown.set(this.hashes);
+      this.hashes = grown;
+    }
+    this.hashes[pos] = h;
+    this.kv.push(key, value);
+    this.live++;
+    if (this.live > LOAD * (mask + 1)) this.rebuild((mask + 1) * 2);
+    return this;
+  }
+
+  delete(key: string): boolean {
+    const p = this.find(key, hashKey(key));
+    if (p < 0) return false;
+    const at = 2 * ((this.index[p] & this.posMask) - 1);
+    this.kv[at] = undefined;
+    this.kv[at + 1] = undefined;
+    this.live--;
+    this.unlinkSlot(p);
+    if (this.used - this.live > this.live && this.used > MIN_INDEX) {
+      // Shrinks the index too once it is mostly empty.
+      let cap = this.mask + 1;
+      while (cap > MIN_INDEX && this.live < (LOAD / 4) * cap) cap >>= 1;
+      this.rebuild(cap);
+    }
+    return true;
+  }
+
+  /** Empties slot `p` and moves back the entries after it that probed past it. */
+  private unlinkSlot(p: number): void {
+    const index = this.index;
+    const hashes = this.hashes;
+    const mask = this.mask;
+    const posMask = this.posMask;
+    let hole = p;
+    let q = (p + 1) & mask;
+    for (;;) {
+      const v = index[q];
+      if (v === 0) break;
+      const ideal = hashes[(v & posMask) - 1] & mask;
+      // The entry at q may move to the hole unless its ideal slot lies cyclically in (hole, q].
+      const stays = hole <= q ? ideal > hole && ideal <= q : ideal > hole || ideal <= q;
+      if (!stays) {
+        index[hole] = v;
+        hole = q;
+      }
+      q = (q + 1) & mask;
+    }
+    index[hole] = 0;
+  }
+
+  clear(): void {
+    if (this.used === 0) return;
+    // Every position becomes a hole: open iterators go on with what is added from now on.
+    const holes = new Int32Array(this.used);
+    for (let i = 0; i < holes.length; i++) holes[i] = i;
+    this.closeGen(holes);
+    this.kv = [];
+    this.hashes = new Int32Array(MIN_INDEX);
+    this.used = 0;
+    this.live = 0;
+    this.reindex(MIN_INDEX);
+  }
+
+  private closeGen(holes: Int32Array): void {
+    const next: Gen = { holes: null, next: null };
+    this.gen.holes = holes;
+    this.gen.next = next;
+    this.gen = next;
+  }
+
+  /** Packs the entries (when there are holes) and rebuilds the index with `cap` slots. */
+  private rebuild(cap: number): void {
+    if (this.used !== this.live) this.compact();
+    this.reindex(Math.max(cap, MIN_INDEX));
+  }
+
+  /**
+   * A new index of `cap` slots for the entries in kv[0, used), which has no holes. Positions
+   * stay below 1.4 cap (at most LOAD * cap live entries, and no more holes than live entries),
+   * so position + 1 fits in log2(cap) + 1 bits.
+   */
+  private reindex(cap: number): void {
+    const index = new Int32Array(cap);
+    const mask = cap - 1;
+    const posMask = 2 * cap - 1;
+    const hashes = this.hashes;
+    for (let pos = 0; pos < this.used; pos++) {
+      const h = hashes[pos];
+      let p = h & mask;
+      while (index[p] !== 0) p = (p + 1) & mask;
+      index[p] = (h & ~posMask) | (pos + 1);
+    }
+    this.index = index;
+    this.mask = mask;
+    this.posMask = posMask;
+  }
+
+  /** Removes the holes, closing the current iterator generation. */
+  private compact(): void {
+    const kv = this.kv;
+    const hashes = this.hashes;
+    const used = this.used;
+    const holes = new Int32Array(used - this.live);
+    let w = 0;
+    let nh = 0;
+    for (let r = 0; r < used; r++) {
+      if (kv[2 * r] === undefined) {
+        holes[nh++] = r;
+        continue;
+      }
+      if (w !== r) {
+        kv[2 * w] = kv[2 * r];
+        kv[2 * w + 1] = kv[2 * r + 1];
+        hashes[w] = hashes[r];
+      }
+      w++;
+    }
+    kv.length = 2 * w;
+    if (w < hashes.length / 4) this.hashes = hashes.slice(0, Math.max(MIN_INDEX, 2 * w));
+    this.used = w;
+    this.closeGen(holes);
+  }
+
+  /** The position in kv of the next entry at or after `pos` (from generation `gen`), or -1. */
+  private seek(it: Cursor): number {
+    let pos = it.pos;
+    let g = it.gen;
+    while (g.next !== null) {
+      pos -= holesBefore(g.holes as Int32Array, pos);
+      g = g.next;
+    }
+    it.gen = g;
+    const kv = this.kv;
+    const used = this.used;
+    while (pos < used && kv[2 * pos] === undefined) pos++;
+    it.pos = pos;
+    return pos < used ? pos : -1;
+  }
+
+  keys(): IterableIterator<string> {
+    return new TableIterator<V, string>(this, 0);
+  }
+
+  values(): IterableIterator<V> {
+    return new TableIterator<V, V>(this, 1);
+  }
+
+  entries(): IterableIterator<[string, V]> {
+    return new TableIterator<V, [string, V]>(this, 2);
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, V]> {
+    return this.entries();
+  }
+
+  forEach(fn: (value: V, key: string, table: this) => void): void {
+    const it: Cursor = { gen: this.gen, pos: 0 };
+    for (;;) {
+      const pos = this.seek(it);
+      if (pos < 0) return;
+      it.pos = pos + 1;
+      fn(this.kv[2 * pos + 1] as V, this.kv[2 * pos] as string, this);
+    }
+  }
+
+  /** Used by TableIterator: the entry at the cursor (advancing it), or DONE at the end. */
+  step(it: Cursor, kind: number): unknown {
+    const pos = this.seek(it);
+    if (pos < 0) return DONE;
+    it.pos = pos + 1;
+    if (kind === 0) return this.kv[2 * pos];
+    if (kind === 1) return this.kv[2 * pos + 1];
+    return [this.kv[2 * pos], this.kv[2 * pos + 1]];
+  }
+
+  /** Used by TableIterator. */
+  cursor(): Cursor {
+    return { gen: this.gen, pos: 0 };
+  }
+}
+
+interface Cursor {
+  gen: Gen;
+  pos: number;
+}
+
+const DONE = Symbol('done');
+
+/** How many of the sorted positions `holes` are below `pos`. */
+function holesBefore(holes: Int32Array, pos: number): number {
+  let lo = 0;
+  let hi = holes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (holes[mid] < pos) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+class TableIterator<V, T> implements IterableIterator<T> {
+  private table: KeyTable<V> | null;
+  private readonly kind: number;
+  private readonly cur: Cursor;
+  constructor(table: KeyTable<V>, kind: number) {
+    this.table = table;
+    this.kind = kind;
+    this.cur = table.cursor();
+  }
+  next(): IteratorResult<T> {
+    if (this.table !== null) {
+      const v = this.table.step(this.cur, this.kind);
+      if (v !== DONE) return { value: v as T, done: false };
+      // Like a Map's iterator, one that has ended stays ended.
+      this.table = null;
+    }
+    return { value: undefined, done: true };
+  }
+  [Symbol.iterator](): IterableIterator<T> {
+    return this;
+  }
+}

@@ -1,0 +1,133 @@
+// KeyTable keeps a Map's contract: the same answers, the same insertion order, and iterators
+// that behave as a Map's do while the table changes under them (SCAN, BGSAVE and eviction
+// walks rely on it). Every step is checked against a real Map driven by the same operations.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import fc from 'fast-check';
+import { KeyTable, hashKey } from '../../core/key_table.ts';
+import { rng } from './_gen.ts';
+
+type It = { map: Iterator<[string, number]>; table: Iterator<[string, number]>; done: boolean };
+
+/** Runs `steps` random operations on a Map and a KeyTable side by side, comparing as it goes. */
+function drive(seed: number, steps: number, keySpace: number): void {
+  const r = rng(seed);
+  const map = new Map<string, number>();
+  const table = new KeyTable<number>();
+  const its: It[] = [];
+  const key = (): string => `k${Math.floor(r() * keySpace)}`;
+  for (let i = 0; i < steps; i++) {
+    const op = r();
+    if (op < 0.4) {
+      const k = key();
+      map.set(k, i);
+      table.set(k, i);
+    } else if (op < 0.7) {
+      const k = key();
+      assert.is(table.delete(k), map.delete(k), `delete ${k} at step ${i}`);
+    } else if (op < 0.8) {
+      const k = key();
+      assert.is(table.get(k), map.get(k), `get ${k}`);
+      assert.is(table.has(k), map.has(k), `has ${k}`);
+    } else if (op < 0.85) {
+      if (its.length < 8) its.push({ map: map.entries(), table: table.entries(), done: false });
+    } else if (op < 0.995) {
+      // Advances a live iterator a few entries: both must yield the same entries.
+      const it = its[Math.floor(r() * its.length)];
+      if (it === undefined || it.done) continue;
+      for (let n = Math.floor(r() * 4); n >= 0; n--) {
+        const a = it.map.next();
+        const b = it.table.next();
+        assert.equal(b, a, `iterator at step ${i}`);
+        if (a.done) {
+          it.done = true;
+          break;
+        }
+      }
+    } else {
+      map.clear();
+      table.clear();
+    }
+    assert.is(table.size, map.size);
+  }
+  assert.equal([...table], [...map]);
+  assert.equal([...table.keys()], [...map.keys()]);
+  assert.equal([...table.values()], [...map.values()]);
+  // Iterators left open finish as the Map's do.
+  for (const it of its) {
+    if (!it.done) assert.equal([...iter(it.table)], [...iter(it.map)]);
+  }
+}
+
+function* iter<T>(it: Iterator<T>): Generator<T> {
+  for (let x = it.next(); !x.done; x = it.next()) yield x.value;
+}
+
+test('matches a Map under random sets, deletes, clears and interleaved iterators', () => {
+  // Small key spaces make deletes hit and holes pile up (compactions); large ones grow the index.
+  for (let seed = 1; seed <= 40; seed++) drive(seed, 3000, seed % 2 === 0 ? 50 : 3000);
+});
+
+test('fast-check: any operation sequence leaves the same contents in the same order', () => {
+  const op = fc.oneof(
+    fc.record({ t: fc.constant('set' as const), k: fc.nat(40), v: fc.integer() }),
+    fc.record({ t: fc.constant('del' as const), k: fc.nat(40) }),
+    fc.record({ t: fc.constant('step' as const), n: fc.nat(3) }),
+  );
+  fc.assert(fc.property(fc.array(op, { maxLength: 400 }), (ops) => {
+    const map = new Map<string, number>();
+    const table = new KeyTable<number>();
+    const a = map.keys();
+    const b = table.keys();
+    for (const o of ops) {
+      if (o.t === 'set') {
+        map.set(`key:${o.k}`, o.v);
+        table.set(`key:${o.k}`, o.v);
+      } else if (o.t === 'del') {
+        assert.is(table.delete(`key:${o.k}`), map.delete(`key:${o.k}`));
+      } else {
+        for (let i = 0; i <= o.n; i++) assert.equal(b.next(), a.next());
+      }
+    }
+    assert.equal([...table.entries()], [...map.entries()]);
+    assert.equal([...iter(b)], [...iter(a)]);
+  }), { numRuns: 300 });
+});
+
+test('forEach sees entries added during the walk and skips those deleted before it gets there', () => {
+  const map = new Map<string, number>();
+  const table = new KeyTable<number>();
+  for (let i = 0; i < 100; i++) {
+    map.set(`k${i}`, i);
+    table.set(`k${i}`, i);
+  }
+  const walk = (m: Map<string, number> | KeyTable<number>): string[] => {
+    const seen: string[] = [];
+    m.forEach((v, k) => {
+      seen.push(k);
+      // Deleting most of what follows forces a compaction in the middle of the walk.
+      if (v === 10) for (let i = 11; i < 90; i++) m.delete(`k${i}`);
+      if (v === 95) m.set('late', 1000);
+    });
+    return seen;
+  };
+  assert.equal(walk(table), walk(map));
+});
+
+test('binary keys and keys that differ only in their last byte', () => {
+  const table = new KeyTable<number>();
+  const keys = ['', '\x00', '\x00\x00', '\xff', 'a\x00b', 'key:1', 'key:2', 'x'.repeat(1000), 'x'.repeat(999) + 'y'];
+  keys.forEach((k, i) => table.set(k, i));
+  keys.forEach((k, i) => assert.is(table.get(k), i));
+  assert.is(table.get('key:3'), undefined);
+  assert.is(table.size, keys.length);
+});
+
+test('hashKey spreads keys that share long prefixes', () => {
+  const seen = new Set<number>();
+  for (let i = 0; i < 10000; i++) seen.add(hashKey(`user:session:${i}`) & 0xffff);
+  // 10000 keys into 65536 buckets: a good hash fills about 9300 distinct buckets.
+  assert.ok(seen.size > 9000, `only ${seen.size} distinct buckets`);
+});
+
+test.run();
