@@ -146,6 +146,7 @@ export class KeyTable<V> {
     if (pos === this.hashes.length) {
       const grown = new Int32Array(pos * 2);
       grown.set(this.hashes);
+      release(this.hashes);
       this.hashes = grown;
     }
     this.hashes[pos] = h;
@@ -237,6 +238,7 @@ export class KeyTable<V> {
       while (index[p] !== 0) p = (p + 1) & mask;
       index[p] = (h & ~posMask) | (pos + 1);
     }
+    release(this.index);
     this.index = index;
     this.mask = mask;
     this.posMask = posMask;
@@ -263,7 +265,10 @@ export class KeyTable<V> {
       w++;
     }
     kv.length = 2 * w;
-    if (w < hashes.length / 4) this.hashes = hashes.slice(0, Math.max(MIN_INDEX, 2 * w));
+    if (w < hashes.length / 4) {
+      this.hashes = hashes.slice(0, Math.max(MIN_INDEX, 2 * w));
+      release(hashes);
+    }
     this.used = w;
     this.closeGen(holes);
   }
@@ -332,6 +337,17 @@ interface Cursor {
 }
 
 const DONE = Symbol('done');
+
+/**
+ * Gives back the memory of an array the table no longer uses now, not at the next full garbage
+ * collection: an outgrown index had usually been promoted to the old generation, and a table
+ * growing to 1M keys left its earlier indexes and hash arrays (8 + 4 + 2 ... MB) in the process
+ * until then. Transferring the buffer detaches it; the clone that owns the memory is young and
+ * unreferenced, so the next scavenge frees it.
+ */
+function release(a: Int32Array): void {
+  structuredClone(a.buffer, { transfer: [a.buffer] });
+}
 
 /** How many of the sorted positions `holes` are below `pos`. */
 function holesBefore(holes: Int32Array, pos: number): number {
