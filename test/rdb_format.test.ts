@@ -4,7 +4,7 @@
 // (never another exception, never a wrong value loaded when the checksum is checked).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Crc64, crc64 } from '../plugins/persistence/rdb/_crc64.ts';
+import { Crc64, crc64, crcUsesWasm } from '../plugins/persistence/rdb/_crc64.ts';
 import { lzfCompress, lzfDecompress } from '../plugins/persistence/rdb/_lzf.ts';
 import { canonicalInt, ListpackBuilder, listpackElements } from '../plugins/persistence/rdb/_listpack.ts';
 import { intsetDecode, intsetEncode } from '../plugins/persistence/rdb/_intset.ts';
@@ -54,6 +54,28 @@ t('CRC-64 is Redis\'s (Jones polynomial): the check value and incremental update
     assert.equal([inc.lo, inc.hi], [whole.lo, whole.hi]);
   }
   assert.is(hex(crc64(new Uint8Array(0)).bytesLE()), '0000000000000000');
+});
+
+t('CRC-64 over several WebAssembly slabs (1 MB each) equals the byte-at-a-time result', () => {
+  // Every runtime we support has WebAssembly: large inputs must take that path.
+  assert.ok(crcUsesWasm());
+  const data = new Uint8Array(3 * (1 << 20) + 29);
+  let x = 777;
+  for (let i = 0; i < data.length; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    data[i] = x >>> 24;
+  }
+  const ref = new Crc64();
+  for (let i = 0; i < data.length; i++) ref.update(data, i, i + 1);
+  const whole = crc64(data);
+  assert.equal([whole.lo, whole.hi], [ref.lo, ref.hi]);
+  // Split anywhere (a 16-byte step's middle, a slab's edge), the running value carries over.
+  for (const cut of [511, 512, 513, 1 << 20, (1 << 20) + 7, 2 * (1 << 20) - 9]) {
+    const inc = new Crc64();
+    inc.update(data, 0, cut);
+    inc.update(data, cut, data.length);
+    assert.equal([inc.lo, inc.hi], [ref.lo, ref.hi], `cut at ${cut}`);
+  }
 });
 
 t('CRC-64 of long inputs at any alignment equals the byte-at-a-time result', () => {

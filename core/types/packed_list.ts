@@ -72,6 +72,38 @@ function writeEntry(buf: Uint8Array, at: number, s: string): number {
   return p + groups;
 }
 
+/**
+ * Writes an entry holding the bytes src[start, end) at buf[at] (the caller makes the room);
+ * returns the index after it. Loaders build a chunk's bytes with it (see fromEntries), straight
+ * from a file's bytes, without a string per element.
+ */
+export function writeEntryBytes(buf: Uint8Array, at: number, src: Uint8Array, start: number, end: number): number {
+  const len = end - start;
+  if (len < 127) {
+    buf[at] = len;
+    for (let i = 0; i < len; i++) buf[at + 1 + i] = src[start + i];
+    buf[at + 1 + len] = len + 1;
+    return at + len + 2;
+  }
+  let p = at;
+  let n = len;
+  while (n >= 128) {
+    buf[p++] = (n % 128) | 128;
+    n = Math.floor(n / 128);
+  }
+  buf[p++] = n;
+  buf.set(src.subarray(start, end), p);
+  p += len;
+  const head = p - at;
+  const groups = varintSize(head);
+  n = head;
+  for (let k = 0; k < groups; k++) {
+    buf[p + groups - 1 - k] = (n % 128) | (k < groups - 1 ? 128 : 0);
+    n = Math.floor(n / 128);
+  }
+  return p + groups;
+}
+
 // Scratch results of the readers below (single-threaded; read right after each call), so the
 // hot paths allocate nothing but the strings they return.
 /** Start of the value bytes of the entry last read. */
@@ -163,6 +195,25 @@ export class PackedList {
       return l;
     }
     for (const s of elements) l.pushTail(s);
+    return l;
+  }
+
+  /**
+   * A list of `count` elements whose entries (written with writeEntryBytes) are entries[0, n),
+   * copied into one chunk of the exact size as from() makes; null when they need more than one
+   * chunk (the caller then goes through from()).
+   */
+  static fromEntries(entries: Uint8Array, n: number, count: number): PackedList | null {
+    if (count === 0 || n > CHUNK_BYTES) return null;
+    const l = new PackedList();
+    const c = new Chunk(n, false);
+    const b = c.buf;
+    if (n <= 64) for (let i = 0; i < n; i++) b[i] = entries[i];
+    else b.set(entries.subarray(0, n));
+    c.end = n;
+    c.count = count;
+    l.addLastChunk(c);
+    l.len = count;
     return l;
   }
 

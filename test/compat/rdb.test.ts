@@ -87,6 +87,18 @@ function everyType(big: number): Cmd[] {
       ['XADD', 'bigstream', `${1000 + i}-0`, 'k', 'v' + i, ...(i % 3 === 0 ? ['extra', String(i)] : [])]);
   }
   cmds.push(['HSET', 'longvalue', 'f', 'v'.repeat(100)], ['ZADD', 'longmember', 1, 'm'.repeat(100)]);
+  // Listpack entries of every width, loaded straight into the list's chunk: strings of 0, 126,
+  // 127 and 300 bytes (one- and two-byte length forms), binary bytes, integers of each encoding.
+  cmds.push(['RPUSH', 'widths', '', 'y'.repeat(126), 'y'.repeat(127), 'z'.repeat(300), '\x00\xff', '-1', '127', '128',
+    '4095', '-4096', '32767', '-32768', '8388607', '-8388608', '2147483647', '-2147483648', '2147483648',
+    '9007199254740993', '9223372036854775807', '-0', '01']);
+  // One listpack node whose integers, as text, outgrow one of our chunks (built another way).
+  const ints: Cmd = ['RPUSH', 'intlist'];
+  for (let i = 0; i < 1600; i++) ints.push(1000000 + i * 3);
+  cmds.push(ints);
+  // Scores stored as integers (every width) and as text, the fast decimal form and the others.
+  cmds.push(['ZADD', 'scores', '12', 'a', '-4096', 'b', '3.25', 'c', '9007199254740993', 'd', '-123456789.125', 'e',
+    '0.30000000000000004', 'f', '1e-7', 'g', '-2147483649', 'h']);
   return cmds;
 }
 

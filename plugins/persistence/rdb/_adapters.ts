@@ -1,7 +1,7 @@
 // The RDB adapters of echokv's value classes (see values.ts): for each type, how the encoder
 // walks a value and how a loaded value is built with the encoding Redis 7.0 would give it.
 
-import { PackedList } from '../../../core/types/packed_list.ts';
+import { PackedList, writeEntryBytes } from '../../../core/types/packed_list.ts';
 import { HashValue } from '../../../core/types/hash.ts';
 import { isIntMember, SetValue } from '../../../core/types/set.ts';
 import { ZSet } from '../../../core/types/zset.ts';
@@ -10,6 +10,7 @@ import {
   Consumer, Group, idKey, keyId, Nack, Stream, StreamNode, type U64, u64,
 } from '../../../core/types/stream.ts';
 import type { ObjectValue } from '../../../core/keyspace.ts';
+import { LP_INT, LP_STRING, lpDone, lpEnd, lpEntry, lpInt, lpKind, lpOpen, lpStart, lpText } from './_listpack.ts';
 import { registerAdapter, type StreamData, type StreamGroup, type StreamNodeData } from './values.ts';
 
 // Lists: a quicklist whatever their size (Redis 7.0).
@@ -26,7 +27,60 @@ registerAdapter('list', {
   build(elements) {
     return PackedList.from(elements) as unknown as ObjectValue;
   },
+  fromListpack(lp, from, to) {
+    // The listpack's entries rewritten in the list's own entry format, then copied into one
+    // chunk: no string per element. Lists over one chunk go through build().
+    let p = lpOpen(lp, from, to);
+    const end = to - 1;
+    const out = entryScratch;
+    let n = 0;
+    let count = 0;
+    while (p < end) {
+      p = lpEntry(lp, p, end);
+      if (lpKind === LP_STRING) {
+        if (n + (lpEnd - lpStart) + 16 > out.length) return null;
+        n = writeEntryBytes(out, n, lp, lpStart, lpEnd);
+      } else {
+        if (n + 32 > out.length) return null;
+        n = writeIntEntry(out, n, lpKind === LP_INT ? lpInt : lpText);
+      }
+      count++;
+    }
+    lpDone(lp, from, to, p, count);
+    return PackedList.fromEntries(out, n, count) as unknown as ObjectValue | null;
+  },
 });
+
+/** Where list entries are assembled while loading: a chunk's worth and some room. */
+const entryScratch = new Uint8Array(8192 + 256);
+
+/** Writes a list entry holding the decimal text of `v` (an exact integer, or the text of one
+ * beyond 2^53) at buf[at]; returns the index after it. At most 20 bytes: always the short entry
+ * form writeEntryBytes() writes, [length][bytes][length + 1]. */
+function writeIntEntry(buf: Uint8Array, at: number, v: number | string): number {
+  let p = at + 1;
+  if (typeof v === 'number' && v >= -2147483648 && v <= 2147483647) {
+    let x = v;
+    if (x < 0) {
+      buf[p++] = 45;
+      x = -x;
+    }
+    let digits = 1;
+    for (let y = x; y >= 10; y = (y / 10) >>> 0) digits++;
+    for (let i = digits - 1; i >= 0; i--) {
+      buf[p + i] = 48 + (x % 10);
+      x = (x / 10) >>> 0;
+    }
+    p += digits;
+  } else {
+    const s = typeof v === 'number' ? String(v) : v;
+    for (let i = 0; i < s.length; i++) buf[p++] = s.charCodeAt(i);
+  }
+  const len = p - at - 1;
+  buf[at] = len;
+  buf[p] = len + 1;
+  return p + 1;
+}
 
 registerAdapter('set', {
   source(v) {
@@ -75,9 +129,10 @@ registerAdapter('hash', {
       }
     }
     const h = new HashValue(pairs, null);
-    // A listpack keeps the pair array: without the spare room the decoder's pushes left in it.
+    // A listpack keeps the pair array: without the spare room pushes leave in it (a compact
+    // hash's array comes at its exact length).
     if (!listpack) h.toHashtable();
-    else h.trim();
+    else if (!compact) h.trim();
     return h;
   },
 });

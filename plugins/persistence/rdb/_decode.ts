@@ -25,9 +25,12 @@ import type { Value } from '../../../core/keyspace.ts';
 import { Crc64 } from './_crc64.ts';
 import { RdbError } from './_errors.ts';
 import { intsetDecode } from './_intset.ts';
-import { canonicalInt, listpackElements, readIntLE } from './_listpack.ts';
+import {
+  canonicalInt, LP_BIG, LP_INT, lpDone, lpEntry, lpInt, lpKind, lpOpen, lpStart, lpEnd, lpString, lpText,
+  listpackElements,
+} from './_listpack.ts';
 import { lzfDecompress } from './_lzf.ts';
-import { internStr, intStr } from './_strings.ts';
+import { exactNumbers, exactStrings, internStr, intStr } from './_strings.ts';
 import { ziplistElements, zipmapPairs } from './_ziplist.ts';
 import { TYPE } from './_encode.ts';
 import {
@@ -435,6 +438,11 @@ export function readValue(r: RdbReader, t: number, limits: Limits): Value | type
         if (t === TYPE.LIST_QUICKLIST) part = ziplistElements(r.blob());
         else {
           r.blobRange();
+          // Most lists are one listpack: built straight from its bytes when the type can.
+          if (nodes === 1 && a.fromListpack !== undefined) {
+            const v = a.fromListpack(r.blobSrc, r.blobStart, r.blobEnd);
+            if (v !== null) return v;
+          }
           part = listpackElements(r.blobSrc, r.blobStart, r.blobEnd);
         }
         // Redis skips empty nodes silently and fails later if the whole list is empty. Most
@@ -495,12 +503,21 @@ export function readValue(r: RdbReader, t: number, limits: Limits): Value | type
     case TYPE.ZSET_ZIPLIST:
     case TYPE.ZSET_LISTPACK: {
       const a = needAdapter('zset', t);
-      let els: string[];
-      if (t === TYPE.ZSET_ZIPLIST) els = ziplistElements(r.blob());
-      else {
+      if (t === TYPE.ZSET_LISTPACK) {
         r.blobRange();
-        els = listpackElements(r.blobSrc, r.blobStart, r.blobEnd);
+        const z = zsetListpack(r.blobSrc, r.blobStart, r.blobEnd);
+        if (z === 0) return EMPTY_KEY;
+        const members = exactStrings(zMembers, z);
+        const scores = exactNumbers(zScores, z);
+        // Up to 64 leftover members stay until the next value or forgetDecoderScratch().
+        if (z > 64) {
+          zMembers.length = 0;
+          zScores.length = 0;
+        }
+        if (hasDuplicate(members, 1)) throw new RdbError('Zset listpack integrity check failed (duplicate members)');
+        return a.build(members, scores, limits, true);
       }
+      const els = ziplistElements(r.blob());
       if (els.length === 0) return EMPTY_KEY;
       if (els.length % 2 !== 0) throw new RdbError('Zset listpack integrity check failed (odd element count)');
       const n = els.length / 2;
@@ -535,10 +552,11 @@ export function readValue(r: RdbReader, t: number, limits: Limits): Value | type
       let pairs: string[];
       if (t === TYPE.HASH_LISTPACK) {
         r.blobRange();
-        pairs = listpackElements(r.blobSrc, r.blobStart, r.blobEnd);
+        pairs = listpackExact(r.blobSrc, r.blobStart, r.blobEnd);
       } else {
         const blob = r.blob();
-        pairs = t === TYPE.HASH_ZIPMAP ? zipmapPairs(blob) : ziplistElements(blob);
+        // (A ziplist's elements come pushed: copied to their exact length, as compact requires.)
+        pairs = t === TYPE.HASH_ZIPMAP ? zipmapPairs(blob) : ziplistElements(blob).slice();
       }
       if (pairs.length === 0) return EMPTY_KEY;
       if (pairs.length % 2 !== 0) throw new RdbError('Hash listpack integrity check failed (odd element count)');
@@ -592,6 +610,98 @@ function hasDuplicate(items: readonly string[], step: number): boolean {
     seen.add(items[i]);
   }
   return false;
+}
+
+// Where zsetListpack() and listpackExact() collect elements before copying out arrays of the
+// exact size (an array grown by pushes keeps spare room, and a copy to trim it is garbage).
+const zMembers: string[] = [];
+const zScores: number[] = [];
+const lpItems: string[] = [];
+
+/** Empties the collecting arrays (a load is over: nothing should keep its strings alive). */
+export function forgetDecoderScratch(): void {
+  zMembers.length = 0;
+  zScores.length = 0;
+  lpItems.length = 0;
+}
+
+/** The elements of the listpack at lp[from, to) (validated as listpackElements does) in an
+ * array of their exact number. */
+function listpackExact(lp: Uint8Array, from: number, to: number): string[] {
+  let p = lpOpen(lp, from, to);
+  const end = to - 1;
+  let n = 0;
+  while (p < end) {
+    p = lpEntry(lp, p, end);
+    lpItems[n++] = lpString(lp);
+  }
+  lpDone(lp, from, to, p, n);
+  const out = exactStrings(lpItems, n);
+  // Up to 64 leftover strings stay until the next value or forgetDecoderScratch(); no more.
+  if (n > 64) lpItems.length = 0;
+  return out;
+}
+
+/**
+ * A listpack sorted set at lp[from, to): its members into zMembers and scores into zScores
+ * (indexes 0 up to the returned count). Scores stored as integers are taken as numbers and the
+ * others parsed from their bytes: no string per score. Validates as listpackElements does.
+ */
+function zsetListpack(lp: Uint8Array, from: number, to: number): number {
+  let p = lpOpen(lp, from, to);
+  const end = to - 1;
+  let n = 0;
+  let count = 0;
+  while (p < end) {
+    p = lpEntry(lp, p, end);
+    zMembers[n] = lpString(lp);
+    count++;
+    if (p >= end) {
+      // Damage to the structure is reported first, as when the elements are read as a whole.
+      lpDone(lp, from, to, p, count);
+      throw new RdbError('Zset listpack integrity check failed (odd element count)');
+    }
+    p = lpEntry(lp, p, end);
+    count++;
+    let score: number;
+    if (lpKind === LP_INT) score = lpInt;
+    else if (lpKind === LP_BIG) score = Number(lpText);
+    else {
+      score = plainDecimalBytes(lp, lpStart, lpEnd);
+      if (score !== score) score = parseScore(bytesToStr(lp, lpStart, lpEnd));
+    }
+    zScores[n++] = score;
+  }
+  lpDone(lp, from, to, p, count);
+  return n;
+}
+
+/** plainDecimal() over bytes b[start, end). */
+function plainDecimalBytes(b: Uint8Array, start: number, end: number): number {
+  let i = start;
+  let neg = false;
+  if (i < end && b[i] === 45) {
+    neg = true;
+    i++;
+  }
+  let m = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; i < end; i++) {
+    const c = b[i];
+    if (c >= 48 && c <= 57) {
+      m = m * 10 + (c - 48);
+      digits++;
+      if (frac >= 0) frac++;
+    } else if (c === 46 && frac < 0) {
+      frac = 0;
+    } else {
+      return NaN;
+    }
+  }
+  if (digits === 0 || digits > 15 || frac <= 0) return NaN;
+  const v = m / POW10[frac];
+  return neg ? -v : v;
 }
 
 /** A score stored as text in a listpack or ziplist zset (zzlGetScore: strtod). */

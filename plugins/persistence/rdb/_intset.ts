@@ -11,7 +11,7 @@
 
 import { RdbError } from './_errors.ts';
 import { readIntLE } from './_listpack.ts';
-import { intStr } from './_strings.ts';
+import { exactStrings, intStr } from './_strings.ts';
 
 /**
  * The intset blob of `members`, canonical integer strings (any order, no duplicates), sorted
@@ -86,7 +86,8 @@ export function intsetDecode(b: Uint8Array, from = 0, to = b.length): string[] {
   if (width !== 2 && width !== 4 && width !== 8) throw new RdbError(`Intset integrity check failed (encoding ${width})`);
   const n = (b[from + 4] | (b[from + 5] << 8) | (b[from + 6] << 16) | (b[from + 7] << 24)) >>> 0;
   if (8 + n * width !== to - from) throw new RdbError('Intset integrity check failed (length)');
-  const out: string[] = new Array(n);
+  // Small sets (the common case) collect into `few` and come back as an exact literal array.
+  const out: string[] = n <= 16 ? few : new Array(n);
   if (width < 8) {
     let prev = -Infinity;
     for (let i = 0, p = from + 8; i < n; i++, p += width) {
@@ -96,7 +97,7 @@ export function intsetDecode(b: Uint8Array, from = 0, to = b.length): string[] {
       prev = v;
       out[i] = intStr(v);
     }
-    return out;
+    return out === few ? exactStrings(few, n) : out;
   }
   let prev: bigint | null = null;
   for (let i = 0; i < n; i++) {
@@ -106,5 +107,8 @@ export function intsetDecode(b: Uint8Array, from = 0, to = b.length): string[] {
     prev = v;
     out[i] = s;
   }
-  return out;
+  return out === few ? exactStrings(few, n) : out;
 }
+
+/** Where intsetDecode collects up to 16 members (a few small strings may stay until reused). */
+const few: string[] = [];

@@ -17,7 +17,7 @@
 // Redis would write for the same elements.
 // =================================================================================================
 
-import { bytesToStr, strIntoBytes } from '../../../core/bytes.ts';
+import { strIntoBytes } from '../../../core/bytes.ts';
 import { RdbError } from './_errors.ts';
 import { internStr, intStr } from './_strings.ts';
 
@@ -205,79 +205,151 @@ export class ListpackBuilder {
   }
 }
 
+// -------------------------------------------------------------------------------------------------
+// Reading: one entry at a time
+
+/** Kind of the entry lpEntry() read: a string at lpStart..lpEnd, an integer in lpInt (exact), or
+ * an integer beyond 2^53 whose decimal text is lpText. Module state rather than a result object:
+ * loading reads millions of entries and an object per entry would be young garbage. */
+export const LP_STRING = 0;
+export const LP_INT = 1;
+export const LP_BIG = 2;
+export let lpKind = 0;
+export let lpStart = 0;
+export let lpEnd = 0;
+export let lpInt = 0;
+export let lpText = '';
+
+/**
+ * Checks a listpack's header at lp[from, to) (its total size) and returns where its entries start;
+ * lpEntry() then reads them up to to - 1, and lpDone() checks the end. As lpValidateIntegrity with
+ * deep checks: throws RdbError on any damage.
+ */
+export function lpOpen(lp: Uint8Array, from: number, to: number): number {
+  if (to - from < 7 || u32(lp, from) !== to - from) throw new RdbError('Listpack integrity check failed (header size)');
+  return from + 6;
+}
+
+/** The element count a listpack's header declares (65535: unknown, count them). */
+export function lpDeclared(lp: Uint8Array, from: number): number {
+  return lp[from + 4] | (lp[from + 5] << 8);
+}
+
+/**
+ * Reads the entry at lp[p] (before `end`, the index of the end byte): sets lpKind and its value
+ * (lpStart/lpEnd, lpInt or lpText), checks its backlen, and returns the index of the next entry.
+ */
+export function lpEntry(lp: Uint8Array, p: number, end: number): number {
+  const start = p;
+  const b = lp[p];
+  if (b < 0x80) {
+    lpKind = LP_INT;
+    lpInt = b;
+    p += 1;
+  } else if ((b & 0xc0) === 0x80) {
+    const n = b & 0x3f;
+    if (p + 1 + n > end) throw new RdbError('Listpack integrity check failed (string past the end)');
+    lpKind = LP_STRING;
+    lpStart = p + 1;
+    p += 1 + n;
+    lpEnd = p;
+  } else if ((b & 0xe0) === 0xc0) {
+    if (p + 2 > end) throw new RdbError('Listpack integrity check failed (entry past the end)');
+    let v = ((b & 0x1f) << 8) | lp[p + 1];
+    if (v >= 4096) v -= 8192;
+    lpKind = LP_INT;
+    lpInt = v;
+    p += 2;
+  } else if ((b & 0xf0) === 0xe0) {
+    if (p + 2 > end) throw new RdbError('Listpack integrity check failed (entry past the end)');
+    const n = ((b & 0x0f) << 8) | lp[p + 1];
+    if (p + 2 + n > end) throw new RdbError('Listpack integrity check failed (string past the end)');
+    lpKind = LP_STRING;
+    lpStart = p + 2;
+    p += 2 + n;
+    lpEnd = p;
+  } else if (b === 0xf0) {
+    if (p + 5 > end) throw new RdbError('Listpack integrity check failed (entry past the end)');
+    const n = u32(lp, p + 1);
+    if (p + 5 + n > end) throw new RdbError('Listpack integrity check failed (string past the end)');
+    lpKind = LP_STRING;
+    lpStart = p + 5;
+    p += 5 + n;
+    lpEnd = p;
+  } else if (b >= 0xf1 && b <= 0xf4) {
+    const n = b === 0xf1 ? 2 : b === 0xf2 ? 3 : b === 0xf3 ? 4 : 8;
+    if (p + 1 + n > end) throw new RdbError('Listpack integrity check failed (entry past the end)');
+    const at = p + 1;
+    lpKind = LP_INT;
+    if (n === 2) lpInt = ((lp[at] | (lp[at + 1] << 8)) << 16) >> 16;
+    else if (n === 3) lpInt = ((lp[at] | (lp[at + 1] << 8) | (lp[at + 2] << 16)) << 8) >> 8;
+    else if (n === 4) lpInt = lp[at] | (lp[at + 1] << 8) | (lp[at + 2] << 16) | (lp[at + 3] << 24);
+    else {
+      const lo = (lp[at] | (lp[at + 1] << 8) | (lp[at + 2] << 16) | (lp[at + 3] << 24)) >>> 0;
+      const hi = lp[at + 4] | (lp[at + 5] << 8) | (lp[at + 6] << 16) | (lp[at + 7] << 24);
+      // Within +-2^53 the double is exact; beyond, the text comes from BigInt.
+      if (hi >= -2097152 && hi < 2097152) lpInt = hi * 4294967296 + lo;
+      else {
+        lpKind = LP_BIG;
+        lpText = readIntLE(lp, at, 8);
+      }
+    }
+    p += 1 + n;
+  } else {
+    throw new RdbError(`Listpack integrity check failed (unknown encoding 0x${b.toString(16)})`);
+  }
+  const l = p - start;
+  const bl = l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
+  if (p + bl > end) throw new RdbError('Listpack integrity check failed (backlen past the end)');
+  if (bl === 1) {
+    // The common case: one byte holding the entry's length.
+    if (lp[p] !== l) throw new RdbError('Listpack integrity check failed (bad backlen)');
+  } else {
+    // The backlen, read backwards from its last byte as lpDecodeBacklen does.
+    let v = 0;
+    let mul = 1;
+    let q = p + bl - 1;
+    for (let i = 0; i < bl; i++, q--) {
+      v += (lp[q] & 127) * mul;
+      mul *= 128;
+      if ((lp[q] & 128) === 0) break;
+    }
+    if (v !== l) throw new RdbError('Listpack integrity check failed (bad backlen)');
+  }
+  return p + bl;
+}
+
+/** Checks that the entries ended at the end byte (`p` is where lpEntry() stopped) and that
+ * `count` entries were read when the header declares a count. */
+export function lpDone(lp: Uint8Array, from: number, to: number, p: number, count: number): void {
+  const end = to - 1;
+  if (p !== end || lp[end] !== 0xff) throw new RdbError('Listpack integrity check failed (missing end byte)');
+  const declared = lpDeclared(lp, from);
+  if (declared !== 65535 && declared !== count) throw new RdbError('Listpack integrity check failed (element count)');
+}
+
+/** The entry lpEntry() read last as a byte string (short strings shared through internStr). */
+export function lpString(lp: Uint8Array): string {
+  if (lpKind === LP_STRING) return internStr(lp, lpStart, lpEnd);
+  if (lpKind === LP_INT) return intStr(lpInt);
+  return lpText;
+}
+
 /**
  * The elements of a listpack blob, in order, integers as their decimal strings. Checks the whole
- * structure first (header size, each entry inside the blob, each backlen, the end byte), as
+ * structure (header size, each entry inside the blob, each backlen, the end byte), as
  * lpValidateIntegrity does with deep checks, and throws RdbError on any damage.
  */
 export function listpackElements(lp: Uint8Array, from = 0, to = lp.length): string[] {
   // [from, to): the blob inside a larger buffer (the loader's window), read without a view.
-  if (to - from < 7 || u32(lp, from) !== to - from) throw new RdbError('Listpack integrity check failed (header size)');
-  const declared = lp[from + 4] | (lp[from + 5] << 8);
+  let p = lpOpen(lp, from, to);
   const out: string[] = [];
-  let p = from + 6;
   const end = to - 1;
   while (p < end) {
-    const start = p;
-    const b = lp[p];
-    let s: string;
-    if (b < 0x80) {
-      s = intStr(b);
-      p += 1;
-    } else if ((b & 0xc0) === 0x80) {
-      const n = b & 0x3f;
-      if (p + 1 + n > end) throw new RdbError('Listpack integrity check failed (string past the end)');
-      s = internStr(lp, p + 1, p + 1 + n);
-      p += 1 + n;
-    } else if ((b & 0xe0) === 0xc0) {
-      if (p + 2 > end) throw new RdbError('Listpack integrity check failed (entry past the end)');
-      let v = ((b & 0x1f) << 8) | lp[p + 1];
-      if (v >= 4096) v -= 8192;
-      s = intStr(v);
-      p += 2;
-    } else if ((b & 0xf0) === 0xe0) {
-      if (p + 2 > end) throw new RdbError('Listpack integrity check failed (entry past the end)');
-      const n = ((b & 0x0f) << 8) | lp[p + 1];
-      if (p + 2 + n > end) throw new RdbError('Listpack integrity check failed (string past the end)');
-      s = internStr(lp, p + 2, p + 2 + n);
-      p += 2 + n;
-    } else if (b === 0xf0) {
-      if (p + 5 > end) throw new RdbError('Listpack integrity check failed (entry past the end)');
-      const n = u32(lp, p + 1);
-      if (p + 5 + n > end) throw new RdbError('Listpack integrity check failed (string past the end)');
-      s = bytesToStr(lp, p + 5, p + 5 + n);
-      p += 5 + n;
-    } else if (b >= 0xf1 && b <= 0xf4) {
-      const n = b === 0xf1 ? 2 : b === 0xf2 ? 3 : b === 0xf3 ? 4 : 8;
-      if (p + 1 + n > end) throw new RdbError('Listpack integrity check failed (entry past the end)');
-      s = readIntLE(lp, p + 1, n);
-      p += 1 + n;
-    } else {
-      throw new RdbError(`Listpack integrity check failed (unknown encoding 0x${b.toString(16)})`);
-    }
-    const l = p - start;
-    const bl = l <= 127 ? 1 : l < 16383 ? 2 : l < 2097151 ? 3 : l < 268435455 ? 4 : 5;
-    if (p + bl > end) throw new RdbError('Listpack integrity check failed (backlen past the end)');
-    if (bl === 1) {
-      // The common case: one byte holding the entry's length.
-      if (lp[p] !== l) throw new RdbError('Listpack integrity check failed (bad backlen)');
-    } else {
-      // The backlen, read backwards from its last byte as lpDecodeBacklen does.
-      let v = 0;
-      let mul = 1;
-      let q = p + bl - 1;
-      for (let i = 0; i < bl; i++, q--) {
-        v += (lp[q] & 127) * mul;
-        mul *= 128;
-        if ((lp[q] & 128) === 0) break;
-      }
-      if (v !== l) throw new RdbError('Listpack integrity check failed (bad backlen)');
-    }
-    p += bl;
-    out.push(s);
+    p = lpEntry(lp, p, end);
+    out.push(lpString(lp));
   }
-  if (p !== end || lp[end] !== 0xff) throw new RdbError('Listpack integrity check failed (missing end byte)');
-  if (declared !== 65535 && declared !== out.length) throw new RdbError('Listpack integrity check failed (element count)');
+  lpDone(lp, from, to, p, out.length);
   return out;
 }
 

@@ -50,3 +50,56 @@ export function forgetInterned(): void {
   table.fill('');
   hashes.fill(0);
 }
+
+// Exact-size arrays as literals. V8 pretenures an array literal whose arrays outlive their first
+// collections (allocation-site feedback): loaded values keep their arrays, so from these sites
+// they are allocated in the old generation at once instead of being copied there by two
+// scavenges. Arrays from slice() or new Array(n) never are. One site per length up to 16.
+
+/** a[0, n) in a new array of length n. */
+export function exactStrings(a: readonly string[], n: number): string[] {
+  switch (n) {
+    case 0: return [];
+    case 1: return [a[0]];
+    case 2: return [a[0], a[1]];
+    case 3: return [a[0], a[1], a[2]];
+    case 4: return [a[0], a[1], a[2], a[3]];
+    case 5: return [a[0], a[1], a[2], a[3], a[4]];
+    case 6: return [a[0], a[1], a[2], a[3], a[4], a[5]];
+    case 7: return [a[0], a[1], a[2], a[3], a[4], a[5], a[6]];
+    case 8: return [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]];
+    case 9: return [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]];
+    case 10: return [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]];
+    case 11: return [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10]];
+    case 12: return [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]];
+    case 13: return [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12]];
+    case 14: return [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]];
+    case 15: return [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14]];
+    case 16: return [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15]];
+    default: return a.slice(0, n);
+  }
+}
+
+/** a[0, n) in a new array of length n (numbers: a site of their own, for its elements kind). */
+export function exactNumbers(a: readonly number[], n: number): number[] {
+  switch (n) {
+    case 0: return [];
+    case 1: return [a[0]];
+    case 2: return [a[0], a[1]];
+    case 3: return [a[0], a[1], a[2]];
+    case 4: return [a[0], a[1], a[2], a[3]];
+    case 5: return [a[0], a[1], a[2], a[3], a[4]];
+    case 6: return [a[0], a[1], a[2], a[3], a[4], a[5]];
+    case 7: return [a[0], a[1], a[2], a[3], a[4], a[5], a[6]];
+    case 8: return [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7]];
+    case 9: return [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8]];
+    case 10: return [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9]];
+    case 11: return [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10]];
+    case 12: return [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11]];
+    case 13: return [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12]];
+    case 14: return [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13]];
+    case 15: return [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14]];
+    case 16: return [a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15]];
+    default: return a.slice(0, n);
+  }
+}

@@ -18,7 +18,7 @@
 
 import { type Keyspace, newEntry } from '../../../core/keyspace.ts';
 import { RdbError } from './_errors.ts';
-import { EMPTY_KEY, RDB_MAX_VERSION, type RdbReader, readValue, typeName } from './_decode.ts';
+import { EMPTY_KEY, forgetDecoderScratch, RDB_MAX_VERSION, type RdbReader, readValue, typeName } from './_decode.ts';
 import { OP } from './_encode.ts';
 import { forgetInterned } from './_strings.ts';
 import type { Limits } from './values.ts';
@@ -200,6 +200,7 @@ export async function loadRdb(r: RdbReader, ks: Keyspace, opts: LoadOptions): Pr
   }
   res.bytes = r.offset;
   forgetInterned();
+  forgetDecoderScratch();
   return res;
 }
 

@@ -152,6 +152,10 @@ export interface Adapters {
   list?: {
     source(v: ObjectValue): ListSource;
     build(elements: string[], limits: Limits): ObjectValue;
+    /** A list of the elements of the listpack at lp[from, to), built without a string per
+     * element, or null when this builder does not take it (then build() gets the elements).
+     * Validates the listpack as the decoder does (throws RdbError). */
+    fromListpack?(lp: Uint8Array, from: number, to: number): ObjectValue | null;
   };
   // `compact` says the file held the compact encoding (intset, listpack, ziplist, zipmap). Redis
   // 7.0 converts a compact hash or sorted set to the big encoding on load only when it has more
@@ -166,7 +170,8 @@ export interface Adapters {
   };
   hash?: {
     source(v: ObjectValue): HashSource;
-    /** Flattened distinct field/value pairs, in file order. */
+    /** Flattened distinct field/value pairs, in file order; when `compact`, in an array of
+     * exactly their number (kept as is by a listpack hash). */
     build(pairs: string[], limits: Limits, compact: boolean): ObjectValue;
   };
   zset?: {
