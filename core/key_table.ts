@@ -156,6 +156,22 @@ export class KeyTable<V> {
     return this;
   }
 
+  /**
+   * Makes room for `n` entries in all at once (Redis's dictExpand, which an RDB's RESIZEDB
+   * drives): one index of the final size instead of one per doubling on the way there.
+   */
+  reserve(n: number): void {
+    let cap = this.mask + 1;
+    while (n > LOAD * cap) cap *= 2;
+    if (cap > this.mask + 1) this.rebuild(cap);
+    if (n > this.hashes.length) {
+      const grown = new Int32Array(n);
+      grown.set(this.hashes);
+      release(this.hashes);
+      this.hashes = grown;
+    }
+  }
+
   delete(key: string): boolean {
     const p = this.find(key, hashKey(key));
     if (p < 0) return false;

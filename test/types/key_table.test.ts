@@ -44,6 +44,9 @@ function drive(seed: number, steps: number, keySpace: number): void {
           break;
         }
       }
+    } else if (op < 0.997) {
+      // RESIZEDB's reservation, with live iterators and holes around.
+      table.reserve(table.size + Math.floor(r() * 5000));
     } else {
       map.clear();
       table.clear();

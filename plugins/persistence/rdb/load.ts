@@ -57,6 +57,9 @@ export interface LoadResult {
  * Reads a whole RDB stream from `r` into `ks`. On an error the keys loaded so far stay in `ks`
  * (the caller stops the server or empties it). Returns counts and the AUX fields.
  */
+/** Most keys a RESIZEDB may make room for ahead of loading them (48 MB of index and hashes). */
+const MAX_RESERVE = 1 << 22;
+
 export async function loadRdb(r: RdbReader, ks: Keyspace, opts: LoadOptions): Promise<LoadResult> {
   const magic = r.view(9);
   let head = '';
@@ -108,7 +111,8 @@ export async function loadRdb(r: RdbReader, ks: Keyspace, opts: LoadOptions): Pr
       continue;
     }
     if (t === OP.RESIZEDB) {
-      r.len();
+      // Sizes the key table once, as Redis does; capped, since a damaged file may claim anything.
+      db.keys.reserve(db.keys.size + Math.min(r.len(), MAX_RESERVE));
       r.len();
       continue;
     }
