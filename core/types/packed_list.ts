@@ -53,18 +53,28 @@ function writeEntry(buf: Uint8Array, at: number, s: string): number {
     buf[p++] = len + 1;
     return p;
   }
+  p = strIntoBytes(s, buf, writeLen(buf, p, len));
+  return writeBackLen(buf, at, p);
+}
+
+/** Writes the varint length `len` of a long entry at `p`; returns the index after it. */
+function writeLen(buf: Uint8Array, p: number, len: number): number {
   let n = len;
   while (n >= 128) {
     buf[p++] = (n % 128) | 128;
     n = Math.floor(n / 128);
   }
   buf[p++] = n;
-  p = strIntoBytes(s, buf, p);
+  return p;
+}
+
+/** Writes the back length of the long entry in buf[at, p); returns the index after the entry. */
+function writeBackLen(buf: Uint8Array, at: number, p: number): number {
   // The back length is read from the right: the rightmost byte holds the lowest 7 bits, and a set
   // high bit says another, more significant, group sits to its left.
   const head = p - at;
   const groups = varintSize(head);
-  n = head;
+  let n = head;
   for (let k = 0; k < groups; k++) {
     buf[p + groups - 1 - k] = (n % 128) | (k < groups - 1 ? 128 : 0);
     n = Math.floor(n / 128);
@@ -85,23 +95,9 @@ export function writeEntryBytes(buf: Uint8Array, at: number, src: Uint8Array, st
     buf[at + 1 + len] = len + 1;
     return at + len + 2;
   }
-  let p = at;
-  let n = len;
-  while (n >= 128) {
-    buf[p++] = (n % 128) | 128;
-    n = Math.floor(n / 128);
-  }
-  buf[p++] = n;
+  const p = writeLen(buf, at, len);
   buf.set(src.subarray(start, end), p);
-  p += len;
-  const head = p - at;
-  const groups = varintSize(head);
-  n = head;
-  for (let k = 0; k < groups; k++) {
-    buf[p + groups - 1 - k] = (n % 128) | (k < groups - 1 ? 128 : 0);
-    n = Math.floor(n / 128);
-  }
-  return p + groups;
+  return writeBackLen(buf, at, p + len);
 }
 
 // Scratch results of the readers below (single-threaded; read right after each call), so the
