@@ -121,21 +121,20 @@ export class ZSet implements ObjectValue {
 
   /**
    * MEMORY USAGE's estimate of the value in the JS heap, in the model core/info.ts uses for every
-   * type (eviction counts it too): the objects, and per member its string, its Map slot, its two
-   * slots in the index's leaf arrays with their spare capacity, and a heap number for a score
-   * that is not a small integer. Members are sampled (`samples`, 0 for all) and extrapolated.
+   * type (eviction counts it too): the objects, the index's arrays as allocated (spare slots
+   * included), and per member its string, its Map slot and a heap number for a score that is
+   * not a small integer. Members are sampled (`samples`, 0 for all) and extrapolated.
    */
   memoryUsage(samples: number): number {
     const n = this.dict.size;
-    // Per leaf of the index (~90 pairs: LOAD 64, split at 128): two arrays and three slots.
-    let bytes = 48 + 88 + 96 + 88 * Math.ceil(n / 90);
+    let bytes = 48 + 96 + this.index.memoryUsage();
     if (n === 0) return bytes;
     const look = samples <= 0 || samples >= n ? n : samples;
     let each = 0;
     let seen = 0;
     for (const [m, s] of this.dict) {
       if (seen === look) break;
-      each += 16 + Math.ceil(m.length / 8) * 8 + 40 + 20 + ((s | 0) === s && !Object.is(s, -0) ? 0 : 16);
+      each += 16 + Math.ceil(m.length / 8) * 8 + 40 + ((s | 0) === s && !Object.is(s, -0) ? 0 : 16);
       seen++;
     }
     bytes += (each / look) * n;

@@ -190,6 +190,70 @@ test('removeRange: ranges within a leaf, across leaves and whole, with ranks kep
   }
 });
 
+test('blocks: ascending and descending loads, shrinking, regrowth, owned arrays, memory that follows the size', () => {
+  const r = rng(11);
+  for (const descending of [false, true]) {
+    const idx = new ScoreIndex();
+    let model: Pair[] = [];
+    // Past either end of a full leaf: new leaves; memory per pair stays near two slots.
+    for (let i = 0; i < 5000; i++) {
+      const p: Pair = [descending ? -i : i, 'a' + i];
+      idx.insert(p[0], p[1]);
+      model.push(p);
+    }
+    model.sort((x, y) => compareKey(x[0], x[1], y[0], y[1]));
+    check(idx, model);
+    const full = idx.memoryUsage();
+    assert.ok(full < 5000 * 16 * 1.3, `memory after a sorted load: ${full}`);
+    // Random deletes down to a few pairs: leaves merge or rebalance, freed blocks are compacted.
+    while (model.length > 40) {
+      const i = Math.floor(r() * model.length);
+      assert.ok(idx.delete(model[i][0], model[i][1]));
+      model.splice(i, 1);
+      if (model.length % 700 === 0) check(idx, model);
+    }
+    check(idx, model);
+    assert.ok(idx.memoryUsage() < full / 4, `memory after shrinking: ${idx.memoryUsage()} of ${full}`);
+    // Regrowth with random keys, including updates across leaves, after the compaction.
+    const present = new Map(model.map(([s, m]) => [m, s]));
+    for (let step = 0; step < 4000; step++) {
+      const member = 'b' + Math.floor(r() * 2500);
+      const score = Math.floor(r() * 1000) - 500;
+      const old = present.get(member);
+      if (old === undefined) idx.insert(score, member);
+      else if (old !== score) idx.update(old, score, member);
+      present.set(member, score);
+    }
+    model = [...present].map(([m, s]): Pair => [s, m]).sort((x, y) => compareKey(x[0], x[1], y[0], y[1]));
+    check(idx, model);
+    // Empty again, then reused.
+    idx.removeRange(0, idx.size - 1);
+    assert.is(idx.size, 0);
+    idx.insert(2, 'x');
+    idx.insert(1, 'y');
+    check(idx, [[1, 'y'], [2, 'x']]);
+  }
+  // Arrays given away (RDB loading) become the one block and grow from there; bulk-built
+  // indexes of many leaves take inserts everywhere.
+  for (const n of [1, 100, 128, 129, 1000]) {
+    const scores: number[] = [];
+    const members: string[] = [];
+    for (let i = 0; i < n; i++) {
+      scores.push(i * 2);
+      members.push('o' + String(i).padStart(5, '0'));
+    }
+    const idx = ScoreIndex.fromSorted(scores, members, true);
+    const model: Pair[] = scores.map((s, i): Pair => [s, members[i]]);
+    for (let i = 0; i < 300; i++) {
+      const p: Pair = [Math.floor(r() * n * 2) + 0.5, 'p' + i];
+      idx.insert(p[0], p[1]);
+      model.push(p);
+    }
+    model.sort((x, y) => compareKey(x[0], x[1], y[0], y[1]));
+    check(idx, model);
+  }
+});
+
 test('each: ranges clamped, reversed, stopped early, across leaf boundaries', () => {
   const scores: number[] = [];
   const members: string[] = [];
