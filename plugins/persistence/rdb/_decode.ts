@@ -729,32 +729,19 @@ const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
  * so the result is the double Number(s) and strtod give.
  */
 function plainDecimal(s: string): number {
+  // Longer text has more than 15 digits, which the fast path refuses anyway.
   const n = s.length;
-  let i = 0;
-  let neg = false;
-  if (n > 0 && s.charCodeAt(0) === 45) {
-    neg = true;
-    i = 1;
-  }
-  let m = 0;
-  let digits = 0;
-  let frac = -1;
-  for (; i < n; i++) {
+  if (n > DECIMAL_SCRATCH.length) return NaN;
+  for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      m = m * 10 + (c - 48);
-      digits++;
-      if (frac >= 0) frac++;
-    } else if (c === 46 && frac < 0) {
-      frac = 0;
-    } else {
-      return NaN;
-    }
+    if (c > 255) return NaN;
+    DECIMAL_SCRATCH[i] = c;
   }
-  if (digits === 0 || digits > 15 || frac <= 0) return NaN;
-  const v = m / POW10[frac];
-  return neg ? -v : v;
+  return plainDecimalBytes(DECIMAL_SCRATCH, 0, n);
 }
+
+/** '-', 15 digits and '.': the longest text plainDecimal accepts. */
+const DECIMAL_SCRATCH = new Uint8Array(17);
 
 // -------------------------------------------------------------------------------------------------
 // Streams: nodes, then metadata, then consumer groups (see _encode.ts for the node layout)
