@@ -84,7 +84,7 @@ export class KeyTable<V> {
     return this.live;
   }
 
-  /** Index slot of `key` (hash `h`), or -1. */
+  /** Index slot of `key` (hash `h`) when present; else ~slot of the free slot it would take. */
   private find(key: string, h: number): number {
     const index = this.index;
     const mask = this.mask;
@@ -93,29 +93,15 @@ export class KeyTable<V> {
     let p = h & mask;
     for (;;) {
       const v = index[p];
-      if (v === 0) return -1;
+      if (v === 0) return ~p;
       if ((v & ~posMask) === tag && this.kv[2 * ((v & posMask) - 1)] === key) return p;
       p = (p + 1) & mask;
     }
   }
 
   get(key: string): V | undefined {
-    const index = this.index;
-    const mask = this.mask;
-    const posMask = this.posMask;
-    const h = hashKey(key);
-    const tag = h & ~posMask;
-    let p = h & mask;
-    for (;;) {
-      const v = index[p];
-      if (v === 0) return undefined;
-      if ((v & ~posMask) === tag) {
-        const at = 2 * ((v & posMask) - 1);
-        const kv = this.kv;
-        if (kv[at] === key) return kv[at + 1] as V;
-      }
-      p = (p + 1) & mask;
-    }
+    const p = this.find(key, hashKey(key));
+    return p < 0 ? undefined : (this.kv[2 * ((this.index[p] & this.posMask) - 1) + 1] as V);
   }
 
   has(key: string): boolean {
@@ -124,25 +110,16 @@ export class KeyTable<V> {
 
   set(key: string, value: V): this {
     const h = hashKey(key);
+    const found = this.find(key, h);
+    if (found >= 0) {
+      this.kv[2 * ((this.index[found] & this.posMask) - 1) + 1] = value;
+      return this;
+    }
     const index = this.index;
     const mask = this.mask;
-    const posMask = this.posMask;
-    const tag = h & ~posMask;
-    let p = h & mask;
-    for (;;) {
-      const v = index[p];
-      if (v === 0) break;
-      if ((v & ~posMask) === tag) {
-        const at = 2 * ((v & posMask) - 1);
-        if (this.kv[at] === key) {
-          this.kv[at + 1] = value;
-          return this;
-        }
-      }
-      p = (p + 1) & mask;
-    }
+    const p = ~found;
     const pos = this.used++;
-    index[p] = tag | (pos + 1);
+    index[p] = (h & ~this.posMask) | (pos + 1);
     if (pos === this.hashes.length) {
       const grown = new Int32Array(pos * 2);
       grown.set(this.hashes);
