@@ -368,6 +368,40 @@ test('property: encoded commands parse back the same under any chunking', () => 
   );
 });
 
+test('repeated arguments: strings are reused only for equal bytes', () => {
+  // Same length, one byte different at the start, middle or end; then back to the first.
+  const cmds = [
+    ['SET', 'key:000000000001', 'xxx'],
+    ['SET', 'key:000000000002', 'xxx'],
+    ['SET', 'kez:000000000002', 'xxy'],
+    ['SET', 'key:000001000002', 'yxy'],
+    ['SET', 'key:000000000001', 'xxx'],
+    ['SET', 'key:000000000001', ''],
+    ['SET', '', 'x\x00\xff'],
+    ['SET', 'x\x00\xfe', 'x\x00\xff', 'a', 'b', 'c', 'd', 'e', 'f', 'g'],
+    ['SET', 'x\x00\xfe', 'x\x00\xff', 'a', 'b', 'c', 'd', 'e', 'f', 'h'],
+  ];
+  const r = parse(cmds.map(encode).join(''));
+  assert.equal(r.commands, cmds);
+  // Across reads as well (the previous read's buffer is gone by then).
+  const wire = cmds.map(encode).join('');
+  assert.equal(parse(wire, Array.from({ length: wire.length }, (_, i) => i)).commands, cmds);
+});
+
+test('property: pipelines of near-identical commands parse exactly', () => {
+  const arg = fc.stringMatching(/^[ab]{0,5}$/);
+  const cmd = fc.array(arg, { minLength: 1, maxLength: 10 }).map((a) => ['CMD', ...a]);
+  fc.assert(
+    fc.property(fc.array(cmd, { minLength: 1, maxLength: 12 }).chain((cs) => {
+      const wire = cs.map(encode).join('');
+      return fc.tuple(fc.constant(cs), cuts(wire.length));
+    }), ([cs, at]) => {
+      assert.equal(parse(cs.map(encode).join(''), at).commands, cs);
+    }),
+    { numRuns: 500 },
+  );
+});
+
 test('property: random bytes never throw or hang, and chunking does not change the outcome', () => {
   // Bytes biased towards protocol characters so the parser's states are all reached.
   const protoByte = fc.oneof(

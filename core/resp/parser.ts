@@ -45,6 +45,9 @@ const MAX_STRING = 2 ** 29 - 24;
 /** Counted per parsed argument against the query buffer limit: `*huge` + `$0` stays bounded. */
 const ARG_OVERHEAD = 16;
 const EMPTY = new Uint8Array(0);
+/** Argument positions, and longest arguments, readBulks reuses strings for. */
+const RECENT = 8;
+const RECENT_MAX = 64;
 /** Placeholder between commands; never written (each multibulk gets its own from newArgv). */
 const NO_ARGS: string[] = [];
 const CR = 13;
@@ -82,6 +85,8 @@ export class RequestParser {
   private argi = 0;
   /** The last command name read (see readBulks). */
   private lastName = '';
+  /** The last short argument read at each position after the name (see readBulks). */
+  private recent: string[] = new Array<string>(RECENT).fill('');
   /** Bytes held by argv so far, counted against the query buffer limit. */
   private argvBytes = 0;
   /** Length of the bulk being read, or -1 when its `$len` header comes next. */
@@ -304,6 +309,17 @@ export class RequestParser {
           if (n <= 32) this.lastName = name;
           argv[this.argi++] = name;
         }
+      } else if (this.argi < RECENT && n <= RECENT_MAX) {
+        // Pipelines repeat arguments too (one key, one value, one field): a short argument equal
+        // to the previous command's at the same position reuses its string. Compared from the
+        // end, where keys that share a prefix differ.
+        const i = this.argi;
+        const s = this.recent[i];
+        const p = this.pos;
+        let j = s.length === n ? n - 1 : -2;
+        while (j >= 0 && buf[p + j] === s.charCodeAt(j)) j--;
+        if (j === -1) argv[this.argi++] = s;
+        else argv[this.argi++] = this.recent[i] = bytesToStr(buf, p, p + n);
       } else {
         argv[this.argi++] = bytesToStr(buf, this.pos, this.pos + n);
       }
