@@ -31,6 +31,8 @@
 /** Most index slots in use, as a fraction: linear probing stays short below this. */
 const LOAD = 0.7;
 const MIN_INDEX = 16;
+/** Most keys prefetch() reads ahead for at once. */
+const AHEAD = 32;
 
 /** One compaction generation (see the file comment). */
 interface Gen {
@@ -79,6 +81,12 @@ export class KeyTable<V> {
   /** The low bits of an index slot hold position + 1; the rest hold the hash's high bits. */
   private posMask = 2 * MIN_INDEX - 1;
   private gen: Gen = { holes: null, next: null };
+  // prefetch()'s scratch.
+  private aheadSlots = new Int32Array(AHEAD);
+  private aheadTags = new Int32Array(AHEAD);
+  private aheadKeys: string[] = new Array<string>(AHEAD).fill('');
+  /** Where prefetch() leaves what it read, so the compiler keeps the reads. */
+  touched = 0;
 
   get size(): number {
     return this.live;
@@ -97,6 +105,43 @@ export class KeyTable<V> {
       if ((v & ~posMask) === tag && this.kv[2 * ((v & posMask) - 1)] === key) return p;
       p = (p + 1) & mask;
     }
+  }
+
+  /**
+   * Reads ahead for keys[from], keys[from + step] ... keys[to - 1]: their index slots, then the
+   * entries those point to, then the key strings, each step's loads issued back to back so that
+   * their cache misses overlap instead of following one another (a command with many keys, such
+   * as MSET of 10 random keys, otherwise waits on 3-4 misses per key in turn). Nothing changes;
+   * the values found (candidates: a tag match) are left in `found`, their count returned.
+   */
+  prefetch(keys: readonly string[], from: number, to: number, step: number, found: V[]): number {
+    const index = this.index;
+    const mask = this.mask;
+    const posMask = this.posMask;
+    const kv = this.kv;
+    const slots = this.aheadSlots;
+    const tags = this.aheadTags;
+    let n = 0;
+    for (let i = from; i < to && n < AHEAD; i += step) {
+      const h = hashKey(keys[i]);
+      tags[n] = h & ~posMask;
+      slots[n++] = h & mask;
+    }
+    for (let i = 0; i < n; i++) slots[i] = index[slots[i]];
+    const names = this.aheadKeys;
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      const v = slots[i];
+      if (v === 0 || (v & ~posMask) !== tags[i]) continue;
+      const at = 2 * ((v & posMask) - 1);
+      names[m] = kv[at] as string;
+      found[m++] = kv[at + 1] as V;
+    }
+    let touched = 0;
+    for (let i = 0; i < m; i++) touched += names[i].length;
+    names.fill('', 0, m);
+    this.touched = touched;
+    return m;
   }
 
   get(key: string): V | undefined {

@@ -321,6 +321,7 @@ function notify(db: Database, event: string, key: string): void {
 function del(c: Client, argv: string[]): void {
   const db = c.db;
   let n = 0;
+  db.prefetch(argv, 1, argv.length, 1);
   for (let i = 1; i < argv.length; i++) {
     const key = argv[i];
     // An expired key is deleted (and propagated) as expired, and does not count.
@@ -342,6 +343,7 @@ function unlink(c: Client, argv: string[]): void {
 function exists(c: Client, argv: string[]): void {
   const db = c.db;
   let n = 0;
+  db.prefetch(argv, 1, argv.length, 1);
   // A key named twice counts twice, as in Redis.
   for (let i = 1; i < argv.length; i++) if (db.lookupReadNoTouch(argv[i]) !== undefined) n++;
   c.out.int(n);
@@ -351,6 +353,7 @@ function exists(c: Client, argv: string[]): void {
 function touch(c: Client, argv: string[]): void {
   const db = c.db;
   let n = 0;
+  db.prefetch(argv, 1, argv.length, 1);
   for (let i = 1; i < argv.length; i++) if (db.lookupRead(argv[i]) !== undefined) n++;
   c.out.int(n);
 }

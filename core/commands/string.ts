@@ -573,6 +573,7 @@ function psetex(c: Client, argv: string[]): void {
 function mget(c: Client, argv: string[]): void {
   const db = c.db;
   const out = c.out;
+  db.prefetch(argv, 1, argv.length, 1);
   out.array(argv.length - 1);
   for (let i = 1; i < argv.length; i++) {
     const e = db.lookupRead(argv[i]);
@@ -595,6 +596,7 @@ function mset(c: Client, argv: string[]): void {
     return;
   }
   const db = c.db;
+  db.prefetch(argv, 1, argv.length, 2);
   for (let i = 1; i < argv.length; i += 2) setValue(db, argv[i], argv[i + 1]);
   c.out.ok();
 }
@@ -606,6 +608,7 @@ function msetnx(c: Client, argv: string[]): void {
     return;
   }
   const db = c.db;
+  db.prefetch(argv, 1, argv.length, 2);
   for (let i = 1; i < argv.length; i += 2) {
     if (db.lookupWrite(argv[i]) !== undefined) {
       c.out.int(0);

@@ -261,7 +261,7 @@ export class RequestParser {
     while (this.argc > 0) {
       if (this.big !== null) return false;
       const buf = this.buf;
-      let n = this.bulkLen;
+      let n: number | null = this.bulkLen;
       if (n === -1) {
         const cr = this.lineEnd(CR);
         if (cr < 0 || cr - this.pos > INLINE_MAX) {

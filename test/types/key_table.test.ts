@@ -25,10 +25,19 @@ function drive(seed: number, steps: number, keySpace: number): void {
     } else if (op < 0.7) {
       const k = key();
       assert.is(table.delete(k), map.delete(k), `delete ${k} at step ${i}`);
-    } else if (op < 0.8) {
+    } else if (op < 0.78) {
       const k = key();
       assert.is(table.get(k), map.get(k), `get ${k}`);
       assert.is(table.has(k), map.has(k), `has ${k}`);
+    } else if (op < 0.8) {
+      // Reading ahead changes nothing (checked by the next steps) and finds only stored values.
+      const keys = Array.from({ length: 1 + Math.floor(r() * 40) }, key);
+      const step = 1 + Math.floor(r() * 2);
+      const found: number[] = [];
+      const n = table.prefetch(keys, 0, keys.length, step, found);
+      assert.ok(n <= Math.min(32, Math.ceil(keys.length / step)));
+      const stored = new Set(map.values());
+      for (let j = 0; j < n; j++) assert.ok(stored.has(found[j]), `prefetch found ${found[j]}`);
     } else if (op < 0.85) {
       if (its.length < 8) its.push({ map: map.entries(), table: table.entries(), done: false });
     } else if (op < 0.995) {
