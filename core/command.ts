@@ -133,6 +133,8 @@ export class Command {
   readonly skipMonitor: boolean;
   readonly skipSlowlog: boolean;
   readonly stats: CommandStats = { calls: 0, usec: 0, rejected: 0, failed: 0 };
+  /** Position of the first key (spec.keys), 0 when the command has none there. */
+  readonly firstKey: number;
   /** The key specs COMMAND INFO prints: spec.keySpecs, or the one derived from spec.keys. */
   readonly keySpecs: readonly KeySpec[];
 
@@ -155,6 +157,7 @@ export class Command {
     this.skipMonitor = f.has('skip_monitor');
     this.skipSlowlog = f.has('skip_slowlog');
     this.categories = implicitCategories(spec);
+    this.firstKey = spec.keys?.[0] ?? 0;
     this.keySpecs = spec.keySpecs ?? derivedKeySpecs(spec);
     if (spec.subcommands) {
       this.subcommands = new Map();

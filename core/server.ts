@@ -27,6 +27,17 @@ import { Eviction } from './eviction.ts';
 import type { Tracking } from './tracking.ts';
 
 export const VERSION = '0.1.0';
+/** Commands Server.readAhead parses ahead of the one running, at most. */
+const AHEAD = 16;
+/** readAhead's keys (filled and emptied in each call). */
+const aheadKeys: string[] = new Array<string>(AHEAD + 1).fill('');
+const NO_ARGV: string[] = [];
+
+function isReset(argv: readonly string[]): boolean {
+  const name = argv[0];
+  return name.length === 5 && name.toLowerCase() === 'reset';
+}
+
 /** Output of one client held for the end of the turn, at most (see processInput). */
 const MAX_DEFERRED_OUTPUT = 64 * 1024;
 /** The Redis version whose behaviour echokv follows; INFO reports it as redis_version. */
@@ -507,16 +518,25 @@ export class Server {
     // where the previous one ended).
     if (!ticked) this.keyspace.tick();
     this.lastNow = this.host.now();
+    let exhausted = false;
     while (!c.closeAfterReply && !c.closed && c.blocked === null) {
       let argv = c.heldArgv;
       if (argv !== null) {
         // A command CLIENT PAUSE postponed: run it again (the pause may still hold it).
         c.heldArgv = null;
+      } else if (c.aheadPos < c.ahead.length) {
+        argv = c.ahead[c.aheadPos];
+        // Not pinned once run: a queue left behind holds no arguments of past commands.
+        c.ahead[c.aheadPos++] = NO_ARGV;
       } else {
         // Per command, not per read: AUTH earlier in the same read lifts the limits for the rest.
         parser.unauthenticated = !c.authenticated;
         argv = parser.next();
-        if (argv === null) break;
+        if (argv === null) {
+          exhausted = true;
+          break;
+        }
+        if (c.authenticated) this.readAhead(c, argv);
       }
       this.execute(c, argv);
       // Over client-output-buffer-limit, the client is closing and runs nothing more (Redis
@@ -524,7 +544,9 @@ export class Server {
       this.pubsub.checkOutputLimit(c);
       if (c.heldArgv !== null) break;
     }
-    if (parser.error !== null && !c.closeAfterReply) {
+    // A protocol error counts once every command before it has run (readAhead may have met it
+    // early, while a command before it blocked or was held).
+    if (exhausted && parser.error !== null && !c.closeAfterReply) {
       // Counted in errorstats like any error reply, as Redis does.
       this.replyError(c, 'ERR ' + parser.error);
       this.log.verbose(`Protocol error (${parser.error}) from client: id=${c.id} addr=${c.conn.remoteAddress}`);
@@ -535,6 +557,42 @@ export class Server {
     // up beyond about what Redis writes per client and event (NET_MAX_WRITES_PER_EVENT, 64 KB).
     if (c.out.size >= MAX_DEFERRED_OUTPUT) this.flush(c);
     else this.wake(c);
+  }
+
+  /**
+   * Parses the commands that follow `first` in the client's buffer (up to AHEAD of them, into
+   * c.ahead) and reads ahead for their first keys (Database.prefetch), so that the cache misses
+   * of a pipeline's key lookups overlap instead of each command waiting on its own in turn:
+   * with 100k keys they were a quarter of the CPU per INCR at -P 16. Only for an authenticated
+   * client (an unauthenticated one is parsed under tighter limits until AUTH runs), and not past
+   * RESET, which may end authentication.
+   */
+  private readAhead(c: Client, first: string[]): void {
+    const ahead = c.ahead;
+    ahead.length = 0;
+    c.aheadPos = 0;
+    if (isReset(first)) return;
+    const keys = aheadKeys;
+    let n = this.firstKeyOf(first, keys, 0);
+    while (ahead.length < AHEAD) {
+      const argv = c.parser.next();
+      if (argv === null) break;
+      ahead.push(argv);
+      n = this.firstKeyOf(argv, keys, n);
+      if (isReset(argv)) break;
+    }
+    if (n > 1) c.db.prefetch(keys, 0, n, 1);
+    keys.fill('', 0, n);
+  }
+
+  /** Appends the first key of `argv` (when its command has one at position 1) to keys[n]. */
+  private firstKeyOf(argv: string[], keys: string[], n: number): number {
+    if (argv.length < 2) return n;
+    const name = argv[0];
+    const cmd = name === this.lastName ? this.lastCommand : this.commands.get(name);
+    if (cmd === undefined || cmd === null || cmd.firstKey !== 1) return n;
+    keys[n] = argv[1];
+    return n + 1;
   }
 
   /**

@@ -69,6 +69,17 @@ function exchange(port: number, pieces: (string | Uint8Array)[], opts: { quietMs
   });
 }
 
+/** The pieces as one buffer: one write, so the server gets them in one read. */
+function cat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 /** Asserts equal byte strings; a mismatch shows where they part, not megabytes of output. */
 function sameBytes(echokv: string, redis: string, what: string): void {
   if (echokv === redis) return;
@@ -251,6 +262,29 @@ test('errors in the middle of a pipeline stop it there', async (ctx) => {
   await sameExchange(ctx, ['PING\r\n', 'ECHO "x\r\n', 'PING\r\n'], { gapMs: 20 });
 });
 
+test('commands pipelined behind a blocked one run after it is served, in order', async (ctx) => {
+  // One write: BLPOP blocks; a SET, a GET and a protocol error wait behind it (echokv parses
+  // pipelines ahead of the running command to read their keys ahead).
+  const input = cat(encodeCommand(['BLPOP', 'q', '0']), encodeCommand(['SET', 'after', '1']),
+    encodeCommand(['GET', 'after']), toBytes('*1\r\n$x\r\n'));
+  const run = async (port: number): Promise<{ during: unknown; ex: Exchange }> => {
+    const pending = exchange(port, [input], { quietMs: 700 });
+    await new Promise((r) => setTimeout(r, 250));
+    const other = await RespClient.connect(port);
+    const during = await other.call('GET', 'after');
+    await other.call('RPUSH', 'q', 'v');
+    const ex = await pending;
+    await other.call('DEL', 'after');
+    other.close();
+    return { during, ex };
+  };
+  const [r, e] = await Promise.all([run(ctx.redisPort), run(ctx.echoPort)]);
+  assert.equal(e.during, r.during, 'GET from another client while the pipeline is blocked');
+  sameBytes(e.ex.bytes, r.ex.bytes, 'replies of the blocked pipeline');
+  assert.is(e.ex.closed, r.ex.closed);
+  assert.is(r.ex.bytes.startsWith('*2\r\n$1\r\nq\r\n$1\r\nv\r\n+OK\r\n$1\r\n1\r\n-ERR Protocol error'), true, show(r.ex.bytes));
+});
+
 test('protocol errors count in errorstats', async (ctx) => {
   await ctx.c.same('CONFIG', 'RESETSTAT');
   await sameAll(ctx, ['*1\r\n$x\r\n', 'ECHO "a\r\n']);
@@ -394,6 +428,13 @@ auth('AUTH in the same read lifts the limits for the commands after it', async (
   await sameExchange(ctx, [encodeCommand(['AUTH', 'secret']), encodeCommand(['DEL', ...args]),
     encodeCommand(['ECHO', 'z'.repeat(20000)])]);
   await sameExchange(ctx, [encodeCommand(['AUTH', 'wrong']), encodeCommand(['DEL', ...args])]);
+});
+
+auth('RESET in the same read ends authentication for the commands after it', async (ctx) => {
+  const args = Array.from({ length: 11 }, (_, i) => `k${i}`);
+  await sameExchange(ctx, [cat(encodeCommand(['AUTH', 'secret']), encodeCommand(['PING']), encodeCommand(['RESET']),
+    encodeCommand(['DEL', ...args]), encodeCommand(['PING']))]);
+  await sameExchange(ctx, [cat(encodeCommand(['AUTH', 'secret']), encodeCommand(['reset']), encodeCommand(['GET', 'x']))]);
 });
 
 auth.run();
