@@ -111,10 +111,11 @@ export class KeyTable<V> {
    * Reads ahead for keys[from], keys[from + step] ... keys[to - 1]: their index slots, then the
    * entries those point to, then the key strings, each step's loads issued back to back so that
    * their cache misses overlap instead of following one another (a command with many keys, such
-   * as MSET of 10 random keys, otherwise waits on 3-4 misses per key in turn). Nothing changes;
-   * the values found (candidates: a tag match) are left in `found`, their count returned.
+   * as MSET of 10 random keys, otherwise waits on 3-4 misses per key in turn). Nothing changes.
+   * found[j] is left holding the value the j-th key read ahead for may have (a candidate: its
+   * hash's tag matched), or undefined; returns how many keys were read ahead for.
    */
-  prefetch(keys: readonly string[], from: number, to: number, step: number, found: V[]): number {
+  prefetch(keys: readonly string[], from: number, to: number, step: number, found: (V | undefined)[]): number {
     const index = this.index;
     const mask = this.mask;
     const posMask = this.posMask;
@@ -129,19 +130,22 @@ export class KeyTable<V> {
     }
     for (let i = 0; i < n; i++) slots[i] = index[slots[i]];
     const names = this.aheadKeys;
-    let m = 0;
     for (let i = 0; i < n; i++) {
       const v = slots[i];
-      if (v === 0 || (v & ~posMask) !== tags[i]) continue;
+      if (v === 0 || (v & ~posMask) !== tags[i]) {
+        names[i] = '';
+        found[i] = undefined;
+        continue;
+      }
       const at = 2 * ((v & posMask) - 1);
-      names[m] = kv[at] as string;
-      found[m++] = kv[at + 1] as V;
+      names[i] = kv[at] as string;
+      found[i] = kv[at + 1] as V;
     }
     let touched = 0;
-    for (let i = 0; i < m; i++) touched += names[i].length;
-    names.fill('', 0, m);
+    for (let i = 0; i < n; i++) touched += names[i].length;
+    names.fill('', 0, n);
     this.touched = touched;
-    return m;
+    return n;
   }
 
   get(key: string): V | undefined {

@@ -47,6 +47,8 @@ export interface ObjectValue {
   /** Estimated bytes of the value for MEMORY USAGE, looking at up to `samples` elements and
    * extrapolating (see core/info.ts for the model strings use). */
   memoryUsage?(samples: number): number;
+  /** Reads ahead for looking up these members or fields (Server.readAhead); changes nothing. */
+  prefetch?(members: readonly string[], from: number, to: number): void;
 }
 
 export type Value = string | MutableString | ObjectValue;
@@ -129,9 +131,8 @@ export interface SnapshotObserver {
   beforeWrite(db: Database, key: string, e: Entry): void;
 }
 
-/** Database.prefetch()'s scratch (entries found, dropped after each call). */
-const NO_ENTRY: Entry = { value: '', expireAt: 0, lru: 0, snap: 0, mem: 0 };
-const aheadEntries: Entry[] = new Array<Entry>(32).fill(NO_ENTRY);
+/** Database.prefetch()'s result (see there). */
+export const prefetched: (Entry | undefined)[] = new Array<Entry | undefined>(32).fill(undefined);
 
 /** The latest snapshot epoch of the process; new entries are stamped with it. */
 let snapshotEpoch = 0;
@@ -400,16 +401,22 @@ export class Database {
   /**
    * Reads ahead for the keys keys[from], keys[from + step] ... before `to` (see
    * KeyTable.prefetch): commands with many keys call it first so that the cache misses of their
-   * lookups overlap. The entries are touched too; nothing changes.
+   * lookups overlap. The entries are touched too; nothing changes. Returns how many keys were
+   * read ahead for; with `keepFound`, prefetched[j] is left holding the entry the j-th may have
+   * (or undefined), for the caller to read and then clear.
    */
-  prefetch(keys: readonly string[], from: number, to: number, step: number): void {
+  prefetch(keys: readonly string[], from: number, to: number, step: number, keepFound = false): number {
     // One key: its lookup alone waits on nothing more.
-    if (to - from <= step) return;
-    const n = this.keys.prefetch(keys, from, to, step, aheadEntries);
+    if (to - from <= step) return 0;
+    const n = this.keys.prefetch(keys, from, to, step, prefetched);
     let touched = 0;
-    for (let i = 0; i < n; i++) touched += aheadEntries[i].lru;
-    aheadEntries.fill(NO_ENTRY, 0, n);
+    for (let i = 0; i < n; i++) {
+      const e = prefetched[i];
+      if (e !== undefined) touched += e.lru;
+    }
     this.keys.touched = touched;
+    if (!keepFound) prefetched.fill(undefined, 0, n);
+    return n;
   }
 
   /** The entry of a live key, deleting it first if it expired; no access-time update. */

@@ -10,7 +10,7 @@ import { ALL_COMMANDS } from './commands/mod.ts';
 import { Config } from './config/mod.ts';
 import { ERR, pubsubContext, unknownCommand, unknownSubcommand, wrongArity } from './errors.ts';
 import type { Host } from './host.ts';
-import { type Database, Keyspace, noModified } from './keyspace.ts';
+import { type Database, Keyspace, noModified, type ObjectValue, prefetched } from './keyspace.ts';
 import { Logger, type LogLevel } from './log.ts';
 import {
   checkPlugins, type HookName, type HookSignatures, type Plugin, type PluginInstance,
@@ -31,6 +31,7 @@ export const VERSION = '0.1.0';
 const AHEAD = 16;
 /** readAhead's keys (filled and emptied in each call). */
 const aheadKeys: string[] = new Array<string>(AHEAD + 1).fill('');
+const aheadMembers: string[] = new Array<string>(AHEAD + 1).fill('');
 const NO_ARGV: string[] = [];
 
 function isReset(argv: readonly string[]): boolean {
@@ -573,25 +574,43 @@ export class Server {
     c.aheadPos = 0;
     if (isReset(first)) return;
     const keys = aheadKeys;
-    let n = this.firstKeyOf(first, keys, 0);
+    const members = aheadMembers;
+    let n = this.firstKeyOf(first, keys, members, 0);
     while (ahead.length < AHEAD) {
       const argv = c.parser.next();
       if (argv === null) break;
       ahead.push(argv);
-      n = this.firstKeyOf(argv, keys, n);
+      n = this.firstKeyOf(argv, keys, members, n);
       if (isReset(argv)) break;
     }
-    if (n > 1) c.db.prefetch(keys, 0, n, 1);
+    if (n > 1) {
+      const found = c.db.prefetch(keys, 0, n, 1, true);
+      // Then the members or fields of commands on big sets and hashes (SADD, HSET, SISMEMBER,
+      // HGET ... have one at position 2), a run of commands on one value at a time.
+      for (let i = 0; i < found;) {
+        const v = prefetched[i]?.value;
+        let j = i + 1;
+        while (j < found && prefetched[j]?.value === v) j++;
+        if (v !== undefined && typeof v === 'object' && 'prefetch' in v) (v as ObjectValue).prefetch!(members, i, j);
+        i = j;
+      }
+      prefetched.fill(undefined, 0, found);
+    }
     keys.fill('', 0, n);
+    members.fill('', 0, n);
   }
 
-  /** Appends the first key of `argv` (when its command has one at position 1) to keys[n]. */
-  private firstKeyOf(argv: string[], keys: string[], n: number): number {
+  /**
+   * Appends the first key of `argv` (when its command has one at position 1) to keys[n], and
+   * the argument after it to members[n]; returns the new count.
+   */
+  private firstKeyOf(argv: string[], keys: string[], members: string[], n: number): number {
     if (argv.length < 2) return n;
     const name = argv[0];
     const cmd = name === this.lastName ? this.lastCommand : this.commands.get(name);
     if (cmd === undefined || cmd === null || cmd.firstKey !== 1) return n;
     keys[n] = argv[1];
+    members[n] = argv.length > 2 ? argv[2] : '';
     return n + 1;
   }
 

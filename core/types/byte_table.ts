@@ -39,6 +39,13 @@ const MIN_SLOTS = 8;
 /** First capacity of the first slab. */
 const MIN_SLAB = 64;
 
+/** Most members prefetch() reads ahead for at once, and its scratch. */
+const AHEAD = 32;
+const aheadRefs = new Uint32Array(AHEAD);
+const aheadHashes = new Uint32Array(AHEAD);
+/** Where prefetch() leaves what it read, so the compiler keeps the reads. */
+export let aheadTouched = 0;
+
 const BASIS = (0x811c9dc5 ^ Math.floor(Math.random() * 0x100000000)) >>> 0;
 
 /** The 32-bit hash of a byte string. */
@@ -146,6 +153,29 @@ export class ByteTable implements Scannable<string> {
 
   // -------------------------------------------------------------------------------------------
   // Lookups
+
+  /**
+   * Reads ahead for members[from .. to - 1]: their slots, then the entries' first bytes, each
+   * step's loads issued back to back so that the cache misses of a pipeline's lookups in one
+   * big table overlap (see Server.readAhead). Nothing changes.
+   */
+  prefetch(members: readonly string[], from: number, to: number): void {
+    const slots = this.slots;
+    const mask = this.mask;
+    const hashes = aheadHashes;
+    const refs = aheadRefs;
+    // Hashing first, then the loads alone in a tight loop: more of them fit in flight at once.
+    let n = 0;
+    for (let i = from; i < to && n < AHEAD; i++) hashes[n++] = hashBytes(members[i]);
+    for (let i = 0; i < n; i++) refs[i] = slots[2 * (hashes[i] & mask)];
+    const slabs = this.slabs;
+    let touched = 0;
+    for (let i = 0; i < n; i++) {
+      const ref = refs[i];
+      if (ref !== EMPTY && slots[2 * (hashes[i] & mask) + 1] === hashes[i]) touched += slabs[ref >>> 16][ref & 0xffff];
+    }
+    aheadTouched = touched;
+  }
 
   /** Slot of `key` (hash h), or -1 - (the free slot where it would go). The caller parses the
    * entry if it needs the value. */

@@ -163,6 +163,12 @@ export class SetValue implements ObjectValue {
     return this.removeAt(Math.floor(Math.random() * this.m.length));
   }
 
+  /** Reads ahead for looking up members[from .. to - 1] (see ByteTable.prefetch); a small
+   * value is at hand already. */
+  prefetch(members: readonly string[], from: number, to: number): void {
+    if (this.table !== null) this.table.prefetch(members, from, to);
+  }
+
   /** Slot of `member` in the sorted intset, or -(insertion point) - 1. */
   private search(member: string): number {
     const m = this.m;

@@ -97,6 +97,32 @@ function oracle(s: string): boolean {
   return v >= I64_MIN && v <= I64_MAX;
 }
 
+test('reading ahead (prefetch) changes nothing, in every encoding', () => {
+  const r = rng(7);
+  const h = new HashValue();
+  const s = new SetValue();
+  const fields: string[] = [];
+  for (let i = 0; i < 3000; i++) {
+    const f = i % 7 === 0 ? `${bytes(r, 20)}\x00${i}` : `field:${i}`;
+    fields.push(f);
+    h.set(f, `v${i}`);
+    s.add(f, 512);
+    if (i === 50) h.toHashtable();
+    // Pipelines mix present and absent members, and read ahead at every size.
+    const probe = [f, `absent:${i}`, fields[Math.floor(r() * fields.length)], ''];
+    h.prefetch(probe, 0, probe.length);
+    s.prefetch(probe, 1, probe.length);
+  }
+  assert.is(h.size, 3000);
+  assert.is(s.size, 3000);
+  for (let i = 0; i < fields.length; i++) {
+    assert.is(h.get(fields[i]), `v${i}`);
+    assert.ok(s.has(fields[i]));
+  }
+  assert.not.ok(h.has('absent:1'));
+  assert.not.ok(s.has('absent:1'));
+});
+
 test('isIntMember is Redis string2ll: canonical, 64-bit, no blanks, signs or leading zeros', () => {
   const cases = ['0', '-0', '1', '-1', '01', '+1', ' 1', '1 ', '', '-', '1.0', '1e3', '0x10', '9223372036854775807',
     '9223372036854775808', '-9223372036854775808', '-9223372036854775809', '99999999999999999999', '12345678901234567890',
