@@ -76,8 +76,9 @@ export class Client {
   lastCommand = 'NULL';
   /** A command CLIENT PAUSE postponed; the server runs it when the pause ends. */
   heldArgv: string[] | null = null;
-  /** Commands parsed ahead of the one running, from aheadPos on (Server.readAhead). */
+  /** Commands parsed ahead of the one running: ahead[aheadPos, aheadLen) (Server.readAhead). */
   ahead: string[][] = [];
+  aheadLen = 0;
   aheadPos = 0;
   /** Set while a command runs that must not be interrupted by another client's flush. */
   flags = new Set<string>();

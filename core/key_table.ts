@@ -142,8 +142,10 @@ export class KeyTable<V> {
       found[i] = kv[at + 1] as V;
     }
     let touched = 0;
-    for (let i = 0; i < n; i++) touched += names[i].length;
-    names.fill('', 0, n);
+    for (let i = 0; i < n; i++) {
+      touched += names[i].length;
+      names[i] = '';
+    }
     this.touched = touched;
     return n;
   }

@@ -415,7 +415,7 @@ export class Database {
       if (e !== undefined) touched += e.lru;
     }
     this.keys.touched = touched;
-    if (!keepFound) prefetched.fill(undefined, 0, n);
+    if (!keepFound) for (let i = 0; i < n; i++) prefetched[i] = undefined;
     return n;
   }
 

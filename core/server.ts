@@ -525,7 +525,7 @@ export class Server {
       if (argv !== null) {
         // A command CLIENT PAUSE postponed: run it again (the pause may still hold it).
         c.heldArgv = null;
-      } else if (c.aheadPos < c.ahead.length) {
+      } else if (c.aheadPos < c.aheadLen) {
         argv = c.ahead[c.aheadPos];
         // Not pinned once run: a queue left behind holds no arguments of past commands.
         c.ahead[c.aheadPos++] = NO_ARGV;
@@ -570,16 +570,16 @@ export class Server {
    */
   private readAhead(c: Client, first: string[]): void {
     const ahead = c.ahead;
-    ahead.length = 0;
+    c.aheadLen = 0;
     c.aheadPos = 0;
     if (isReset(first)) return;
     const keys = aheadKeys;
     const members = aheadMembers;
     let n = this.firstKeyOf(first, keys, members, 0);
-    while (ahead.length < AHEAD) {
+    while (c.aheadLen < AHEAD) {
       const argv = c.parser.next();
       if (argv === null) break;
-      ahead.push(argv);
+      ahead[c.aheadLen++] = argv;
       n = this.firstKeyOf(argv, keys, members, n);
       if (isReset(argv)) break;
     }
@@ -594,10 +594,10 @@ export class Server {
         if (v !== undefined && typeof v === 'object' && 'prefetch' in v) (v as ObjectValue).prefetch!(members, i, j);
         i = j;
       }
-      prefetched.fill(undefined, 0, found);
+      for (let i = 0; i < found; i++) prefetched[i] = undefined;
     }
-    keys.fill('', 0, n);
-    members.fill('', 0, n);
+    // Loops, not fill(): a call into the runtime costs more than a few stores.
+    for (let i = 0; i < n; i++) keys[i] = members[i] = '';
   }
 
   /**
