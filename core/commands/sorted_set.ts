@@ -744,7 +744,11 @@ function zaddGeneric(c: Client, argv: string[], incrCmd: boolean): void {
   }
   // A new key is added before the reply, as Redis adds it before the members (its "new"
   // event precedes the reply); the other events follow the reply.
-  if (created && added > 0) db.add(key, z);
+  if (created && added > 0) {
+    // Without the spare room its arrays grew (see ScoreIndex.trim): most of a small set's size.
+    z.trim();
+    db.add(key, z);
+  }
   if (incr) {
     if (processed > 0) c.out.double(score);
     else c.out.nil();

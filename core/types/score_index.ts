@@ -19,6 +19,12 @@
 // touching memory it does not need: bisection reads a member only on a score tie, the leaf
 // check of an update reads only the leaves' last keys unless the new key lies right after its
 // leaf, and an update keeps the stored member string rather than the caller's copy.
+//
+// Small sets (at most CAP pairs, one leaf) are most sorted sets, and millions of them are loaded
+// from RDB files: such an index is flat, `sc` and `mb` exactly as long as its pairs and no
+// per-leaf arrays at all (they would be six more objects per set for the GC to copy). Every
+// method takes a direct path then. The leaves appear when a flat index outgrows CAP, and go
+// again when merges leave one leaf.
 
 /**
  * Leaves hold LOAD / 4 to 2 * LOAD pairs. Every insert or delete shifts half a leaf of slots;
@@ -32,6 +38,11 @@ const CAP = 2 * LOAD;
 /** Pairs per leaf in an index built from sorted pairs: dense, with a little room to grow. */
 const FILL = CAP - CAP / 8;
 
+/** Where seek() found a rank: leaf index and position in it (no tuple per call, nor two
+ * fields in every index); read right after each seek(). */
+let atLeaf = 0;
+let atPos = 0;
+
 /** Redis's order: by score, then by member bytes (byte strings compare bytewise). */
 export function compareKey(s1: number, m1: string, s2: number, m2: string): number {
   if (s1 < s2) return -1;
@@ -41,79 +52,86 @@ export function compareKey(s1: number, m1: string, s2: number, m2: string): numb
   return 0;
 }
 
+/** The leaves of an index past CAP pairs: where each leaf's block is, and what finds a leaf. */
+class Leaves {
+  /** Pairs in each block. */
+  len: number[] = [];
+  /** The leaves in order: leaf i is block blk[i]. Splits and merges move block numbers only. */
+  blk: number[] = [];
+  /** Blocks given back by dropped leaves, reused before the arrays grow. */
+  free: number[] = [];
+  /** Blocks allocated. */
+  nblocks = 0;
+  fen: number[] = [];
+  /** Each leaf's last score and member, side by side, so that finding a leaf does not touch the
+   * leaves themselves; rebuilt with the tree. */
+  lastScore: number[] = [];
+  lastMember: string[] = [];
+  /** False after leaves were split, merged or dropped: the Fenwick tree and the last keys are
+   * rebuilt on next use. */
+  fenValid = false;
+}
+
 export class ScoreIndex {
   /**
    * The pairs, in fixed blocks of CAP slots: block b holds its leaf's pairs in slots
    * b * CAP .. b * CAP + len[b] - 1 of `sc` (scores, unboxed doubles) and `mb` (members).
    * Two flat arrays rather than two arrays per leaf: reaching a leaf's pairs then costs no
    * loads of leaf objects and their element stores, which in a big set are cache misses on
-   * every step of an update. Unused slots hold 0 and '' (no stale member is kept alive). While
-   * there is one block, the arrays are only as long as its pairs (small sets stay small).
+   * every step of an update. Unused slots hold 0 and '' (no stale member is kept alive). A flat
+   * index (no `lv`) has no blocks: the pairs are sc[0 .. count - 1] and mb[0 .. count - 1],
+   * the arrays exactly that long.
    */
-  private sc: number[] = [];
-  private mb: string[] = [];
-  /** Pairs in each block. */
-  private len: number[] = [];
-  /** The leaves in order: leaf i is block blk[i]. Splits and merges move block numbers only. */
-  private blk: number[] = [];
-  /** Blocks given back by dropped leaves, reused before the arrays grow. */
-  private free: number[] = [];
-  private nblocks = 0;
-  private fen: number[] = [];
-  /** Each leaf's last score and member, side by side, so that finding a leaf does not touch the
-   * leaves themselves; rebuilt with the tree. */
-  private lastScore: number[] = [];
-  private lastMember: string[] = [];
-  /** False after leaves were split, merged or dropped: the Fenwick tree and the last keys are
-   * rebuilt on next use. */
-  private fenValid = true;
-  private count = 0;
-  /** Where seek() found a rank: leaf index and position in it (no tuple per call). */
-  private atLeaf = 0;
-  private atPos = 0;
+  private sc: number[];
+  private mb: string[];
+  /** The leaves, null while the index is flat. */
+  private lv: Leaves | null = null;
+  private count: number;
+
+  /** An empty index, or a flat one holding sorted `sc` and `mb` (kept, count = their length). */
+  constructor(sc: number[] = [], mb: string[] = []) {
+    this.sc = sc;
+    this.mb = mb;
+    this.count = mb.length;
+  }
 
   /**
    * An index holding pairs already in Redis's order (COPY, stored results, RDB loading): leaves
    * are filled to FILL without comparisons. The arrays are copied, not kept, unless `owned`
    * says the caller gives them away (RDB loading): then a set of up to CAP pairs keeps them as
-   * its one block, without copies.
+   * its flat arrays, without copies.
    */
   static fromSorted(scores: readonly number[], members: readonly string[], owned = false): ScoreIndex {
-    const idx = new ScoreIndex();
     const n = members.length;
-    if (n === 0) return idx;
     if (n <= CAP) {
-      idx.sc = owned ? (scores as number[]) : scores.slice();
-      idx.mb = owned ? (members as string[]) : members.slice();
-      idx.len = [n];
-      idx.blk = [0];
-      idx.nblocks = 1;
-    } else {
-      const leaves = Math.ceil(n / FILL);
-      const sc: number[] = [];
-      const mb: string[] = [];
-      for (let l = 0; l < leaves; l++) {
-        const from = l * FILL;
-        const to = Math.min(n, from + FILL);
-        for (let i = from; i < to; i++) {
-          sc.push(scores[i]);
-          mb.push(members[i]);
-        }
-        if (l < leaves - 1) {
-          for (let i = to - from; i < CAP; i++) {
-            sc.push(0);
-            mb.push('');
-          }
-        }
-        idx.len.push(to - from);
-        idx.blk.push(l);
-      }
-      idx.sc = sc;
-      idx.mb = mb;
-      idx.nblocks = leaves;
+      return owned ? new ScoreIndex(scores as number[], members as string[]) : new ScoreIndex(scores.slice(), members.slice());
     }
+    const idx = new ScoreIndex();
+    const lv = new Leaves();
+    idx.lv = lv;
+    const leaves = Math.ceil(n / FILL);
+    const sc: number[] = [];
+    const mb: string[] = [];
+    for (let l = 0; l < leaves; l++) {
+      const from = l * FILL;
+      const to = Math.min(n, from + FILL);
+      for (let i = from; i < to; i++) {
+        sc.push(scores[i]);
+        mb.push(members[i]);
+      }
+      if (l < leaves - 1) {
+        for (let i = to - from; i < CAP; i++) {
+          sc.push(0);
+          mb.push('');
+        }
+      }
+      lv.len.push(to - from);
+      lv.blk.push(l);
+    }
+    idx.sc = sc;
+    idx.mb = mb;
+    lv.nblocks = leaves;
     idx.count = n;
-    idx.fenValid = false;
     return idx;
   }
 
@@ -124,53 +142,106 @@ export class ScoreIndex {
   clear(): void {
     this.sc = [];
     this.mb = [];
-    this.len = [];
-    this.blk = [];
-    this.free = [];
-    this.nblocks = 0;
-    this.fen = [];
-    this.lastScore = [];
-    this.lastMember = [];
-    this.fenValid = true;
+    this.flat();
     this.count = 0;
   }
 
+  /** Drops the per-leaf state (the caller has put the pairs in flat arrays). */
+  private flat(): void {
+    this.lv = null;
+  }
+
+  /** Gives a flat index of CAP pairs its one leaf, block 0 (the next insert splits it). */
+  private toBlocks(): void {
+    const lv = new Leaves();
+    lv.len.push(this.count);
+    lv.blk.push(0);
+    lv.nblocks = 1;
+    this.lv = lv;
+  }
+
+  /** Makes the index flat once merges left it one leaf: that leaf's pairs in exact arrays. */
+  private toFlat(): void {
+    const lv = this.lv!;
+    const b = lv.blk[0];
+    const base = b * CAP;
+    const n = lv.len[b];
+    this.sc = this.sc.slice(base, base + n);
+    this.mb = this.mb.slice(base, base + n);
+    this.flat();
+  }
+
   /**
-   * Bytes the index holds beyond the member strings (for MEMORY USAGE): the slot arrays, spare
-   * slots included, and the per-leaf arrays.
+   * Bytes the index holds beyond the member strings (for MEMORY USAGE): the object, the slot
+   * arrays (spare slots included: a flat index has none), and the six per-leaf arrays when
+   * there are leaves. In V8 without pointer compression (Node's builds) the object is 24 bytes
+   * and 8 per field, an array 32 bytes and its store 16 plus 8 a slot.
    */
   memoryUsage(): number {
-    return 200 + 16 * this.sc.length + 48 * this.blk.length + 16 * this.free.length;
+    const flat = 24 + 8 * 4 + 2 * 48 + 16 * this.sc.length;
+    const lv = this.lv;
+    return lv === null ? flat : flat + 24 + 8 * 8 + 6 * 48 + 40 * lv.blk.length + 8 * lv.free.length;
+  }
+
+  /**
+   * Gives a flat index arrays of exactly its pairs. Arrays grown by stores past their end keep
+   * V8's spare room (half their length and 16 slots more), which for a set of three members is
+   * most of its size; a new set built by one command is trimmed once (ZADD).
+   */
+  trim(): void {
+    if (this.lv !== null) return;
+    this.sc = this.sc.slice();
+    this.mb = this.mb.slice();
+  }
+
+  /** The member's score, scanning the pairs (no member table): undefined when absent. */
+  scoreOf(member: string): number | undefined {
+    const lv = this.lv;
+    const mb = this.mb;
+    if (lv === null) {
+      for (let i = 0; i < mb.length; i++) if (mb[i] === member) return this.sc[i];
+      return undefined;
+    }
+    const blk = lv.blk;
+    for (let l = 0; l < blk.length; l++) {
+      const base = blk[l] * CAP;
+      const end = base + lv.len[blk[l]];
+      for (let i = base; i < end; i++) if (mb[i] === member) return this.sc[i];
+    }
+    return undefined;
   }
 
   /** A block for a new leaf: a freed one, or a new one at the end of the slot arrays. */
   private allocBlock(): number {
-    if (this.free.length > 0) return this.free.pop()!;
-    const b = this.nblocks++;
+    const lv = this.lv!;
+    if (lv.free.length > 0) return lv.free.pop()!;
+    const b = lv.nblocks++;
     // Pushed one by one so that the arrays stay packed (no holes, doubles unboxed).
     const sc = this.sc;
     const mb = this.mb;
-    const end = b === 0 ? 0 : (b + 1) * CAP;
+    const end = (b + 1) * CAP;
     while (sc.length < end) sc.push(0);
     while (mb.length < end) mb.push('');
-    this.len[b] = 0;
+    lv.len[b] = 0;
     return b;
   }
 
   /** Gives a dropped leaf's block back, dropping its member references. */
   private freeBlock(b: number): void {
+    const lv = this.lv!;
     const mb = this.mb;
     const base = b * CAP;
-    for (let i = base + this.len[b] - 1; i >= base; i--) mb[i] = '';
-    this.len[b] = 0;
-    this.free.push(b);
+    for (let i = base + lv.len[b] - 1; i >= base; i--) mb[i] = '';
+    lv.len[b] = 0;
+    lv.free.push(b);
   }
 
   /** Index of the first leaf whose last key is >= (score, member); leaf count if none. */
   private leafFor(score: number, member: string): number {
-    if (!this.fenValid) this.buildFen();
-    const ls = this.lastScore;
-    const lm = this.lastMember;
+    const lv = this.lv!;
+    if (!lv.fenValid) this.buildFen();
+    const ls = lv.lastScore;
+    const lm = lv.lastMember;
     let lo = 0;
     let hi = ls.length;
     while (lo < hi) {
@@ -200,18 +271,27 @@ export class ScoreIndex {
 
   /** Adds a pair (the caller guarantees the member is not present). */
   insert(score: number, member: string): void {
-    this.count++;
-    const blk = this.blk;
-    const len = this.len;
-    if (blk.length === 0) {
-      const b = this.allocBlock();
-      blk.push(b);
-      this.sc[b * CAP] = score;
-      this.mb[b * CAP] = member;
-      len[b] = 1;
-      this.fenValid = false;
-      return;
+    if (this.lv === null) {
+      const n = this.count;
+      if (n < CAP) {
+        const sc = this.sc;
+        const mb = this.mb;
+        const at = this.slotIn(0, n, score, member);
+        for (let i = n; i > at; i--) {
+          sc[i] = sc[i - 1];
+          mb[i] = mb[i - 1];
+        }
+        sc[at] = score;
+        mb[at] = member;
+        this.count = n + 1;
+        return;
+      }
+      this.toBlocks();
     }
+    const lv = this.lv!;
+    this.count++;
+    const blk = lv.blk;
+    const len = lv.len;
     let li = this.leafFor(score, member);
     if (li === blk.length) li--;
     let b = blk[li];
@@ -219,7 +299,7 @@ export class ScoreIndex {
     let base = b * CAP;
     let pos = this.slotIn(base, n, score, member) - base;
     if (n === CAP) {
-      this.fenValid = false;
+      lv.fenValid = false;
       // Past either end of the set (ascending or descending loads): a new leaf with the pair
       // alone, so that such loads leave full leaves behind instead of half-full ones.
       if (pos === CAP && li === blk.length - 1) {
@@ -258,18 +338,19 @@ export class ScoreIndex {
     sc[at] = score;
     mb[at] = member;
     len[b] = n + 1;
-    if (this.fenValid) {
+    if (lv.fenValid) {
       this.fenAdd(li, 1);
       if (pos === n) {
-        this.lastScore[li] = score;
-        this.lastMember[li] = member;
+        lv.lastScore[li] = score;
+        lv.lastMember[li] = member;
       }
     }
   }
 
   /** Moves the upper half of full leaf `li` to a new leaf after it; returns the new block. */
   private split(li: number): number {
-    const b = this.blk[li];
+    const lv = this.lv!;
+    const b = lv.blk[li];
     const nb = this.allocBlock();
     const sc = this.sc;
     const mb = this.mb;
@@ -280,10 +361,10 @@ export class ScoreIndex {
       mb[to + i] = mb[from + i];
       mb[from + i] = '';
     }
-    this.len[b] = LOAD;
-    this.len[nb] = CAP - LOAD;
-    this.blk.splice(li + 1, 0, nb);
-    this.fenValid = false;
+    lv.len[b] = LOAD;
+    lv.len[nb] = CAP - LOAD;
+    lv.blk.splice(li + 1, 0, nb);
+    lv.fenValid = false;
     return nb;
   }
 
@@ -293,12 +374,41 @@ export class ScoreIndex {
    * change); otherwise it is deleted and inserted again.
    */
   update(old: number, score: number, member: string): void {
+    const lv = this.lv;
+    if (lv === null) {
+      const sc = this.sc;
+      const mb = this.mb;
+      const last = this.count - 1;
+      let p = this.slotIn(0, this.count, old, member);
+      if (p <= last && sc[p] === old && mb[p] === member) {
+        member = mb[p];
+        if (score > old) {
+          while (p < last && compareKey(sc[p + 1], mb[p + 1], score, member) < 0) {
+            sc[p] = sc[p + 1];
+            mb[p] = mb[p + 1];
+            p++;
+          }
+        } else {
+          while (p > 0 && compareKey(sc[p - 1], mb[p - 1], score, member) > 0) {
+            sc[p] = sc[p - 1];
+            mb[p] = mb[p - 1];
+            p--;
+          }
+        }
+        sc[p] = score;
+        mb[p] = member;
+        return;
+      }
+      this.delete(old, member);
+      this.insert(score, member);
+      return;
+    }
     const li = this.leafFor(old, member);
-    const blk = this.blk;
+    const blk = lv.blk;
     if (li < blk.length) {
       const b = blk[li];
       const base = b * CAP;
-      const last = base + this.len[b] - 1;
+      const last = base + lv.len[b] - 1;
       let p = this.slotIn(base, last - base + 1, old, member);
       const sc = this.sc;
       const mb = this.mb;
@@ -324,8 +434,8 @@ export class ScoreIndex {
           sc[p] = score;
           mb[p] = member;
           if (from === last || p === last) {
-            this.lastScore[li] = sc[last];
-            this.lastMember[li] = mb[last];
+            lv.lastScore[li] = sc[last];
+            lv.lastMember[li] = mb[last];
           }
           return;
         }
@@ -346,34 +456,59 @@ export class ScoreIndex {
    * move far away (the usual update of a big set) is refused without touching other leaves.
    */
   private fits(li: number, score: number, member: string): boolean {
-    if (!this.fenValid) this.buildFen();
-    const ls = this.lastScore;
-    const lm = this.lastMember;
+    const lv = this.lv!;
+    if (!lv.fenValid) this.buildFen();
+    const ls = lv.lastScore;
+    const lm = lv.lastMember;
     if (li > 0 && compareKey(ls[li - 1], lm[li - 1], score, member) >= 0) return false;
     if (li === ls.length - 1 || compareKey(score, member, ls[li], lm[li]) <= 0) return true;
     if (compareKey(score, member, ls[li + 1], lm[li + 1]) > 0) return false;
-    const first = this.blk[li + 1] * CAP;
+    const first = lv.blk[li + 1] * CAP;
     return compareKey(score, member, this.sc[first], this.mb[first]) < 0;
   }
 
   /** Removes a pair; false when it is not there. */
   delete(score: number, member: string): boolean {
+    const lv = this.lv;
+    if (lv === null) {
+      const n = this.count;
+      const p = this.slotIn(0, n, score, member);
+      if (p >= n || this.sc[p] !== score || this.mb[p] !== member) return false;
+      this.cutFlat(p, p + 1);
+      return true;
+    }
     const li = this.leafFor(score, member);
-    if (li === this.blk.length) return false;
-    const b = this.blk[li];
+    if (li === lv.blk.length) return false;
+    const b = lv.blk[li];
     const base = b * CAP;
-    const n = this.len[b];
+    const n = lv.len[b];
     const p = this.slotIn(base, n, score, member);
     if (p >= base + n || this.sc[p] !== score || this.mb[p] !== member) return false;
     this.removeAt(li, p - base);
     return true;
   }
 
+  /** Removes slots from .. to - 1 of a flat index, which stays exactly as long as its pairs. */
+  private cutFlat(from: number, to: number): void {
+    const sc = this.sc;
+    const mb = this.mb;
+    const n = this.count;
+    const k = to - from;
+    for (let i = to; i < n; i++) {
+      sc[i - k] = sc[i];
+      mb[i - k] = mb[i];
+    }
+    sc.length = n - k;
+    mb.length = n - k;
+    this.count = n - k;
+  }
+
   /** Removes the pair at position `pos` of leaf `li`. */
   private removeAt(li: number, pos: number): void {
-    const b = this.blk[li];
+    const lv = this.lv!;
+    const b = lv.blk[li];
     const base = b * CAP;
-    const n = this.len[b] - 1;
+    const n = lv.len[b] - 1;
     const sc = this.sc;
     const mb = this.mb;
     const end = base + n;
@@ -382,23 +517,24 @@ export class ScoreIndex {
       mb[i] = mb[i + 1];
     }
     mb[end] = '';
-    this.len[b] = n;
+    lv.len[b] = n;
     this.count--;
-    if (n === 0 || (n < LOAD / 4 && this.blk.length > 1)) {
+    if (n === 0 || (n < LOAD / 4 && lv.blk.length > 1)) {
       this.fixLeaf(li);
-    } else if (this.fenValid) {
+    } else if (lv.fenValid) {
       this.fenAdd(li, -1);
       if (pos === n) {
-        this.lastScore[li] = sc[end - 1];
-        this.lastMember[li] = mb[end - 1];
+        lv.lastScore[li] = sc[end - 1];
+        lv.lastMember[li] = mb[end - 1];
       }
     }
   }
 
   /** Removes positions from .. to - 1 of block b, shifting the rest down. */
   private cut(b: number, from: number, to: number): void {
+    const lv = this.lv!;
     const base = b * CAP;
-    const n = this.len[b];
+    const n = lv.len[b];
     const k = to - from;
     if (k <= 0) return;
     const sc = this.sc;
@@ -408,7 +544,7 @@ export class ScoreIndex {
       mb[i - k] = mb[i];
     }
     for (let i = base + n - k; i < base + n; i++) mb[i] = '';
-    this.len[b] = n - k;
+    lv.len[b] = n - k;
   }
 
   /**
@@ -417,20 +553,25 @@ export class ScoreIndex {
    * needs them.
    */
   removeRange(start: number, end: number): void {
+    const lv = this.lv;
     if (start < 0) start = 0;
     if (end >= this.count) end = this.count - 1;
     if (start > end) return;
+    if (lv === null) {
+      this.cutFlat(start, end + 1);
+      return;
+    }
     this.seek(start);
-    const l1 = this.atLeaf;
-    const p1 = this.atPos;
+    const l1 = atLeaf;
+    const p1 = atPos;
     this.seek(end);
-    const l2 = this.atLeaf;
-    const p2 = this.atPos;
-    const blk = this.blk;
+    const l2 = atLeaf;
+    const p2 = atPos;
+    const blk = lv.blk;
     if (l1 === l2) {
       this.cut(blk[l1], p1, p2 + 1);
     } else {
-      this.cut(blk[l1], p1, this.len[blk[l1]]);
+      this.cut(blk[l1], p1, lv.len[blk[l1]]);
       this.cut(blk[l2], 0, p2 + 1);
       if (l2 - l1 > 1) {
         for (let l = l1 + 1; l < l2; l++) this.freeBlock(blk[l]);
@@ -441,15 +582,21 @@ export class ScoreIndex {
     }
     this.count -= end - start + 1;
     this.fixLeaf(l1);
-    this.fenValid = false;
-    this.compact();
+    // Unless merges left one leaf (the index is flat now).
+    if (this.lv !== null) {
+      this.lv.fenValid = false;
+      this.compact();
+    }
   }
 
   /** Drops leaf `li` when empty, or merges it into a neighbour when it became small. */
   private fixLeaf(li: number): void {
-    const blk = this.blk;
+    const lv = this.lv;
+    // Flat already: an earlier fix in the same removal left one leaf.
+    if (lv === null) return;
+    const blk = lv.blk;
     if (li >= blk.length) return;
-    const len = this.len;
+    const len = lv.len;
     const n = len[blk[li]];
     if (n === 0) {
       this.freeBlock(blk[li]);
@@ -500,9 +647,10 @@ export class ScoreIndex {
     } else {
       return;
     }
-    this.fenValid = false;
+    lv.fenValid = false;
     if (blk.length === 0) this.clear();
-    else if (this.free.length > 16 && this.free.length > blk.length) this.compact();
+    else if (blk.length === 1) this.toFlat();
+    else if (lv.free.length > 16 && lv.free.length > blk.length) this.compact();
   }
 
   /**
@@ -511,14 +659,16 @@ export class ScoreIndex {
    * removals as the copy moves came before it.
    */
   private compact(): void {
-    const blk = this.blk;
-    if (this.free.length <= 16 || this.free.length <= blk.length) return;
+    const lv = this.lv;
+    if (lv === null) return;
+    const blk = lv.blk;
+    if (lv.free.length <= 16 || lv.free.length <= blk.length) return;
     const sc: number[] = [];
     const mb: string[] = [];
     const len: number[] = [];
     for (let l = 0; l < blk.length; l++) {
       const base = blk[l] * CAP;
-      const n = this.len[blk[l]];
+      const n = lv.len[blk[l]];
       for (let i = 0; i < n; i++) {
         sc.push(this.sc[base + i]);
         mb.push(this.mb[base + i]);
@@ -534,14 +684,15 @@ export class ScoreIndex {
     }
     this.sc = sc;
     this.mb = mb;
-    this.len = len;
-    this.free = [];
-    this.nblocks = blk.length;
+    lv.len = len;
+    lv.free = [];
+    lv.nblocks = blk.length;
   }
 
   private buildFen(): void {
-    const blk = this.blk;
-    const len = this.len;
+    const lv = this.lv!;
+    const blk = lv.blk;
+    const len = lv.len;
     const n = blk.length;
     const fen = new Array<number>(n + 1).fill(0);
     const ls = new Array<number>(n);
@@ -556,43 +707,46 @@ export class ScoreIndex {
       ls[i] = this.sc[last];
       lm[i] = this.mb[last];
     }
-    this.fen = fen;
-    this.lastScore = ls;
-    this.lastMember = lm;
-    this.fenValid = true;
+    lv.fen = fen;
+    lv.lastScore = ls;
+    lv.lastMember = lm;
+    lv.fenValid = true;
   }
 
   private fenAdd(li: number, delta: number): void {
-    const fen = this.fen;
+    const lv = this.lv!;
+    const fen = lv.fen;
     for (let j = li + 1; j < fen.length; j += j & -j) fen[j] += delta;
   }
 
   /** Number of pairs in leaves before `li`. */
   private before(li: number): number {
-    if (!this.fenValid) this.buildFen();
+    const lv = this.lv!;
+    if (!lv.fenValid) this.buildFen();
     let sum = 0;
-    for (let j = li; j > 0; j -= j & -j) sum += this.fen[j];
+    for (let j = li; j > 0; j -= j & -j) sum += lv.fen[j];
     return sum;
   }
 
   /** Sets atLeaf/atPos to the pair at `rank` (0 <= rank < size). */
   private seek(rank: number): void {
-    const blk = this.blk;
+    const lv = this.lv!;
+    const blk = lv.blk;
     const last = blk.length - 1;
     // The ends are the common cases (ZPOPMIN/MAX, ZRANGE 0 N, appends): no tree walk.
-    if (rank < this.len[blk[0]]) {
-      this.atLeaf = 0;
-      this.atPos = rank;
+    if (rank < lv.len[blk[0]]) {
+      atLeaf = 0;
+      atPos = rank;
       return;
     }
-    const tail = this.count - this.len[blk[last]];
+    const tail = this.count - lv.len[blk[last]];
     if (rank >= tail) {
-      this.atLeaf = last;
-      this.atPos = rank - tail;
+      atLeaf = last;
+      atPos = rank - tail;
       return;
     }
-    if (!this.fenValid) this.buildFen();
-    const fen = this.fen;
+    if (!lv.fenValid) this.buildFen();
+    const fen = lv.fen;
     const n = fen.length - 1;
     let pos = 0;
     let rem = rank;
@@ -605,16 +759,21 @@ export class ScoreIndex {
         rem -= fen[next];
       }
     }
-    this.atLeaf = pos;
-    this.atPos = rem;
+    atLeaf = pos;
+    atPos = rem;
   }
 
   /** 0-based rank of the pair, or -1 when it is not there. */
   rank(score: number, member: string): number {
+    const lv = this.lv;
+    if (lv === null) {
+      const p = this.slotIn(0, this.count, score, member);
+      return p < this.count && this.sc[p] === score && this.mb[p] === member ? p : -1;
+    }
     const li = this.leafFor(score, member);
-    if (li === this.blk.length) return -1;
-    const base = this.blk[li] * CAP;
-    const n = this.len[this.blk[li]];
+    if (li === lv.blk.length) return -1;
+    const base = lv.blk[li] * CAP;
+    const n = lv.len[lv.blk[li]];
     const p = this.slotIn(base, n, score, member);
     if (p >= base + n || this.sc[p] !== score || this.mb[p] !== member) return -1;
     return this.before(li) + p - base;
@@ -625,10 +784,12 @@ export class ScoreIndex {
    * With member '' and after=false that is the first rank with a score >= `score`.
    */
   rankOfKey(score: number, member: string): number {
+    const lv = this.lv;
+    if (lv === null) return this.slotIn(0, this.count, score, member);
     const li = this.leafFor(score, member);
-    if (li === this.blk.length) return this.count;
-    const base = this.blk[li] * CAP;
-    return this.before(li) + this.slotIn(base, this.len[this.blk[li]], score, member) - base;
+    if (li === lv.blk.length) return this.count;
+    const base = lv.blk[li] * CAP;
+    return this.before(li) + this.slotIn(base, lv.len[lv.blk[li]], score, member) - base;
   }
 
   /** First rank whose score is >= min (or > min when exclusive). */
@@ -643,8 +804,20 @@ export class ScoreIndex {
 
   /** First rank whose member satisfies `pred` (monotonic over ranks, as for equal scores). */
   firstMemberRank(pred: (member: string) => boolean): number {
-    if (!this.fenValid) this.buildFen();
-    const lm = this.lastMember;
+    const lv = this.lv;
+    if (lv === null) {
+      const mb = this.mb;
+      let a = 0;
+      let b = this.count;
+      while (a < b) {
+        const mid = (a + b) >>> 1;
+        if (pred(mb[mid])) b = mid;
+        else a = mid + 1;
+      }
+      return a;
+    }
+    if (!lv.fenValid) this.buildFen();
+    const lm = lv.lastMember;
     let lo = 0;
     let hi = lm.length;
     while (lo < hi) {
@@ -654,9 +827,9 @@ export class ScoreIndex {
     }
     if (lo === lm.length) return this.count;
     const mb = this.mb;
-    const base = this.blk[lo] * CAP;
+    const base = lv.blk[lo] * CAP;
     let a = base;
-    let b = base + this.len[this.blk[lo]];
+    let b = base + lv.len[lv.blk[lo]];
     while (a < b) {
       const mid = (a + b) >>> 1;
       if (pred(mb[mid])) b = mid;
@@ -667,8 +840,20 @@ export class ScoreIndex {
 
   /** First rank whose score satisfies the monotonic predicate `pred`. */
   private boundary(pred: (score: number) => boolean): number {
-    if (!this.fenValid) this.buildFen();
-    const ls = this.lastScore;
+    const lv = this.lv;
+    if (lv === null) {
+      const sc = this.sc;
+      let a = 0;
+      let b = this.count;
+      while (a < b) {
+        const mid = (a + b) >>> 1;
+        if (pred(sc[mid])) b = mid;
+        else a = mid + 1;
+      }
+      return a;
+    }
+    if (!lv.fenValid) this.buildFen();
+    const ls = lv.lastScore;
     let lo = 0;
     let hi = ls.length;
     while (lo < hi) {
@@ -678,9 +863,9 @@ export class ScoreIndex {
     }
     if (lo === ls.length) return this.count;
     const sc = this.sc;
-    const base = this.blk[lo] * CAP;
+    const base = lv.blk[lo] * CAP;
     let a = base;
-    let b = base + this.len[this.blk[lo]];
+    let b = base + lv.len[lv.blk[lo]];
     while (a < b) {
       const mid = (a + b) >>> 1;
       if (pred(sc[mid])) b = mid;
@@ -691,14 +876,18 @@ export class ScoreIndex {
 
   /** The score at `rank` (0 <= rank < size). */
   scoreAt(rank: number): number {
+    const lv = this.lv;
+    if (lv === null) return this.sc[rank];
     this.seek(rank);
-    return this.sc[this.blk[this.atLeaf] * CAP + this.atPos];
+    return this.sc[lv.blk[atLeaf] * CAP + atPos];
   }
 
   /** The member at `rank` (0 <= rank < size). */
   memberAt(rank: number): string {
+    const lv = this.lv;
+    if (lv === null) return this.mb[rank];
     this.seek(rank);
-    return this.mb[this.blk[this.atLeaf] * CAP + this.atPos];
+    return this.mb[lv.blk[atLeaf] * CAP + atPos];
   }
 
   /**
@@ -707,18 +896,27 @@ export class ScoreIndex {
    * not change the index.
    */
   each(start: number, end: number, fn: (score: number, member: string) => boolean | void, reverse = false): void {
+    const lv = this.lv;
     if (start < 0) start = 0;
     if (end >= this.count) end = this.count - 1;
     if (start > end) return;
     const sc = this.sc;
     const mb = this.mb;
-    const blk = this.blk;
-    const len = this.len;
+    if (lv === null) {
+      if (!reverse) {
+        for (let i = start; i <= end; i++) if (fn(sc[i], mb[i]) === false) return;
+      } else {
+        for (let i = end; i >= start; i--) if (fn(sc[i], mb[i]) === false) return;
+      }
+      return;
+    }
+    const blk = lv.blk;
+    const len = lv.len;
     let left = end - start + 1;
     if (!reverse) {
       this.seek(start);
-      let li = this.atLeaf;
-      let pos = this.atPos;
+      let li = atLeaf;
+      let pos = atPos;
       while (left > 0) {
         const base = blk[li] * CAP;
         const stop = Math.min(len[blk[li]], pos + left);
@@ -729,8 +927,8 @@ export class ScoreIndex {
       }
     } else {
       this.seek(end);
-      let li = this.atLeaf;
-      let pos = this.atPos;
+      let li = atLeaf;
+      let pos = atPos;
       while (left > 0) {
         const base = blk[li] * CAP;
         const stop = Math.max(-1, pos - left);
