@@ -78,9 +78,16 @@ export async function loadRdb(r: RdbReader, ks: Keyspace, opts: LoadOptions): Pr
   const lruClock = Math.floor(opts.now / 1000);
   const keyDelay = opts.keyDelayUs ?? 0;
   let delayed = 0;
+  // Keys are appended to the database's table and indexed in bulk (KeyTable.append) before
+  // anything else looks at it: a change of database, a pause, the end.
+  const indexKeys = (): void => {
+    const dup = db.keys.flush();
+    if (dup !== null) throw new RdbError(`Duplicated key '${printable(dup)}' in DB ${db.id}`);
+  };
   for (;;) {
     if (opts.pause !== undefined && r.offset >= nextYield) {
       nextYield = r.offset + yieldEvery;
+      indexKeys();
       await opts.pause(r.offset);
     }
     const t = r.byte();
@@ -103,6 +110,7 @@ export async function loadRdb(r: RdbReader, ks: Keyspace, opts: LoadOptions): Pr
     }
     if (t === OP.EOF) break;
     if (t === OP.SELECTDB) {
+      indexKeys();
       const id = r.len();
       if (id >= ks.dbs.length) {
         throw new RdbError(`Data file was created with a Redis server configured to handle more than ${ks.dbs.length} databases`);
@@ -167,10 +175,7 @@ export async function loadRdb(r: RdbReader, ks: Keyspace, opts: LoadOptions): Pr
       } else if (lruIdle >= 0) {
         e.lru = Math.max(0, lruClock - lruIdle);
       }
-      // One hash lookup: a key already there shows as an unchanged size (loading then fails).
-      const size = db.keys.size;
-      db.keys.set(key, e);
-      if (db.keys.size === size) throw new RdbError(`Duplicated key '${printable(key)}' in DB ${db.id}`);
+      db.keys.append(key, e);
       if (expireAt !== -1) {
         e.expireAt = expireAt;
         db.expires.set(key, e);
@@ -181,6 +186,7 @@ export async function loadRdb(r: RdbReader, ks: Keyspace, opts: LoadOptions): Pr
     lruIdle = -1;
     lfuFreq = -1;
     if (keyDelay > 0) {
+      indexKeys();
       delayed += keyDelay;
       if (delayed >= 1000) {
         await new Promise((resolve) => setTimeout(resolve, Math.floor(delayed / 1000)));
@@ -188,6 +194,7 @@ export async function loadRdb(r: RdbReader, ks: Keyspace, opts: LoadOptions): Pr
       }
     }
   }
+  indexKeys();
   if (version >= 5) {
     const computed = r.crcNow();
     const lo = computed.lo;
