@@ -34,7 +34,7 @@ const MIN_INDEX = 16;
 /** Entries from which reindex() sorts them by slot first. */
 const BUCKETED = 1 << 16;
 /** Most keys prefetch() reads ahead for at once. */
-const AHEAD = 32;
+export const AHEAD = 32;
 
 /** One compaction generation (see the file comment). */
 interface Gen {
@@ -90,7 +90,6 @@ export class KeyTable<V> {
   private dupPos = 0;
   // prefetch()'s scratch.
   private aheadSlots = new Int32Array(AHEAD);
-  private aheadTags = new Int32Array(AHEAD);
   private aheadKeys: string[] = new Array<string>(AHEAD).fill('');
   /** Where prefetch() leaves what it read, so the compiler keeps the reads. */
   touched = 0;
@@ -116,31 +115,25 @@ export class KeyTable<V> {
   }
 
   /**
-   * Reads ahead for keys[from], keys[from + step] ... keys[to - 1]: their index slots, then the
+   * Reads ahead for the keys of hashes[0, n) (hashKey of each): their index slots, then the
    * entries those point to, then the key strings, each step's loads issued back to back so that
    * their cache misses overlap instead of following one another (a command with many keys, such
-   * as MSET of 10 random keys, otherwise waits on 3-4 misses per key in turn). Nothing changes.
-   * found[j] is left holding the value the j-th key read ahead for may have (a candidate: its
-   * hash's tag matched), or undefined; returns how many keys were read ahead for.
+   * as MSET of 10 random keys, or a pipeline, otherwise waits on 3-4 misses per key in turn).
+   * Nothing changes. found[j] is left holding the value the j-th key may have (a candidate: its
+   * hash's tag matched), or undefined.
    */
-  prefetch(keys: readonly string[], from: number, to: number, step: number, found: (V | undefined)[]): number {
+  prefetch(hashes: Int32Array, n: number, found: (V | undefined)[]): void {
+    if (this.indexed < this.used) this.flushAppended();
     const index = this.index;
     const mask = this.mask;
     const posMask = this.posMask;
     const kv = this.kv;
     const slots = this.aheadSlots;
-    const tags = this.aheadTags;
-    let n = 0;
-    for (let i = from; i < to && n < AHEAD; i += step) {
-      const h = hashKey(keys[i]);
-      tags[n] = h & ~posMask;
-      slots[n++] = h & mask;
-    }
-    for (let i = 0; i < n; i++) slots[i] = index[slots[i]];
+    for (let i = 0; i < n; i++) slots[i] = index[hashes[i] & mask];
     const names = this.aheadKeys;
     for (let i = 0; i < n; i++) {
       const v = slots[i];
-      if (v === 0 || (v & ~posMask) !== tags[i]) {
+      if (v === 0 || (v & ~posMask) !== (hashes[i] & ~posMask)) {
         names[i] = '';
         found[i] = undefined;
         continue;
@@ -155,7 +148,6 @@ export class KeyTable<V> {
       names[i] = '';
     }
     this.touched = touched;
-    return n;
   }
 
   get(key: string): V | undefined {

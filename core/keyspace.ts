@@ -11,7 +11,7 @@
 // - Mutations call `modified` (WATCH, dirty counter) and `notify` (keyspace notifications);
 //   deletions by expiry go through `hooks.expired` so the server can propagate a DEL.
 
-import { KeyTable } from './key_table.ts';
+import { AHEAD, hashKey, KeyTable } from './key_table.ts';
 import { bytesToStr } from './bytes.ts';
 import { ScanCursors } from './scan.ts';
 
@@ -47,8 +47,9 @@ export interface ObjectValue {
   /** Estimated bytes of the value for MEMORY USAGE, looking at up to `samples` elements and
    * extrapolating (see core/info.ts for the model strings use). */
   memoryUsage?(samples: number): number;
-  /** Reads ahead for looking up these members or fields (Server.readAhead); changes nothing. */
-  prefetch?(members: readonly string[], from: number, to: number): void;
+  /** Reads ahead for looking up the members or fields cmds[at[k]][2], k in [from, to) (a
+   * pipeline's SADD, HSET, SISMEMBER, HGET ...; see Server.readAhead); changes nothing. */
+  prefetch?(cmds: readonly (readonly string[])[], at: Int32Array, from: number, to: number): void;
 }
 
 export type Value = string | MutableString | ObjectValue;
@@ -131,8 +132,12 @@ export interface SnapshotObserver {
   beforeWrite(db: Database, key: string, e: Entry): void;
 }
 
-/** Database.prefetch()'s result (see there). */
-export const prefetched: (Entry | undefined)[] = new Array<Entry | undefined>(32).fill(undefined);
+/** Keys below which Database.prefetch() reads nothing ahead (index, entries and keys fit in
+ * the CPU's caches; reading ahead only costs a second hash per key). */
+const PREFETCH_MIN = 8192;
+/** Database.prefetchHashes()'s result (see there). */
+export const prefetched: (Entry | undefined)[] = new Array<Entry | undefined>(AHEAD).fill(undefined);
+const aheadHashes = new Int32Array(AHEAD);
 
 /** The latest snapshot epoch of the process; new entries are stamped with it. */
 let snapshotEpoch = 0;
@@ -401,14 +406,23 @@ export class Database {
   /**
    * Reads ahead for the keys keys[from], keys[from + step] ... before `to` (see
    * KeyTable.prefetch): commands with many keys call it first so that the cache misses of their
-   * lookups overlap. The entries are touched too; nothing changes. Returns how many keys were
-   * read ahead for; with `keepFound`, prefetched[j] is left holding the entry the j-th may have
-   * (or undefined), for the caller to read and then clear.
+   * lookups overlap. The entries are touched too; nothing changes.
    */
-  prefetch(keys: readonly string[], from: number, to: number, step: number, keepFound = false): number {
+  prefetch(keys: readonly string[], from: number, to: number, step: number): void {
     // One key: its lookup alone waits on nothing more.
-    if (to - from <= step) return 0;
-    const n = this.keys.prefetch(keys, from, to, step, prefetched);
+    if (to - from <= step || this.keys.size < PREFETCH_MIN) return;
+    let n = 0;
+    for (let i = from; i < to && n < AHEAD; i += step) aheadHashes[n++] = hashKey(keys[i]);
+    this.prefetchHashes(aheadHashes, n, false);
+  }
+
+  /**
+   * Reads ahead for the keys of hashes[0, n) (hashKey of each; see KeyTable.prefetch), and
+   * touches their entries. With `keepFound`, prefetched[j] is left holding the entry the j-th
+   * may have (or undefined), for the caller to read and then clear.
+   */
+  prefetchHashes(hashes: Int32Array, n: number, keepFound: boolean): void {
+    this.keys.prefetch(hashes, n, prefetched);
     let touched = 0;
     for (let i = 0; i < n; i++) {
       const e = prefetched[i];
@@ -416,7 +430,11 @@ export class Database {
     }
     this.keys.touched = touched;
     if (!keepFound) for (let i = 0; i < n; i++) prefetched[i] = undefined;
-    return n;
+  }
+
+  /** Whether reading ahead for keys pays: below PREFETCH_MIN keys the table is in cache. */
+  get prefetches(): boolean {
+    return this.keys.size >= PREFETCH_MIN;
   }
 
   /** The entry of a live key, deleting it first if it expired; no access-time update. */

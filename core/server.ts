@@ -11,6 +11,7 @@ import { Config } from './config/mod.ts';
 import { ERR, pubsubContext, unknownCommand, unknownSubcommand, wrongArity } from './errors.ts';
 import type { Host } from './host.ts';
 import { type Database, Keyspace, noModified, type ObjectValue, prefetched } from './keyspace.ts';
+import { hashKey } from './key_table.ts';
 import { Logger, type LogLevel } from './log.ts';
 import {
   checkPlugins, type HookName, type HookSignatures, type Plugin, type PluginInstance,
@@ -30,8 +31,9 @@ export const VERSION = '0.1.0';
 /** Commands Server.readAhead parses ahead of the one running, at most. */
 const AHEAD = 16;
 /** readAhead's keys (filled and emptied in each call). */
-const aheadKeys: string[] = new Array<string>(AHEAD + 1).fill('');
-const aheadMembers: string[] = new Array<string>(AHEAD + 1).fill('');
+/** prefetchBatch's scratch: the batch positions of the commands with a key, and its hashes. */
+const aheadAt = new Int32Array(AHEAD + 1);
+const aheadHashes = new Int32Array(AHEAD + 1);
 const NO_ARGV: string[] = [];
 
 function isReset(argv: readonly string[]): boolean {
@@ -569,49 +571,60 @@ export class Server {
    * RESET, which may end authentication.
    */
   private readAhead(c: Client, first: string[]): void {
-    const ahead = c.ahead;
-    c.aheadLen = 0;
     c.aheadPos = 0;
+    c.aheadLen = 0;
     if (isReset(first)) return;
-    const keys = aheadKeys;
-    const members = aheadMembers;
-    let n = this.firstKeyOf(first, keys, members, 0);
-    while (c.aheadLen < AHEAD) {
-      const argv = c.parser.next();
+    let argv = c.parser.next();
+    if (argv === null) return;
+    // A new (young) array per batch: storing the young arguments into it needs no write barrier.
+    const batch: string[][] = [first, argv];
+    while (batch.length <= AHEAD && !isReset(argv)) {
+      argv = c.parser.next();
       if (argv === null) break;
-      ahead[c.aheadLen++] = argv;
-      n = this.firstKeyOf(argv, keys, members, n);
-      if (isReset(argv)) break;
+      batch.push(argv);
     }
-    if (n > 1) {
-      const found = c.db.prefetch(keys, 0, n, 1, true);
-      // Then the members or fields of commands on big sets and hashes (SADD, HSET, SISMEMBER,
-      // HGET ... have one at position 2), a run of commands on one value at a time.
-      for (let i = 0; i < found;) {
-        const v = prefetched[i]?.value;
-        let j = i + 1;
-        while (j < found && prefetched[j]?.value === v) j++;
-        if (v !== undefined && typeof v === 'object' && 'prefetch' in v) (v as ObjectValue).prefetch!(members, i, j);
-        i = j;
-      }
-      for (let i = 0; i < found; i++) prefetched[i] = undefined;
-    }
-    // Loops, not fill(): a call into the runtime costs more than a few stores.
-    for (let i = 0; i < n; i++) keys[i] = members[i] = '';
+    c.ahead = batch;
+    c.aheadPos = 1;
+    c.aheadLen = batch.length;
+    this.prefetchBatch(c.db, batch);
   }
 
   /**
-   * Appends the first key of `argv` (when its command has one at position 1) to keys[n], and
-   * the argument after it to members[n]; returns the new count.
+   * Reads ahead for the first keys of a batch's commands and, on big sets and hashes, for the
+   * member or field after the key (SADD, HSET, SISMEMBER, HGET ... have one at position 2), a
+   * run of commands on one value at a time.
    */
-  private firstKeyOf(argv: string[], keys: string[], members: string[], n: number): number {
-    if (argv.length < 2) return n;
-    const name = argv[0];
-    const cmd = name === this.lastName ? this.lastCommand : this.commands.get(name);
-    if (cmd === undefined || cmd === null || cmd.firstKey !== 1) return n;
-    keys[n] = argv[1];
-    members[n] = argv.length > 2 ? argv[2] : '';
-    return n + 1;
+  private prefetchBatch(db: Database, batch: string[][]): void {
+    const at = aheadAt;
+    let n = 0;
+    let members = false;
+    for (let i = 0; i < batch.length; i++) {
+      const a = batch[i];
+      if (a.length < 2) continue;
+      const name = a[0];
+      const cmd = name === this.lastName ? this.lastCommand : this.commands.get(name);
+      if (cmd === undefined || cmd === null || cmd.firstKey !== 1) continue;
+      at[n++] = i;
+      if (a.length > 2) members = true;
+    }
+    // One key: its lookup alone waits on nothing more.
+    if (n < 2) return;
+    if (db.prefetches) {
+      const hashes = aheadHashes;
+      for (let j = 0; j < n; j++) hashes[j] = hashKey(batch[at[j]][1]);
+      db.prefetchHashes(hashes, n, members);
+    } else if (members) {
+      for (let j = 0; j < n; j++) prefetched[j] = db.keys.get(batch[at[j]][1]);
+    }
+    if (!members) return;
+    for (let j = 0; j < n;) {
+      const v = prefetched[j]?.value;
+      let k = j + 1;
+      while (k < n && prefetched[k]?.value === v) k++;
+      if (v !== undefined && typeof v === 'object' && 'prefetch' in v) (v as ObjectValue).prefetch!(batch, at, j, k);
+      j = k;
+    }
+    for (let j = 0; j < n; j++) prefetched[j] = undefined;
   }
 
   /**

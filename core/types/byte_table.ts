@@ -155,18 +155,18 @@ export class ByteTable implements Scannable<string> {
   // Lookups
 
   /**
-   * Reads ahead for members[from .. to - 1]: their slots, then the entries' first bytes, each
-   * step's loads issued back to back so that the cache misses of a pipeline's lookups in one
-   * big table overlap (see Server.readAhead). Nothing changes.
+   * Reads ahead for the keys cmds[at[k]][2], k in [from, to) (see ObjectValue.prefetch): their
+   * slots, then the entries' first bytes, each step's loads issued back to back so that the
+   * cache misses of a pipeline's lookups in one big table overlap. Nothing changes.
    */
-  prefetch(members: readonly string[], from: number, to: number): void {
+  prefetch(cmds: readonly (readonly string[])[], at: Int32Array, from: number, to: number): void {
     const slots = this.slots;
     const mask = this.mask;
     const hashes = aheadHashes;
     const refs = aheadRefs;
     // Hashing first, then the loads alone in a tight loop: more of them fit in flight at once.
     let n = 0;
-    for (let i = from; i < to && n < AHEAD; i++) hashes[n++] = hashBytes(members[i]);
+    for (let k = from; k < to && n < AHEAD; k++) hashes[n++] = hashBytes(cmds[at[k]][2]);
     for (let i = 0; i < n; i++) refs[i] = slots[2 * (hashes[i] & mask)];
     const slabs = this.slabs;
     let touched = 0;

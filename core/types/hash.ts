@@ -56,10 +56,9 @@ export class HashValue implements ObjectValue {
     return this.table !== null ? this.table.size : this.kv!.length >> 1;
   }
 
-  /** Reads ahead for looking up fields[from .. to - 1] (see ByteTable.prefetch); a small
-   * value is at hand already. */
-  prefetch(fields: readonly string[], from: number, to: number): void {
-    if (this.table !== null) this.table.prefetch(fields, from, to);
+  /** See ObjectValue.prefetch; a small value is at hand already. */
+  prefetch(cmds: readonly (readonly string[])[], at: Int32Array, from: number, to: number): void {
+    if (this.table !== null) this.table.prefetch(cmds, at, from, to);
   }
 
   /** Where `field` is (a pair index while listpack-encoded, a slot after), -1 when absent. */

@@ -72,6 +72,16 @@ class Leaves {
   fenValid = false;
 }
 
+/** First index in a[lo, hi) whose element satisfies `pred` (false then true along the range). */
+function bisect(a: readonly (string | number)[], lo: number, hi: number, pred: (x: string | number) => boolean): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (pred(a[mid])) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 export class ScoreIndex {
   /**
    * The pairs, in fixed blocks of CAP slots: block b holds its leaf's pairs in slots
@@ -804,74 +814,26 @@ export class ScoreIndex {
 
   /** First rank whose member satisfies `pred` (monotonic over ranks, as for equal scores). */
   firstMemberRank(pred: (member: string) => boolean): number {
-    const lv = this.lv;
-    if (lv === null) {
-      const mb = this.mb;
-      let a = 0;
-      let b = this.count;
-      while (a < b) {
-        const mid = (a + b) >>> 1;
-        if (pred(mb[mid])) b = mid;
-        else a = mid + 1;
-      }
-      return a;
-    }
-    if (!lv.fenValid) this.buildFen();
-    const lm = lv.lastMember;
-    let lo = 0;
-    let hi = lm.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (pred(lm[mid])) hi = mid;
-      else lo = mid + 1;
-    }
-    if (lo === lm.length) return this.count;
-    const mb = this.mb;
-    const base = lv.blk[lo] * CAP;
-    let a = base;
-    let b = base + lv.len[lv.blk[lo]];
-    while (a < b) {
-      const mid = (a + b) >>> 1;
-      if (pred(mb[mid])) b = mid;
-      else a = mid + 1;
-    }
-    return this.before(lo) + a - base;
+    return this.firstRank(true, pred as (x: string | number) => boolean);
   }
 
   /** First rank whose score satisfies the monotonic predicate `pred`. */
   private boundary(pred: (score: number) => boolean): number {
+    return this.firstRank(false, pred as (x: string | number) => boolean);
+  }
+
+  /** First rank whose member (or score) satisfies the monotonic `pred`: the leaf by its last
+   * key, then the slot within it. */
+  private firstRank(byMember: boolean, pred: (x: string | number) => boolean): number {
+    const slots: readonly (string | number)[] = byMember ? this.mb : this.sc;
     const lv = this.lv;
-    if (lv === null) {
-      const sc = this.sc;
-      let a = 0;
-      let b = this.count;
-      while (a < b) {
-        const mid = (a + b) >>> 1;
-        if (pred(sc[mid])) b = mid;
-        else a = mid + 1;
-      }
-      return a;
-    }
+    if (lv === null) return bisect(slots, 0, this.count, pred);
     if (!lv.fenValid) this.buildFen();
-    const ls = lv.lastScore;
-    let lo = 0;
-    let hi = ls.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (pred(ls[mid])) hi = mid;
-      else lo = mid + 1;
-    }
-    if (lo === ls.length) return this.count;
-    const sc = this.sc;
+    const lasts: readonly (string | number)[] = byMember ? lv.lastMember : lv.lastScore;
+    const lo = bisect(lasts, 0, lasts.length, pred);
+    if (lo === lasts.length) return this.count;
     const base = lv.blk[lo] * CAP;
-    let a = base;
-    let b = base + lv.len[lv.blk[lo]];
-    while (a < b) {
-      const mid = (a + b) >>> 1;
-      if (pred(sc[mid])) b = mid;
-      else a = mid + 1;
-    }
-    return this.before(lo) + a - base;
+    return this.before(lo) + bisect(slots, base, base + lv.len[lv.blk[lo]], pred) - base;
   }
 
   /** The score at `rank` (0 <= rank < size). */

@@ -163,10 +163,9 @@ export class SetValue implements ObjectValue {
     return this.removeAt(Math.floor(Math.random() * this.m.length));
   }
 
-  /** Reads ahead for looking up members[from .. to - 1] (see ByteTable.prefetch); a small
-   * value is at hand already. */
-  prefetch(members: readonly string[], from: number, to: number): void {
-    if (this.table !== null) this.table.prefetch(members, from, to);
+  /** See ObjectValue.prefetch; a small value is at hand already. */
+  prefetch(cmds: readonly (readonly string[])[], at: Int32Array, from: number, to: number): void {
+    if (this.table !== null) this.table.prefetch(cmds, at, from, to);
   }
 
   /** Slot of `member` in the sorted intset, or -(insertion point) - 1. */

@@ -109,9 +109,10 @@ test('reading ahead (prefetch) changes nothing, in every encoding', () => {
     s.add(f, 512);
     if (i === 50) h.toHashtable();
     // Pipelines mix present and absent members, and read ahead at every size.
-    const probe = [f, `absent:${i}`, fields[Math.floor(r() * fields.length)], ''];
-    h.prefetch(probe, 0, probe.length);
-    s.prefetch(probe, 1, probe.length);
+    const probe = [f, `absent:${i}`, fields[Math.floor(r() * fields.length)], ''].map((m) => ['HGET', 'k', m]);
+    const at = Int32Array.from(probe, (_, j) => j);
+    h.prefetch(probe, at, 0, probe.length);
+    s.prefetch(probe, at, 1, probe.length);
   }
   assert.is(h.size, 3000);
   assert.is(s.size, 3000);
