@@ -32,7 +32,7 @@
 const LOAD = 0.7;
 const MIN_INDEX = 16;
 /** Entries from which reindex() sorts them by slot first. */
-const BUCKETED = 1 << 16;
+const BUCKETED = 1 << 12;
 /** Most keys prefetch() reads ahead for at once. */
 export const AHEAD = 32;
 

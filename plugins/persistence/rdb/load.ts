@@ -78,8 +78,9 @@ export async function loadRdb(r: RdbReader, ks: Keyspace, opts: LoadOptions): Pr
   const lruClock = Math.floor(opts.now / 1000);
   const keyDelay = opts.keyDelayUs ?? 0;
   let delayed = 0;
-  // Keys are appended to the database's table and indexed in bulk (KeyTable.append) before
-  // anything else looks at it: a change of database, a pause, the end.
+  // Keys are appended to the database's table and indexed in bulk (KeyTable.append): all at
+  // once at a change of database and at the end, where a key given twice is reported (anything
+  // that looks a key up meanwhile, during a pause, has the table index them first).
   const indexKeys = (): void => {
     const dup = db.keys.flush();
     if (dup !== null) throw new RdbError(`Duplicated key '${printable(dup)}' in DB ${db.id}`);
@@ -87,7 +88,6 @@ export async function loadRdb(r: RdbReader, ks: Keyspace, opts: LoadOptions): Pr
   for (;;) {
     if (opts.pause !== undefined && r.offset >= nextYield) {
       nextYield = r.offset + yieldEvery;
-      indexKeys();
       await opts.pause(r.offset);
     }
     const t = r.byte();
