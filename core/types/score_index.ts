@@ -389,24 +389,9 @@ export class ScoreIndex {
       const sc = this.sc;
       const mb = this.mb;
       const last = this.count - 1;
-      let p = this.slotIn(0, this.count, old, member);
+      const p = this.slotIn(0, this.count, old, member);
       if (p <= last && sc[p] === old && mb[p] === member) {
-        member = mb[p];
-        if (score > old) {
-          while (p < last && compareKey(sc[p + 1], mb[p + 1], score, member) < 0) {
-            sc[p] = sc[p + 1];
-            mb[p] = mb[p + 1];
-            p++;
-          }
-        } else {
-          while (p > 0 && compareKey(sc[p - 1], mb[p - 1], score, member) > 0) {
-            sc[p] = sc[p - 1];
-            mb[p] = mb[p - 1];
-            p--;
-          }
-        }
-        sc[p] = score;
-        mb[p] = member;
+        this.moveWithin(p, 0, last, old, score, mb[p]);
         return;
       }
       this.delete(old, member);
@@ -419,7 +404,7 @@ export class ScoreIndex {
       const b = blk[li];
       const base = b * CAP;
       const last = base + lv.len[b] - 1;
-      let p = this.slotIn(base, last - base + 1, old, member);
+      const p = this.slotIn(base, last - base + 1, old, member);
       const sc = this.sc;
       const mb = this.mb;
       if (p <= last && sc[p] === old && mb[p] === member) {
@@ -427,23 +412,8 @@ export class ScoreIndex {
         // one string, and the caller's (young) copy dies young.
         member = mb[p];
         if (this.fits(li, score, member)) {
-          const from = p;
-          if (score > old) {
-            while (p < last && compareKey(sc[p + 1], mb[p + 1], score, member) < 0) {
-              sc[p] = sc[p + 1];
-              mb[p] = mb[p + 1];
-              p++;
-            }
-          } else {
-            while (p > base && compareKey(sc[p - 1], mb[p - 1], score, member) > 0) {
-              sc[p] = sc[p - 1];
-              mb[p] = mb[p - 1];
-              p--;
-            }
-          }
-          sc[p] = score;
-          mb[p] = member;
-          if (from === last || p === last) {
+          const to = this.moveWithin(p, base, last, old, score, member);
+          if (p === last || to === last) {
             lv.lastScore[li] = sc[last];
             lv.lastMember[li] = mb[last];
           }
@@ -457,6 +427,31 @@ export class ScoreIndex {
     }
     this.delete(old, member);
     this.insert(score, member);
+  }
+
+  /**
+   * Moves the pair at slot p (score `old`) to its place for `score` among slots first .. last,
+   * shifting the pairs between by one; returns its new slot.
+   */
+  private moveWithin(p: number, first: number, last: number, old: number, score: number, member: string): number {
+    const sc = this.sc;
+    const mb = this.mb;
+    if (score > old) {
+      while (p < last && compareKey(sc[p + 1], mb[p + 1], score, member) < 0) {
+        sc[p] = sc[p + 1];
+        mb[p] = mb[p + 1];
+        p++;
+      }
+    } else {
+      while (p > first && compareKey(sc[p - 1], mb[p - 1], score, member) > 0) {
+        sc[p] = sc[p - 1];
+        mb[p] = mb[p - 1];
+        p--;
+      }
+    }
+    sc[p] = score;
+    mb[p] = member;
+    return p;
   }
 
   /**
