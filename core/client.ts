@@ -80,6 +80,8 @@ export class Client {
   ahead: string[][] = [];
   aheadLen = 0;
   aheadPos = 0;
+  /** aheadInput[i]: the unparsed input before ahead[i] was parsed (see queryBufferBytes). */
+  aheadInput: Int32Array | null = null;
   /** Set while a command runs that must not be interrupted by another client's flush. */
   flags = new Set<string>();
 
@@ -103,6 +105,14 @@ export class Client {
   /** The transport calls this once when the connection is gone. */
   onClose(): void {
     this.server.onClientClosed(this);
+  }
+
+  /**
+   * The input not yet run, in bytes, as Redis's qbuf counts it: what the parser holds, plus the
+   * commands parsed ahead of the one running (Server.readAhead) and not yet run.
+   */
+  get queryBufferBytes(): number {
+    return this.aheadPos < this.aheadLen ? this.aheadInput![this.aheadPos] : this.parser.pending;
   }
 
   get resp(): 2 | 3 {

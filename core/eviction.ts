@@ -311,7 +311,7 @@ export class Eviction {
     let normal = 0;
     let replicas = 0;
     for (const c of this.server.clients.values()) {
-      const n = c.parser.pending + c.out.size + c.conn.bufferedAmount;
+      const n = c.queryBufferBytes + c.out.size + c.conn.bufferedAmount;
       if (c.flags.has('replica')) replicas += n;
       else normal += n;
     }

@@ -168,8 +168,8 @@ interface MemoryFigures {
 }
 
 /** Buffered input and output of one client, in bytes. */
-function clientBuffers(c: { parser: { pending: number }; out: { size: number }; conn: { bufferedAmount: number } }): number {
-  return c.parser.pending + c.out.size + c.conn.bufferedAmount;
+function clientBuffers(c: { queryBufferBytes: number; out: { size: number }; conn: { bufferedAmount: number } }): number {
+  return c.queryBufferBytes + c.out.size + c.conn.bufferedAmount;
 }
 
 function memoryFigures(server: Server): MemoryFigures {
@@ -410,7 +410,7 @@ function sectionFields(server: Server, section: Section): Fields {
       for (const c of server.clients.values()) {
         if (c.flags.has('replica')) replicas++;
         if (c.blocked !== null || c.heldArgv !== null) blocked++;
-        maxIn = Math.max(maxIn, c.parser.pending);
+        maxIn = Math.max(maxIn, c.queryBufferBytes);
         maxOut = Math.max(maxOut, c.out.size + c.conn.bufferedAmount);
       }
       return [

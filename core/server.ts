@@ -574,11 +574,14 @@ export class Server {
     c.aheadPos = 0;
     c.aheadLen = 0;
     if (isReset(first)) return;
+    const input = (c.aheadInput ??= new Int32Array(AHEAD + 1));
+    input[1] = c.parser.pending;
     let argv = c.parser.next();
     if (argv === null) return;
     // A new (young) array per batch: storing the young arguments into it needs no write barrier.
     const batch: string[][] = [first, argv];
     while (batch.length <= AHEAD && !isReset(argv)) {
+      input[batch.length] = c.parser.pending;
       argv = c.parser.next();
       if (argv === null) break;
       batch.push(argv);

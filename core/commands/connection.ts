@@ -451,7 +451,7 @@ function argvBytes(argv: readonly string[] | null): number {
 export function clientInfoLine(c: Client, running: readonly string[] | null = null): string {
   const now = c.server.keyspace.clock();
   const sec = (ms: number): number => Math.floor(ms / 1000);
-  const qbuf = c.parser.pending;
+  const qbuf = c.queryBufferBytes;
   const argvMem = argvBytes(running ?? c.heldArgv);
   const rbs = c.out.capacity;
   const obl = c.out.size;
