@@ -30,7 +30,6 @@ import type { Tracking } from './tracking.ts';
 export const VERSION = '0.1.0';
 /** Commands Server.readAhead parses ahead of the one running, at most. */
 const AHEAD = 16;
-/** readAhead's keys (filled and emptied in each call). */
 /** prefetchBatch's scratch: the batch positions of the commands with a key, and its hashes. */
 const aheadAt = new Int32Array(AHEAD + 1);
 const aheadHashes = new Int32Array(AHEAD + 1);
@@ -564,7 +563,7 @@ export class Server {
 
   /**
    * Parses the commands that follow `first` in the client's buffer (up to AHEAD of them, into
-   * c.ahead) and reads ahead for their first keys (Database.prefetch), so that the cache misses
+   * c.ahead) and reads ahead for their keys (prefetchBatch), so that the cache misses
    * of a pipeline's key lookups overlap instead of each command waiting on its own in turn:
    * with 100k keys they were a quarter of the CPU per INCR at -P 16. Only for an authenticated
    * client (an unauthenticated one is parsed under tighter limits until AUTH runs), and not past
