@@ -300,6 +300,13 @@ t('shared strings: internStr and intStr always give the bytes asked for', () => 
   const once = internStr(enc('city'), 0, 4);
   assert.ok(Object.is(internStr(enc('xcity'), 1, 5), once));
   for (let v = -20; v < 10020; v++) assert.is(intStr(v), String(v));
+  // Beyond the shared ones: digits by hand within 32 bits, String() past them.
+  for (const v of [-10, -9999, 10000, 99999, 100000, 2147483647, -2147483647, -2147483648, 2147483648,
+    -2147483649, 9007199254740991, -9007199254740991, 1e15]) assert.is(intStr(v), String(v), String(v));
+  for (let i = 0, v = 1; i < 40; i++, v = v * 3 + 1) {
+    assert.is(intStr(v), String(v));
+    assert.is(intStr(-v), String(-v));
+  }
   for (const v of [2147483647, -2147483648, 1e15, -1e15]) assert.is(intStr(v), String(v));
 });
 
