@@ -186,7 +186,7 @@ export class KeyTable<V> {
    * order of their index slots, so that a million inserts walk the index nearly in order
    * instead of each waiting on a cache (and, in a VM, TLB) miss at a random slot: 16% of an RDB
    * load's time went to those misses. A key appended twice, or one already present, is found
-   * then: the later entry is dropped and the key kept for duplicate().
+   * then: the later entry is dropped and the key reported by flush().
    */
   append(key: string, value: V): void {
     const h = hashKey(key);

@@ -376,15 +376,15 @@ t('damaged or unsupported dumps stop start-up with a message', async () => {
   await refused(rdbFile(10, new Bytes().byte(0xfe, 0).byte(7).rstr('m').len(12345n << 10n).done()), /module data/);
   await refused(rdbFile(10, new Bytes().byte(0xf5).rstr('lib code').done()), /functions/);
   await refused(rdbFile(10, new Bytes().byte(0xfe, 0).byte(99).rstr('k').done()), /Unknown RDB value type 99/);
-  await refused(rdbFile(10, new Bytes().byte(0xfe, 0).byte(0).rstr('k').rstr('a').byte(0).rstr('k').rstr('b').done()), /Duplicated key 'k' in DB 0/);
+  await refused(rdbFile(10, new Bytes().byte(0xfe, 0).byte(0).rstr('k').rstr('a').byte(0).rstr('k').rstr('b').done()), /RDB has duplicated key 'k' in DB 0/);
   // Keys are indexed in bulk at the end of each database: the first duplicate in file order is
   // named, after many keys (the sorted path) and in a later database too.
   const many = new Bytes().byte(0xfe, 0);
   for (let i = 0; i < 6000; i++) many.byte(0).rstr(`key:${i}`).rstr('v');
   many.byte(0).rstr('key:4321').rstr('again').byte(0).rstr('key:17').rstr('again');
-  await refused(rdbFile(10, many.done()), /Duplicated key 'key:4321' in DB 0/);
+  await refused(rdbFile(10, many.done()), /RDB has duplicated key 'key:4321' in DB 0/);
   await refused(rdbFile(10, new Bytes().byte(0xfe, 0).byte(0).rstr('k').rstr('a').byte(0xfe, 3).byte(0).rstr('k').rstr('b')
-    .byte(0).rstr('x').rstr('c').byte(0).rstr('k').rstr('d').done()), /Duplicated key 'k' in DB 3/);
+    .byte(0).rstr('x').rstr('c').byte(0).rstr('k').rstr('d').done()), /RDB has duplicated key 'k' in DB 3/);
   await refused(rdbFile(10, new Bytes().byte(0xfe, 40).done()), /more than 16 databases/);
   await refused(rdbFile(10, new Bytes().byte(0xfe, 0).byte(16).rstr('h').rblob(Uint8Array.from([9, 0, 0, 0, 0, 0, 0x81, 0x61, 0xff])).done()), /Listpack integrity/);
 });

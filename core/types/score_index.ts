@@ -313,19 +313,11 @@ export class ScoreIndex {
       // Past either end of the set (ascending or descending loads): a new leaf with the pair
       // alone, so that such loads leave full leaves behind instead of half-full ones.
       if (pos === CAP && li === blk.length - 1) {
-        const nb = this.allocBlock();
-        blk.push(nb);
-        this.sc[nb * CAP] = score;
-        this.mb[nb * CAP] = member;
-        len[nb] = 1;
+        this.loneLeaf(false, score, member);
         return;
       }
       if (pos === 0 && li === 0) {
-        const nb = this.allocBlock();
-        blk.unshift(nb);
-        this.sc[nb * CAP] = score;
-        this.mb[nb * CAP] = member;
-        len[nb] = 1;
+        this.loneLeaf(true, score, member);
         return;
       }
       const nb = this.split(li);
@@ -355,6 +347,17 @@ export class ScoreIndex {
         lv.lastMember[li] = member;
       }
     }
+  }
+
+  /** A new leaf holding only (score, member), first or last among the leaves. */
+  private loneLeaf(first: boolean, score: number, member: string): void {
+    const lv = this.lv!;
+    const nb = this.allocBlock();
+    if (first) lv.blk.unshift(nb);
+    else lv.blk.push(nb);
+    this.sc[nb * CAP] = score;
+    this.mb[nb * CAP] = member;
+    lv.len[nb] = 1;
   }
 
   /** Moves the upper half of full leaf `li` to a new leaf after it; returns the new block. */

@@ -83,7 +83,8 @@ export async function loadRdb(r: RdbReader, ks: Keyspace, opts: LoadOptions): Pr
   // that looks a key up meanwhile, during a pause, has the table index them first).
   const indexKeys = (): void => {
     const dup = db.keys.flush();
-    if (dup !== null) throw new RdbError(`Duplicated key '${printable(dup)}' in DB ${db.id}`);
+    // Redis's log line (it then panics: "Duplicated key found in RDB file").
+    if (dup !== null) throw new RdbError(`RDB has duplicated key '${printable(dup)}' in DB ${db.id}`);
   };
   for (;;) {
     if (opts.pause !== undefined && r.offset >= nextYield) {
