@@ -220,6 +220,36 @@ for (const [name, cmd, args] of runtimes) {
     s.close();
   });
 
+  test('small and large replies to a reader that stops reading arrive in order', async ({ p, big }) => {
+    const small = pattern(3000, 7);
+    const c = await RespClient.connect(p.port);
+    assert.is((await c.callRaw('SET', 'small', new Uint8Array(small))).bytes, '+OK\r\n');
+    c.close();
+    const s = await StreamCheck.connect(p.port);
+    s.socket.pause();
+    // One request per server turn: mostly replies of a few KB (one buffer per write, which the
+    // node adapter hands straight to the socket), now and then a 1 MB one (several chunks, which go
+    // through the stream). The reader does not read, so both kinds end up queued behind each other.
+    for (let i = 0; i < 300; i++) {
+      if (i % 30 === 15) {
+        s.socket.write(enc('GET', 'big'));
+        s.expect(bulk(big));
+      } else {
+        s.socket.write(Buffer.concat([enc('GET', 'small'), enc('PING'), enc('GET', 'small')]));
+        s.expect(bulk(small));
+        s.expect(Buffer.from('+PONG\r\n'));
+        s.expect(bulk(small));
+      }
+      await sleep(1);
+    }
+    await sleep(200);
+    s.slowMs = 2;
+    s.slowUntil = 4 * MB;
+    s.socket.resume();
+    await s.complete(60000, 'replies in order');
+    s.close();
+  });
+
   test('a 100 MB SET sent in chunks, then read back', async ({ p }) => {
     const size = 100 * MB;
     const chunk = pattern(MB, 0); // (i * 31 + (i >> 8)) & 0xff repeats every MB
