@@ -151,12 +151,14 @@ export class KeyTable<V> {
   }
 
   get(key: string): V | undefined {
+    // An empty table answers without hashing the key (Redis's dictFind starts the same way).
+    if (this.live === 0) return undefined;
     const p = this.find(key, hashKey(key));
     return p < 0 ? undefined : (this.kv[2 * ((this.index[p] & this.posMask) - 1) + 1] as V);
   }
 
   has(key: string): boolean {
-    return this.find(key, hashKey(key)) >= 0;
+    return this.live !== 0 && this.find(key, hashKey(key)) >= 0;
   }
 
   set(key: string, value: V): this {
