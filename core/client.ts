@@ -115,6 +115,13 @@ export class Client {
     return this.aheadPos < this.aheadLen ? this.aheadInput![this.aheadPos] : this.parser.pending;
   }
 
+  /** Redis's islocalClient: connected over a unix socket or from a loopback address. */
+  get local(): boolean {
+    const addr = this.conn.remoteAddress;
+    return this.conn.kind === 'unix' || addr.startsWith('127.') || addr.startsWith('[::1]') || addr.startsWith('::1') ||
+      addr.startsWith('::ffff:127.');
+  }
+
   get resp(): 2 | 3 {
     return this.out.proto;
   }

@@ -128,6 +128,8 @@ export class Command {
   readonly allowLoading: boolean;
   readonly allowStale: boolean;
   readonly noAuth: boolean;
+  /** DEBUG: refused unless enable-debug-command allows it (Redis's CMD_PROTECTED, not in COMMAND INFO). */
+  readonly isProtected: boolean;
   readonly isAdmin: boolean;
   readonly noPropagate: boolean;
   readonly skipMonitor: boolean;
@@ -152,6 +154,7 @@ export class Command {
     this.allowLoading = f.has('loading');
     this.allowStale = f.has('stale');
     this.noAuth = f.has('no_auth');
+    this.isProtected = parent === null && spec.name === 'debug';
     this.isAdmin = f.has('admin');
     this.noPropagate = f.has('no_propagate');
     this.skipMonitor = f.has('skip_monitor');

@@ -47,6 +47,8 @@ export const ERR = {
   multiNested: 'ERR MULTI calls can not be nested',
   watchInMulti: 'ERR WATCH inside MULTI is not allowed',
   notAllowedInMulti: 'ERR Command not allowed inside a transaction',
+  debugNotAllowed: 'ERR DEBUG command not allowed. If the enable-debug-command option is set to "local", you can run ' +
+    'it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
   timeoutNotFloat: 'ERR timeout is not a float or out of range',
   timeoutNegative: 'ERR timeout is negative',
   timeoutNotInteger: 'ERR timeout is not an integer or out of range',

@@ -7,7 +7,7 @@
 import { Client, type Connection } from './client.ts';
 import { Command, CommandTable } from './command.ts';
 import { ALL_COMMANDS } from './commands/mod.ts';
-import { Config } from './config/mod.ts';
+import { allowProtectedAction, Config } from './config/mod.ts';
 import { ERR, pubsubContext, unknownCommand, unknownSubcommand, wrongArity } from './errors.ts';
 import type { Host } from './host.ts';
 import { type Database, Keyspace, noModified, type ObjectValue, prefetched } from './keyspace.ts';
@@ -828,6 +828,11 @@ export class Server {
     const arity = cmd.arity;
     if ((arity > 0 && argv.length !== arity) || argv.length < -arity) {
       this.rejectCommand(c, wrongArity(cmd.fullname), cmd);
+      return;
+    }
+    // Before authentication, as in Redis's processCommand.
+    if (cmd.isProtected && !allowProtectedAction(this.config.str('enable-debug-command'), c.local)) {
+      this.rejectCommand(c, ERR.debugNotAllowed, cmd);
       return;
     }
     if (!c.authenticated && !cmd.noAuth && this.authRequired) {

@@ -144,7 +144,8 @@ export async function startEchokv(
 ): Promise<Running> {
   const server = createServer({
     // In memory unless a test asks for persistence: nothing lands in the working directory.
-    config: { port: 0, bind: '127.0.0.1', persistence: 'none', ...config },
+    // DEBUG is enabled as startRedis enables it for redis-server.
+    config: { port: 0, bind: '127.0.0.1', persistence: 'none', 'enable-debug-command': 'yes', ...config },
     pluginOptions: { tcp: { anyPort: true } },
     clock: opts.clock,
     // Server logs stay out of test output unless ECHOKV_TEST_LOG=1.

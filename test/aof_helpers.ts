@@ -33,7 +33,9 @@ export async function startAof(
   const base = { ...createHost([]), stdout: (t: string) => void (log += t) };
   const host: Host = { ...base, ...wrap(base) };
   const server = createServer({
-    config: { port: 0, bind: '127.0.0.1', dir, persistence: 'aof', appendonly: 'yes', save: '', ...config },
+    config: {
+      port: 0, bind: '127.0.0.1', dir, persistence: 'aof', appendonly: 'yes', save: '', 'enable-debug-command': 'yes', ...config,
+    },
     pluginOptions: { tcp: { anyPort: true } },
     host,
     clock,

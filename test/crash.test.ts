@@ -146,7 +146,7 @@ test('BGSAVE killed midway never leaves a half-written dump.rdb (6 rounds)', asy
   }
   const dir = tempDir('echokv-crash-rdb-');
   dirs.push(dir);
-  const args = ['--persistence', 'rdb', '--appendonly', 'no', '--save', ''];
+  const args = ['--persistence', 'rdb', '--appendonly', 'no', '--save', '', '--enable-debug-command', 'yes'];
   let saves = 0;
   for (let r = 0; r < 6; r++) {
     const p = await start(dir, args);

@@ -137,7 +137,7 @@ function configSet(c: Client, argv: string[]): void {
   for (let i = 2; i < argv.length; i += 2) {
     if (DIRECTIVE_BY_NAME.get(argv[i].toLowerCase())?.sensitive) argv[i + 1] = '(redacted)';
   }
-  const local = c.conn.kind === 'unix' || isLoopback(c.conn.remoteAddress);
+  const local = c.local;
   const err = server.config.setMany(pairs, {
     allowProtected: allowProtectedAction(server.config.str('enable-protected-configs'), local),
     loading: server.loading,
@@ -163,7 +163,3 @@ function configSet(c: Client, argv: string[]): void {
 }
 
 /** A client on this machine (Redis's islocalClient: loopback or a unix socket). */
-function isLoopback(addr: string): boolean {
-  return addr.startsWith('127.') || addr.startsWith('[::1]') || addr.startsWith('::1') ||
-    addr.startsWith('::ffff:127.');
-}

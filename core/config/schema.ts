@@ -491,7 +491,7 @@ export const DIRECTIVES: readonly Directive[] = [
   num('hz', 10n, { min: 0n, max: INT_MAX, clamp: [1, 500] }, { implemented: true }),
   bool('dynamic-hz', true),
   enm('enable-protected-configs', NO_YES_LOCAL, 'no', { mutable: false, implemented: true }),
-  enm('enable-debug-command', NO_YES_LOCAL, 'no', IMMUTABLE),
+  enm('enable-debug-command', NO_YES_LOCAL, 'no', { mutable: false, implemented: true }),
   enm('enable-module-command', NO_YES_LOCAL, 'no', IMMUTABLE),
   str('ignore-warnings', ''),
   num('shutdown-timeout', 10n, INT_RANGE),
