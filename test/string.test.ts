@@ -2,6 +2,8 @@
 // exact absolute times that are propagated, lazy-free variants of what is propagated, and how
 // values are represented (MutableString for in-place edits, which OBJECT ENCODING shows as raw).
 import { suite } from 'uvu';
+import * as net from 'node:net';
+import { Buffer } from 'node:buffer';
 import * as assert from 'uvu/assert';
 import { RespClient, startEchokv, type Running } from './_helpers.ts';
 import { MutableString } from '../core/keyspace.ts';
@@ -228,6 +230,47 @@ repr('small INCR values stay exact and big ones use 64-bit arithmetic', async (c
   assert.is(await c.call('DECRBY', 'n', '9223372036854775807'), -9223372036854775807n);
   assert.equal(await c.call('DECR', 'n'), -9223372036854775808n);
   assert.equal(await c.call('DECR', 'n'), { error: 'ERR increment or decrement would overflow' });
+});
+
+repr('a string edited up to proto-max-bulk-len, longer than V8 strings can be, is read back from its bytes', async (ctx) => {
+  const { c } = ctx;
+  // 512 MB: V8's longest string is 2^29 - 24 characters, 24 short of this.
+  const n = 512 * 1024 * 1024;
+  assert.is(await c.call('SETRANGE', 'big', String(n - 1), 'x'), n);
+  const sock = net.connect(ctx.srv.port, '127.0.0.1');
+  await new Promise((r) => sock.once('connect', r));
+  const head = `$${n}\r\n`;
+  // After the value: its CRLF, GETRANGE's empty reply, then the last 12 bytes.
+  const after = '\r\n$0\r\n\r\n$12\r\n' + '\0'.repeat(11) + 'x\r\n';
+  const total = head.length + n + after.length;
+  let got = 0;
+  let first = '';
+  let last = '';
+  let nonZero = -1;
+  const done = new Promise<void>((resolve) => {
+    sock.on('data', (chunk: Buffer) => {
+      // Every byte of the value before its last is a zero SETRANGE padded with.
+      const from = Math.max(0, head.length - got);
+      const to = Math.min(chunk.length, head.length + n - 1 - got);
+      for (let i = from; i < to && nonZero < 0; i++) if (chunk[i] !== 0) nonZero = got + i;
+      if (first.length < head.length) first += chunk.toString('latin1', 0, head.length - first.length);
+      got += chunk.length;
+      last = (last + chunk.toString('latin1', Math.max(0, chunk.length - 64))).slice(-64);
+      // An error instead of the value ends the read at once (the assertions below say which).
+      if (got >= total || first[0] === '-') resolve();
+    });
+  });
+  sock.write('*2\r\n$3\r\nGET\r\n$3\r\nbig\r\n*4\r\n$8\r\nGETRANGE\r\n$3\r\nbig\r\n$2\r\n-1\r\n$3\r\n-12\r\n');
+  // GETRANGE -1 -12 is empty; -12 -1 is the last 12 bytes.
+  sock.write('*4\r\n$8\r\nGETRANGE\r\n$3\r\nbig\r\n$3\r\n-12\r\n$2\r\n-1\r\n');
+  await done;
+  sock.destroy();
+  assert.is(first, head);
+  assert.is(nonZero, -1, 'zero padding');
+  assert.is(got, total);
+  assert.is(last.slice(-(after.length + 1)), 'x' + after);
+  assert.is(await c.call('STRLEN', 'big'), n);
+  assert.is(await c.call('DEL', 'big'), 1);
 });
 
 repr.run();

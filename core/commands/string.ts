@@ -372,6 +372,15 @@ function expireAt(c: Client, arg: string, flags: number, command: string): numbe
   return Number(ms);
 }
 
+/**
+ * Replies with a string value. An edited one is sent from its bytes: no string is made, and it may
+ * be longer than the longest string V8 can hold (SETRANGE or APPEND up to proto-max-bulk-len).
+ */
+function replyString(c: Client, v: string | MutableString): void {
+  if (typeof v === 'string') c.out.bulk(v);
+  else c.out.bulkRange(v.buf, 0, v.len);
+}
+
 /** The GET part of SET ... GET / GETSET: replies; false (after an error reply) on a wrong type. */
 function replyOldValue(c: Client, key: string): boolean {
   const e = c.db.lookupRead(key);
@@ -383,7 +392,7 @@ function replyOldValue(c: Client, key: string): boolean {
     c.server.replyError(c, ERR.wrongType);
     return false;
   }
-  c.out.bulk(stringOf(e.value));
+  replyString(c, e.value);
   return true;
 }
 
@@ -521,7 +530,7 @@ function get(c: Client, argv: string[]): void {
   }
   const v = e.value;
   if (typeof v === 'string') c.out.bulk(v);
-  else if (v instanceof MutableString) c.out.bulk(v.toString());
+  else if (v instanceof MutableString) c.out.bulkRange(v.buf, 0, v.len);
   else c.server.replyError(c, ERR.wrongType);
 }
 
@@ -584,7 +593,7 @@ function mget(c: Client, argv: string[]): void {
     const v = e.value;
     // Keys of other types read as missing in MGET, not as an error.
     if (typeof v === 'string') out.bulk(v);
-    else if (v instanceof MutableString) out.bulk(v.toString());
+    else if (v instanceof MutableString) out.bulkRange(v.buf, 0, v.len);
     else out.nil();
   }
 }
@@ -641,7 +650,7 @@ function getdel(c: Client, argv: string[]): void {
     c.server.replyError(c, ERR.wrongType);
     return;
   }
-  c.out.bulk(stringOf(e.value));
+  replyString(c, e.value);
   db.delete(key);
   db.ks.hooks.notify('g', 'del', key, db);
   c.server.propagateAs = [[lazyDelName(c, 'lazyfree-lazy-user-del'), key]];
@@ -667,7 +676,7 @@ function getex(c: Client, argv: string[]): void {
     ms = expireAt(c, expireArg, flags, 'getex');
     if (ms < 0) return;
   }
-  c.out.bulk(stringOf(e.value));
+  replyString(c, e.value);
   if (flags & (F_EXAT | F_PXAT) && alreadyExpired(c, ms)) {
     db.delete(key);
     db.ks.hooks.notify('g', 'del', key, db);
@@ -765,7 +774,8 @@ function getrange(c: Client, argv: string[]): void {
     c.out.bulk('');
     return;
   }
-  c.out.bulk(typeof v === 'string' ? v.slice(start, end + 1) : bytesToStr(v.buf, start, end + 1));
+  if (typeof v === 'string') c.out.bulk(v.slice(start, end + 1));
+  else c.out.bulkRange(v.buf, start, end + 1);
 }
 
 // SETRANGE
