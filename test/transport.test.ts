@@ -250,6 +250,48 @@ for (const [name, cmd, args] of runtimes) {
     s.close();
   });
 
+  test('QUIT behind small replies a reader has not read: they all arrive, then the close', async ({ p }) => {
+    const small = pattern(3000, 9);
+    const c = await RespClient.connect(p.port);
+    assert.is((await c.callRaw('SET', 'small2', new Uint8Array(small))).bytes, '+OK\r\n');
+    c.close();
+    const s = await StreamCheck.connect(p.port);
+    s.socket.pause();
+    // Several MB of replies of one buffer each, more than the socket buffers hold.
+    for (let i = 0; i < 200; i++) {
+      s.socket.write(Buffer.concat([enc('GET', 'small2'), enc('GET', 'small2'), enc('GET', 'small2')]));
+      s.expect(bulk(small), 3);
+      await sleep(1);
+    }
+    s.socket.write('QUIT\r\n');
+    s.expect(Buffer.from('+OK\r\n'));
+    await sleep(200);
+    s.slowMs = 2;
+    s.slowUntil = MB;
+    s.socket.resume();
+    await s.complete(60000, 'replies, then +OK');
+    await s.waitFor(() => false, 10000);
+    assert.ok(s.closed, 'closed after the last reply');
+    s.close();
+  });
+
+  test('a peer that resets with small replies queued does not hurt the server', async ({ p }) => {
+    const small = pattern(3000, 11);
+    const c = await RespClient.connect(p.port);
+    assert.is((await c.callRaw('SET', 'small3', new Uint8Array(small))).bytes, '+OK\r\n');
+    const s = await StreamCheck.connect(p.port);
+    s.socket.pause();
+    for (let i = 0; i < 200; i++) {
+      s.socket.write(Buffer.concat([enc('GET', 'small3'), enc('GET', 'small3'), enc('GET', 'small3')]));
+      await sleep(1);
+    }
+    await sleep(200);
+    s.socket.resetAndDestroy();
+    await sleep(100);
+    for (let i = 0; i < 3; i++) assert.is((await c.callRaw('PING')).bytes, '+PONG\r\n');
+    c.close();
+  });
+
   test('a 100 MB SET sent in chunks, then read back', async ({ p }) => {
     const size = 100 * MB;
     const chunk = pattern(MB, 0); // (i * 31 + (i >> 8)) & 0xff repeats every MB
