@@ -10,6 +10,7 @@ import { parseInteger } from '../numbers.ts';
 import { parseCursor } from '../scan.ts';
 import { lfuFrequency } from '../eviction.ts';
 import { rdbOf } from './persistence.ts';
+import { parseTimeout } from '../blocking.ts';
 
 const EXPIRE_OPTS = '[NX | XX | GT | LT]';
 
@@ -35,6 +36,12 @@ export const commands: CommandSpec[] = [
     keyFlags: ['RO'], tips: ['request_policy:multi_shard', 'response_policy:agg_sum'],
     summary: 'Determine if a key exists', since: '1.0.0', group: 'generic',
     complexity: 'O(N) where N is the number of keys to check.', args: 'key [key ...]', handler: exists,
+  },
+  {
+    name: 'wait', arity: 3, flags: ['noscript'], categories: ['connection'],
+    tips: ['request_policy:all_shards', 'response_policy:agg_min'],
+    summary: 'Wait for the synchronous replication of all the write commands sent in the context of the current connection',
+    since: '3.0.0', group: 'generic', complexity: 'O(1)', args: 'numreplicas:integer timeout:integer', handler: wait,
   },
   {
     name: 'touch', arity: -2, flags: ['readonly', 'fast'], categories: ['keyspace'], keys: [1, -1, 1],
@@ -920,4 +927,21 @@ function isSharedInteger(c: Client, v: Value): boolean {
   if (cfg.num('maxmemory') === 0) return true;
   const policy = cfg.str('maxmemory-policy');
   return !policy.endsWith('-lru') && !policy.endsWith('-lfu');
+}
+
+// WAIT numreplicas timeout. echokv has no replicas, so no write is ever acknowledged: the answer is
+// 0, at once when that is enough (numreplicas <= 0, or inside MULTI), else when the timeout
+// (milliseconds, 0 for none) runs out or CLIENT UNBLOCK ends the wait, as in Redis's waitCommand.
+function wait(c: Client, argv: string[]): void {
+  const n = parseInteger(argv[1]);
+  if (n === null) {
+    c.server.replyError(c, ERR.notInteger);
+    return;
+  }
+  const timeoutMs = parseTimeout(c, argv[2], 'milliseconds');
+  if (timeoutMs === null) return;
+  const acked = 0;
+  if (acked >= n || !c.server.blocking.block(c, { keys: [], timeoutMs, onTimeout: (b) => b.out.int(acked) })) {
+    c.out.int(acked);
+  }
 }

@@ -78,6 +78,11 @@ export const commands: CommandSpec[] = [
     complexity: 'O(1)', handler: time,
   },
   {
+    name: 'role', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast'], categories: ['admin', 'dangerous'],
+    summary: 'Return the role of the instance in the context of replication', since: '2.8.12', group: 'server',
+    complexity: 'O(1)', handler: role,
+  },
+  {
     name: 'lastsave', arity: 1, flags: ['loading', 'stale', 'fast'], categories: ['admin', 'dangerous'],
     tips: ['nondeterministic_output'],
     summary: 'Get the UNIX time stamp of the last successful save to disk', since: '1.0.0',
@@ -365,6 +370,15 @@ function time(c: Client): void {
 }
 
 // LASTSAVE
+// ROLE: a master with no replicas (echokv does not replicate yet), at replication offset 0, as
+// INFO replication says.
+function role(c: Client): void {
+  c.out.array(3);
+  c.out.bulk('master');
+  c.out.int(0);
+  c.out.array(0);
+}
+
 function lastsave(c: Client): void {
   c.out.int(Math.floor(c.server.lastSave / 1000));
 }

@@ -7,59 +7,13 @@
 // test, and replies are awaited for at most a few seconds.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Compat, compatSuite, show, readRedisAof } from './_compat.ts';
+import { compatSuite, show, readRedisAof } from './_compat.ts';
 import { RespClient, sleep, startEchokv, startRedis } from '../_helpers.ts';
 import { encodeCommand } from '../_resp.ts';
+import { blocked, ids, reply, send, silent, waitBlocked } from './_blocking.ts';
 import { join } from 'node:path';
 
 const test = compatSuite('list blocking');
-
-/** Sends a command on both sides of `p` without waiting for the replies. */
-function send(p: Compat, ...args: string[]): void {
-  const b = encodeCommand(args);
-  p.redis.write(b);
-  p.echo.write(b);
-}
-
-/** The next reply on both sides of `p`, asserted the same; returns its bytes. */
-async function reply(p: Compat, what: string): Promise<string> {
-  const [r, e] = await Promise.all([p.redis.readRaw(5000), p.echo.readRaw(5000)]);
-  assert.is(show(e.bytes), show(r.bytes), what);
-  return r.bytes;
-}
-
-/** Asserts neither side of `p` has answered anything (it is still blocked). */
-async function silent(p: Compat, what: string, ms = 50): Promise<void> {
-  await sleep(ms);
-  assert.is(p.echo.pendingBytes, 0, `echokv answered ${what}`);
-  assert.is(p.redis.pendingBytes, 0, `redis-server answered ${what}`);
-}
-
-/** INFO blocked_clients of each server: [redis, echokv]. */
-async function blocked(p: Compat): Promise<[number, number]> {
-  const [r, e] = await p.both('INFO', 'clients');
-  const get = (x: { reply: unknown }): number =>
-    Number(/blocked_clients:(\d+)/.exec(String((x.reply as { value: string }).value))![1]);
-  return [get(r), get(e)];
-}
-
-/** Waits (at most 3 s) until both servers count `n` blocked clients, so the order of what the
- * test sends next on other connections is certain. */
-async function waitBlocked(p: Compat, n: number): Promise<void> {
-  const deadline = Date.now() + 3000;
-  for (;;) {
-    const [r, e] = await blocked(p);
-    if (r === n && e === n) return;
-    if (Date.now() > deadline) assert.unreachable(`blocked_clients: redis ${r}, echokv ${e}, expected ${n}`);
-    await sleep(5);
-  }
-}
-
-/** Connections whose CLIENT ID each server gave: [redis id, echokv id]. */
-async function ids(p: Compat): Promise<[string, string]> {
-  const [r, e] = await p.both('CLIENT', 'ID');
-  return [String((r.reply as { value: bigint }).value), String((e.reply as { value: bigint }).value)];
-}
 
 test('BLPOP and BRPOP wait for a push; INFO blocked_clients counts the waiters', async (ctx) => {
   const { c } = ctx;
