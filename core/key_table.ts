@@ -90,7 +90,6 @@ export class KeyTable<V> {
   private dupPos = 0;
   // prefetch()'s scratch.
   private aheadSlots = new Int32Array(AHEAD);
-  private aheadKeys: string[] = new Array<string>(AHEAD).fill('');
   /** Where prefetch() leaves what it read, so the compiler keeps the reads. */
   touched = 0;
 
@@ -116,13 +115,14 @@ export class KeyTable<V> {
 
   /**
    * Reads ahead for the keys of hashes[0, n) (hashKey of each): their index slots, then the
-   * entries those point to, then the key strings, each step's loads issued back to back so that
-   * their cache misses overlap instead of following one another (a command with many keys, such
-   * as MSET of 10 random keys, or a pipeline, otherwise waits on 3-4 misses per key in turn).
-   * Nothing changes. found[j] is left holding the value the j-th key may have (a candidate: its
-   * hash's tag matched), or undefined.
+   * entries those point to, each step's loads issued back to back so that their cache misses
+   * overlap instead of following one another (a command with many keys, such as MSET of 10
+   * random keys, or a pipeline, otherwise waits on 3-4 misses per key in turn). Nothing changes.
+   * found[j] is left holding the value the j-th key may have (a candidate: its hash's tag
+   * matched), or undefined, and names[j] its key ('' when none): the caller touches both in one
+   * loop (see Database.prefetchHashes), so that the two kinds of miss are in flight together.
    */
-  prefetch(hashes: Int32Array, n: number, found: (V | undefined)[]): void {
+  prefetch(hashes: Int32Array, n: number, found: (V | undefined)[], names: string[]): void {
     if (this.indexed < this.used) this.flushAppended();
     const index = this.index;
     const mask = this.mask;
@@ -130,7 +130,6 @@ export class KeyTable<V> {
     const kv = this.kv;
     const slots = this.aheadSlots;
     for (let i = 0; i < n; i++) slots[i] = index[hashes[i] & mask];
-    const names = this.aheadKeys;
     for (let i = 0; i < n; i++) {
       const v = slots[i];
       if (v === 0 || (v & ~posMask) !== (hashes[i] & ~posMask)) {
@@ -142,12 +141,6 @@ export class KeyTable<V> {
       names[i] = kv[at] as string;
       found[i] = kv[at + 1] as V;
     }
-    let touched = 0;
-    for (let i = 0; i < n; i++) {
-      touched += names[i].length;
-      names[i] = '';
-    }
-    this.touched = touched;
   }
 
   get(key: string): V | undefined {

@@ -10,7 +10,7 @@ import { ALL_COMMANDS } from './commands/mod.ts';
 import { allowProtectedAction, Config } from './config/mod.ts';
 import { ERR, pubsubContext, unknownCommand, unknownSubcommand, wrongArity } from './errors.ts';
 import type { Host } from './host.ts';
-import { type Database, Keyspace, noModified, type ObjectValue, prefetched } from './keyspace.ts';
+import { type Database, type Entry, Keyspace, noModified, type ObjectValue } from './keyspace.ts';
 import { hashKey } from './key_table.ts';
 import { Logger, type LogLevel } from './log.ts';
 import {
@@ -611,22 +611,25 @@ export class Server {
     }
     // One key: its lookup alone waits on nothing more.
     if (n < 2) return;
+    let found: (Entry | undefined)[];
     if (db.prefetches) {
       const hashes = aheadHashes;
       for (let j = 0; j < n; j++) hashes[j] = hashKey(batch[at[j]][1]);
-      db.prefetchHashes(hashes, n, members);
+      found = db.prefetchHashes(hashes, n);
     } else if (members) {
-      for (let j = 0; j < n; j++) prefetched[j] = db.keys.get(batch[at[j]][1]);
+      found = new Array<Entry | undefined>(n);
+      for (let j = 0; j < n; j++) found[j] = db.keys.get(batch[at[j]][1]);
+    } else {
+      return;
     }
     if (!members) return;
     for (let j = 0; j < n;) {
-      const v = prefetched[j]?.value;
+      const v = found[j]?.value;
       let k = j + 1;
-      while (k < n && prefetched[k]?.value === v) k++;
+      while (k < n && found[k]?.value === v) k++;
       if (v !== undefined && typeof v === 'object' && 'prefetch' in v) (v as ObjectValue).prefetch!(batch, at, j, k);
       j = k;
     }
-    for (let j = 0; j < n; j++) prefetched[j] = undefined;
   }
 
   /**

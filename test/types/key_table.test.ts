@@ -34,12 +34,17 @@ function drive(seed: number, steps: number, keySpace: number): void {
       const keys = Array.from({ length: 1 + Math.floor(r() * 31) }, key);
       const hashes = Int32Array.from(keys, hashKey);
       const found: (number | undefined)[] = [];
+      const names: string[] = [];
       const n = keys.length;
-      table.prefetch(hashes, n, found);
+      table.prefetch(hashes, n, found, names);
       const stored = new Set(map.values());
-      // A key's candidate is a stored value (its own, or one whose tag matched) or nothing.
+      // A key's candidate is a stored value (its own, or one whose tag matched) with its stored
+      // key, or nothing.
       for (let j = 0; j < n; j++) {
-        if (found[j] !== undefined) assert.ok(stored.has(found[j] as number), `prefetch found ${found[j]}`);
+        if (found[j] !== undefined) {
+          assert.ok(stored.has(found[j] as number), `prefetch found ${found[j]}`);
+          assert.is(map.get(names[j]), found[j], `prefetch found ${found[j]} under ${names[j]}`);
+        } else assert.is(names[j], '', 'no key where nothing was found');
       }
     } else if (op < 0.85) {
       if (its.length < 8) its.push({ map: map.entries(), table: table.entries(), done: false });
