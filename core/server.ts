@@ -10,7 +10,7 @@ import { ALL_COMMANDS } from './commands/mod.ts';
 import { allowProtectedAction, Config } from './config/mod.ts';
 import { ERR, pubsubContext, unknownCommand, unknownSubcommand, wrongArity } from './errors.ts';
 import type { Host } from './host.ts';
-import { type Database, type Entry, Keyspace, noModified, type ObjectValue } from './keyspace.ts';
+import { type Database, type Entry, foundScratch, Keyspace, noModified, type ObjectValue } from './keyspace.ts';
 import { hashKey } from './key_table.ts';
 import { Logger, type LogLevel } from './log.ts';
 import {
@@ -617,7 +617,7 @@ export class Server {
       for (let j = 0; j < n; j++) hashes[j] = hashKey(batch[at[j]][1]);
       found = db.prefetchHashes(hashes, n);
     } else if (members) {
-      found = new Array<Entry | undefined>(n);
+      found = foundScratch();
       for (let j = 0; j < n; j++) found[j] = db.keys.get(batch[at[j]][1]);
     } else {
       return;
