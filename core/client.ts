@@ -80,6 +80,8 @@ export class Client {
   ahead: string[][] = [];
   aheadLen = 0;
   aheadPos = 0;
+  /** The batch read ahead left its lookups in its database's LookupMemo (see Server.readAhead). */
+  aheadMemo = false;
   /** aheadInput[i]: the unparsed input before ahead[i] was parsed (see queryBufferBytes). */
   aheadInput: Int32Array | null = null;
   /** Set while a command runs that must not be interrupted by another client's flush. */

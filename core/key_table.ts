@@ -35,6 +35,25 @@ const MIN_INDEX = 16;
 const BUCKETED = 1 << 12;
 /** Most keys prefetch() reads ahead for at once. */
 export const AHEAD = 32;
+/** Most index slots prefetch() looks at for one key. */
+const PROBE_AHEAD = 8;
+
+/**
+ * Lookups done ahead for a batch of commands (Database.prefetchAndMemo, for Server.prefetchBatch):
+ * at [i], the key of the batch's i-th command and the value stored under it, when the read-ahead
+ * found that key; '' and undefined where it did not. `pos` is the command running, set by the
+ * server. An entry stays true while the table's epoch is the memo's: every change that can end a
+ * key's value (replace, delete, clear, a bulk append) moves the epoch on. So get() may answer
+ * from the memo whatever the batch or client, and the lookup after the read-ahead does not wait
+ * again on the index slot, entry position and key string, which the command run in between may
+ * have pushed out of the TLB (in a VM, half of a looked-up key's stall came back there).
+ */
+export interface LookupMemo<V> {
+  readonly epoch: number;
+  readonly keys: string[];
+  readonly vals: (V | undefined)[];
+  pos: number;
+}
 
 /** One compaction generation (see the file comment). */
 interface Gen {
@@ -90,6 +109,10 @@ export class KeyTable<V> {
   private dupPos = 0;
   // prefetch()'s scratch.
   private aheadSlots = new Int32Array(AHEAD);
+  /** Moves on with every change a LookupMemo must not outlive (see there). */
+  private epoch = 0;
+  /** The latest read-ahead's lookups (see LookupMemo), or null. */
+  memo: LookupMemo<V> | null = null;
   /** Where prefetch() leaves what it read, so the compiler keeps the reads. */
   touched = 0;
 
@@ -121,6 +144,9 @@ export class KeyTable<V> {
    * found[j] is left holding the value the j-th key may have (a candidate: its hash's tag
    * matched), or undefined, and names[j] its key ('' when none): the caller touches both in one
    * loop (see Database.prefetchHashes), so that the two kinds of miss are in flight together.
+   * A key's probe goes on past its first slot while the slots are taken by other tags, up to
+   * PROBE_AHEAD of them: at the table's load most keys sit past their first slot, and the next
+   * slots are mostly in the same cache line.
    */
   prefetch(hashes: Int32Array, n: number, found: (V | undefined)[], names: string[]): void {
     if (this.indexed < this.used) this.flushAppended();
@@ -131,8 +157,17 @@ export class KeyTable<V> {
     const slots = this.aheadSlots;
     for (let i = 0; i < n; i++) slots[i] = index[hashes[i] & mask];
     for (let i = 0; i < n; i++) {
-      const v = slots[i];
-      if (v === 0 || (v & ~posMask) !== (hashes[i] & ~posMask)) {
+      let v = slots[i];
+      const tag = hashes[i] & ~posMask;
+      if (v !== 0 && (v & ~posMask) !== tag) {
+        let p = hashes[i] & mask;
+        for (let k = 1; k < PROBE_AHEAD; k++) {
+          p = (p + 1) & mask;
+          v = index[p];
+          if (v === 0 || (v & ~posMask) === tag) break;
+        }
+      }
+      if (v === 0 || (v & ~posMask) !== tag) {
         names[i] = '';
         found[i] = undefined;
         continue;
@@ -143,9 +178,33 @@ export class KeyTable<V> {
     }
   }
 
+  /** Starts an empty LookupMemo for the current epoch and makes it the table's. */
+  newMemo(): LookupMemo<V> {
+    const e = '';
+    const u = undefined;
+    const m: LookupMemo<V> = {
+      epoch: this.epoch,
+      keys: [e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e],
+      vals: [u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u],
+      pos: -1,
+    };
+    this.memo = m;
+    return m;
+  }
+
   get(key: string): V | undefined {
     // An empty table answers without hashing the key (Redis's dictFind starts the same way).
     if (this.live === 0) return undefined;
+    const m = this.memo;
+    if (m !== null && m.pos >= 0) {
+      const i = m.pos;
+      m.pos = -1;
+      // Mostly the very string the read-ahead looked up, so a pointer comparison.
+      if (m.keys[i] === key && m.epoch === this.epoch) {
+        const v = m.vals[i];
+        if (v !== undefined) return v;
+      }
+    }
     const p = this.find(key, hashKey(key));
     return p < 0 ? undefined : (this.kv[2 * ((this.index[p] & this.posMask) - 1) + 1] as V);
   }
@@ -159,6 +218,7 @@ export class KeyTable<V> {
     const found = this.find(key, h);
     if (found >= 0) {
       this.kv[2 * ((this.index[found] & this.posMask) - 1) + 1] = value;
+      this.epoch++;
       return this;
     }
     const index = this.index;
@@ -184,6 +244,7 @@ export class KeyTable<V> {
    * then: the later entry is dropped and the key reported by flush().
    */
   append(key: string, value: V): void {
+    this.epoch++;
     const h = hashKey(key);
     const pos = this.used++;
     if (pos === this.hashes.length) this.growHashes(pos * 2);
@@ -243,6 +304,7 @@ export class KeyTable<V> {
   delete(key: string): boolean {
     const p = this.find(key, hashKey(key));
     if (p < 0) return false;
+    this.epoch++;
     const at = 2 * ((this.index[p] & this.posMask) - 1);
     this.kv[at] = undefined;
     this.kv[at + 1] = undefined;
@@ -281,6 +343,7 @@ export class KeyTable<V> {
   }
 
   clear(): void {
+    this.epoch++;
     if (this.used === 0) return;
     // Every position becomes a hole: open iterators go on with what is added from now on.
     const holes = new Int32Array(this.used);

@@ -143,7 +143,7 @@ export function foundScratch(): (Entry | undefined)[] {
   const u = undefined;
   return [u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
 }
-function namesScratch(): string[] {
+export function namesScratch(): string[] {
   const e = '';
   return [e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e];
 }
@@ -430,7 +430,7 @@ export class Database {
    * touches their entries. Returns what was found: at j the entry the j-th key may have (a
    * candidate whose hash tag matched), or undefined.
    */
-  prefetchHashes(hashes: Int32Array, n: number): (Entry | undefined)[] {
+  prefetchHashes(hashes: Int32Array, n: number, memoKeys: readonly string[] | null = null, memoAt: Int32Array | null = null): (Entry | undefined)[] {
     // New arrays each time, not shared ones: young, so storing the keys and entries found into
     // them skips the write barrier's look at each stored object's page header, which in a big
     // keyspace was a cache and TLB miss of its own per key (9% of INCR -P 16's read-ahead).
@@ -445,6 +445,17 @@ export class Database {
       if (e !== undefined) touched += e.lru;
     }
     this.keys.touched = touched;
+    if (memoKeys !== null && memoAt !== null) {
+      // The keys found at their first probe, under the position of their command (LookupMemo).
+      const m = this.keys.newMemo();
+      for (let j = 0; j < n; j++) {
+        const k = memoKeys[j];
+        if (found[j] !== undefined && names[j] === k) {
+          m.keys[memoAt[j]] = k;
+          m.vals[memoAt[j]] = found[j];
+        }
+      }
+    }
     return found;
   }
 

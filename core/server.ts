@@ -10,7 +10,7 @@ import { ALL_COMMANDS } from './commands/mod.ts';
 import { allowProtectedAction, Config } from './config/mod.ts';
 import { ERR, pubsubContext, unknownCommand, unknownSubcommand, wrongArity } from './errors.ts';
 import type { Host } from './host.ts';
-import { type Database, type Entry, foundScratch, Keyspace, noModified, type ObjectValue } from './keyspace.ts';
+import { type Database, type Entry, foundScratch, Keyspace, namesScratch, noModified, type ObjectValue } from './keyspace.ts';
 import { hashKey } from './key_table.ts';
 import { Logger, type LogLevel } from './log.ts';
 import {
@@ -94,6 +94,12 @@ export interface ServerStats {
    * and since when (host.now() ms) it is over now, 0 when it is not. */
   evictionExceededMs: number;
   evictionExceededSince: number;
+}
+
+/** Points the client's database's LookupMemo at the command `i` of the batch read ahead. */
+function setMemoPos(c: Client, i: number): void {
+  const m = c.db.keys.memo;
+  if (m !== null) m.pos = i;
 }
 
 export class Server {
@@ -528,6 +534,8 @@ export class Server {
         c.heldArgv = null;
       } else if (c.aheadPos < c.aheadLen) {
         argv = c.ahead[c.aheadPos];
+        // The lookups done ahead for this command are its first ones (KeyTable's LookupMemo).
+        if (c.aheadMemo) setMemoPos(c, c.aheadPos);
         // Not pinned once run: a queue left behind holds no arguments of past commands.
         c.ahead[c.aheadPos++] = NO_ARGV;
       } else {
@@ -538,7 +546,10 @@ export class Server {
           exhausted = true;
           break;
         }
-        if (c.authenticated) this.readAhead(c, argv);
+        if (c.authenticated) {
+          this.readAhead(c, argv);
+          if (c.aheadMemo) setMemoPos(c, 0);
+        }
       }
       this.execute(c, argv);
       // Over client-output-buffer-limit, the client is closing and runs nothing more (Redis
@@ -572,6 +583,7 @@ export class Server {
   private readAhead(c: Client, first: string[]): void {
     c.aheadPos = 0;
     c.aheadLen = 0;
+    c.aheadMemo = false;
     if (isReset(first)) return;
     const input = (c.aheadInput ??= new Int32Array(AHEAD + 1));
     input[1] = c.parser.pending;
@@ -588,7 +600,7 @@ export class Server {
     c.ahead = batch;
     c.aheadPos = 1;
     c.aheadLen = batch.length;
-    this.prefetchBatch(c.db, batch);
+    c.aheadMemo = this.prefetchBatch(c.db, batch);
   }
 
   /**
@@ -596,8 +608,9 @@ export class Server {
    * member or field after the key (SADD, HSET, SISMEMBER, HGET ... have one at position 2), a
    * run of commands on one value at a time.
    */
-  private prefetchBatch(db: Database, batch: string[][]): void {
+  private prefetchBatch(db: Database, batch: string[][]): boolean {
     const at = aheadAt;
+    let memo = false;
     let n = 0;
     let members = false;
     for (let i = 0; i < batch.length; i++) {
@@ -610,19 +623,21 @@ export class Server {
       if (a.length > 2) members = true;
     }
     // One key: its lookup alone waits on nothing more.
-    if (n < 2) return;
+    if (n < 2) return false;
     let found: (Entry | undefined)[];
     if (db.prefetches) {
       const hashes = aheadHashes;
-      for (let j = 0; j < n; j++) hashes[j] = hashKey(batch[at[j]][1]);
-      found = db.prefetchHashes(hashes, n);
+      const keys = namesScratch();
+      for (let j = 0; j < n; j++) hashes[j] = hashKey(keys[j] = batch[at[j]][1]);
+      found = db.prefetchHashes(hashes, n, keys, at);
+      memo = true;
     } else if (members) {
       found = foundScratch();
       for (let j = 0; j < n; j++) found[j] = db.keys.get(batch[at[j]][1]);
     } else {
-      return;
+      return false;
     }
-    if (!members) return;
+    if (!members) return memo;
     for (let j = 0; j < n;) {
       const v = found[j]?.value;
       let k = j + 1;
@@ -630,6 +645,7 @@ export class Server {
       if (v !== undefined && typeof v === 'object' && 'prefetch' in v) (v as ObjectValue).prefetch!(batch, at, j, k);
       j = k;
     }
+    return memo;
   }
 
   /**

@@ -43,6 +43,8 @@ const MIN_SLAB = 64;
 const AHEAD = 32;
 const aheadRefs = new Uint32Array(AHEAD);
 const aheadHashes = new Uint32Array(AHEAD);
+/** Most slots prefetch() looks at for one member (see KeyTable.prefetch). */
+const PROBE_AHEAD = 8;
 /** Where prefetch() leaves what it read, so the compiler keeps the reads. */
 export let aheadTouched = 0;
 
@@ -171,8 +173,15 @@ export class ByteTable implements Scannable<string> {
     const slabs = this.slabs;
     let touched = 0;
     for (let i = 0; i < n; i++) {
-      const ref = refs[i];
-      if (ref !== EMPTY && slots[2 * (hashes[i] & mask) + 1] === hashes[i]) touched += slabs[ref >>> 16][ref & 0xffff];
+      // The member's slot: its first, or one of the next few (mostly in the same cache line).
+      const h = hashes[i];
+      let s = h & mask;
+      let ref = refs[i];
+      for (let k = 1; ref !== EMPTY && slots[2 * s + 1] !== h && k < PROBE_AHEAD; k++) {
+        s = (s + 1) & mask;
+        ref = slots[2 * s];
+      }
+      if (ref !== EMPTY && slots[2 * s + 1] === h) touched += slabs[ref >>> 16][ref & 0xffff];
     }
     aheadTouched = touched;
   }

@@ -26,8 +26,15 @@ function drive(seed: number, steps: number, keySpace: number): void {
       const k = key();
       assert.is(table.delete(k), map.delete(k), `delete ${k} at step ${i}`);
     } else if (op < 0.78) {
-      const k = key();
-      assert.is(table.get(k), map.get(k), `get ${k}`);
+      let k = key();
+      // Half the time through the read-ahead's memo, which may be many changes old by now: it
+      // must answer only while nothing has changed the key's value since.
+      const m = table.memo;
+      if (m !== null && r() < 0.5) {
+        m.pos = Math.floor(r() * 8);
+        if (m.keys[m.pos] !== '' && r() < 0.8) k = m.keys[m.pos];
+      }
+      assert.is(table.get(k), map.get(k), `get ${k} at step ${i}`);
       assert.is(table.has(k), map.has(k), `has ${k}`);
     } else if (op < 0.8) {
       // Reading ahead changes nothing (checked by the next steps) and finds only stored values.
@@ -45,6 +52,14 @@ function drive(seed: number, steps: number, keySpace: number): void {
           assert.ok(stored.has(found[j] as number), `prefetch found ${found[j]}`);
           assert.is(map.get(names[j]), found[j], `prefetch found ${found[j]} under ${names[j]}`);
         } else assert.is(names[j], '', 'no key where nothing was found');
+      }
+      // What Database.prefetchHashes memoizes: the keys found at their first probe.
+      const memo = table.newMemo();
+      for (let j = 0; j < Math.min(n, 8); j++) {
+        if (found[j] !== undefined && names[j] === keys[j]) {
+          memo.keys[j] = keys[j];
+          memo.vals[j] = found[j];
+        }
       }
     } else if (op < 0.85) {
       if (its.length < 8) its.push({ map: map.entries(), table: table.entries(), done: false });
@@ -198,6 +213,48 @@ test('hashKey spreads keys that share long prefixes', () => {
   for (let i = 0; i < 10000; i++) seen.add(hashKey(`user:session:${i}`) & 0xffff);
   // 10000 keys into 65536 buckets: a good hash fills about 9300 distinct buckets.
   assert.ok(seen.size > 9000, `only ${seen.size} distinct buckets`);
+});
+
+
+test('a lookup memo answers only while no change could have ended its values', () => {
+  const changes: [string, (t: KeyTable<number>) => void][] = [
+    ['replace', (t) => t.set('a', 9)],
+    ['delete', (t) => t.delete('a')],
+    ['clear', (t) => t.clear()],
+    ['append', (t) => {
+      t.append('z', 1);
+      t.flush();
+    }],
+  ];
+  for (const [what, change] of changes) {
+    const t = new KeyTable<number>();
+    t.set('a', 1);
+    t.set('b', 2);
+    const m = t.newMemo();
+    m.keys[0] = 'a';
+    m.vals[0] = 1;
+    // A memo in effect answers (a new key elsewhere does not end it) ...
+    t.set('c', 3);
+    m.pos = 0;
+    assert.is(t.get('a'), 1, what);
+    change(t);
+    // ... until a change that may have ended its values.
+    m.pos = 0;
+    const want = what === 'replace' ? 9 : what === 'append' ? 1 : undefined;
+    assert.is(t.get('a'), want, `after ${what}`);
+  }
+  // The memo is used for the command it names only once, and only for its own key.
+  const t = new KeyTable<number>();
+  t.set('a', 1);
+  const m = t.newMemo();
+  m.keys[1] = 'a';
+  m.vals[1] = 7; // not the stored value: shows whether the memo answered
+  m.pos = 1;
+  assert.is(t.get('b'), undefined);
+  assert.is(t.get('a'), 1, 'pos was used up by the lookup of another key');
+  m.pos = 1;
+  assert.is(t.get('a'), 7, 'the memo answers for its key');
+  assert.is(t.get('a'), 1, 'once');
 });
 
 test.run();
