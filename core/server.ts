@@ -10,6 +10,7 @@ import { ALL_COMMANDS } from './commands/mod.ts';
 import { allowProtectedAction, Config } from './config/mod.ts';
 import { ERR, pubsubContext, unknownCommand, unknownSubcommand, wrongArity } from './errors.ts';
 import type { Host } from './host.ts';
+import { newMemberMemo, setMemberPos } from './types/byte_table.ts';
 import { type Database, type Entry, foundScratch, Keyspace, namesScratch, noModified, type ObjectValue } from './keyspace.ts';
 import { hashKey } from './key_table.ts';
 import { Logger, type LogLevel } from './log.ts';
@@ -96,10 +97,11 @@ export interface ServerStats {
   evictionExceededSince: number;
 }
 
-/** Points the client's database's LookupMemo at the command `i` of the batch read ahead. */
+/** Points the LookupMemo of the client's database, and the MemberMemo, at the batch's command `i`. */
 function setMemoPos(c: Client, i: number): void {
   const m = c.db.keys.memo;
   if (m !== null) m.pos = i;
+  setMemberPos(i);
 }
 
 export class Server {
@@ -638,6 +640,7 @@ export class Server {
       return false;
     }
     if (!members) return memo;
+    newMemberMemo();
     for (let j = 0; j < n;) {
       const v = found[j]?.value;
       let k = j + 1;
@@ -645,7 +648,7 @@ export class Server {
       if (v !== undefined && typeof v === 'object' && 'prefetch' in v) (v as ObjectValue).prefetch!(batch, at, j, k);
       j = k;
     }
-    return memo;
+    return true;
   }
 
   /**

@@ -47,6 +47,40 @@ const aheadHashes = new Uint32Array(AHEAD);
 const PROBE_AHEAD = 8;
 /** Where prefetch() leaves what it read, so the compiler keeps the reads. */
 export let aheadTouched = 0;
+const aheadFound = new Int32Array(AHEAD);
+
+/**
+ * What prefetch() found for a batch of commands, as the key table's LookupMemo does for keys: at
+ * [i], for the batch's i-th command, the table, the member and its slot, valid while that table's
+ * epoch is the one noted (a delete, resize or clear moves slots and the epoch). The server starts
+ * one per batch (newMemberMemo) and points `pos` at the command running (setMemberPos); a lookup
+ * of that member in that table then takes the slot without hashing, probing or comparing bytes.
+ */
+interface MemberMemo {
+  tables: (ByteTable | null)[];
+  keys: string[];
+  slots: number[];
+  epochs: number[];
+  pos: number;
+}
+let memberMemo: MemberMemo | null = null;
+
+export function newMemberMemo(): void {
+  const t = null;
+  const e = '';
+  memberMemo = {
+    tables: [t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t],
+    keys: [e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e],
+    slots: [-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+      -1, -1, -1, -1, -1, -1, -1],
+    epochs: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    pos: -1,
+  };
+}
+
+export function setMemberPos(i: number): void {
+  if (memberMemo !== null) memberMemo.pos = i;
+}
 
 const BASIS = (0x811c9dc5 ^ Math.floor(Math.random() * 0x100000000)) >>> 0;
 
@@ -132,6 +166,8 @@ export class ByteTable implements Scannable<string> {
   readonly pairs: boolean;
   /** Replaced (not mutated) by compact(), so a walk that began before still reads its snapshot. */
   private slabs: Uint8Array[] = [];
+  /** Moves on whenever members may change slots (see MemberMemo). */
+  private epoch = 0;
   /** Bytes used in each slab. */
   private ends: number[] = [];
   /** Slot pairs [ref, hash]. */
@@ -171,6 +207,7 @@ export class ByteTable implements Scannable<string> {
     for (let k = from; k < to && n < AHEAD; k++) hashes[n++] = hashBytes(cmds[at[k]][2]);
     for (let i = 0; i < n; i++) refs[i] = slots[2 * (hashes[i] & mask)];
     const slabs = this.slabs;
+    const found = aheadFound;
     let touched = 0;
     for (let i = 0; i < n; i++) {
       // The member's slot: its first, or one of the next few (mostly in the same cache line).
@@ -181,9 +218,38 @@ export class ByteTable implements Scannable<string> {
         s = (s + 1) & mask;
         ref = slots[2 * s];
       }
-      if (ref !== EMPTY && slots[2 * s + 1] === h) touched += slabs[ref >>> 16][ref & 0xffff];
+      if (ref !== EMPTY && slots[2 * s + 1] === h) {
+        touched += slabs[ref >>> 16][ref & 0xffff];
+        found[i] = s;
+      } else {
+        found[i] = -1;
+      }
     }
     aheadTouched = touched;
+    // Then, with the bytes in cache, the members that are really there go into the memo.
+    const m = memberMemo;
+    if (m === null) return;
+    for (let i = 0, k = from; i < n; i++, k++) {
+      const s = found[i];
+      if (s < 0) continue;
+      const ref = slots[2 * s];
+      const key = cmds[at[k]][2];
+      if (!keyEquals(slabs[ref >>> 16], ref & 0xffff, key)) continue;
+      const p = at[k];
+      m.tables[p] = this;
+      m.keys[p] = key;
+      m.slots[p] = s;
+      m.epochs[p] = this.epoch;
+    }
+  }
+
+  /** The slot the read-ahead found `key` in for the command running, or -1 (see MemberMemo). */
+  private memoSlot(key: string): number {
+    const m = memberMemo;
+    if (m === null || m.pos < 0) return -1;
+    const p = m.pos;
+    m.pos = -1;
+    return m.tables[p] === this && m.keys[p] === key && m.epochs[p] === this.epoch ? m.slots[p] : -1;
   }
 
   /** Slot of `key` (hash h), or -1 - (the free slot where it would go). The caller parses the
@@ -200,17 +266,20 @@ export class ByteTable implements Scannable<string> {
 
   /** Slot of `key`, -1 when absent. */
   find(key: string): number {
+    const m = this.memoSlot(key);
+    if (m >= 0) return m;
     const i = this.lookup(key, hashBytes(key));
     return i < 0 ? -1 : i;
   }
 
   has(key: string): boolean {
-    return this.lookup(key, hashBytes(key)) >= 0;
+    return this.memoSlot(key) >= 0 || this.lookup(key, hashBytes(key)) >= 0;
   }
 
   /** The value of `key`, undefined when absent. */
   get(key: string): string | undefined {
-    const i = this.lookup(key, hashBytes(key));
+    const m = this.memoSlot(key);
+    const i = m >= 0 ? m : this.lookup(key, hashBytes(key));
     if (i < 0) return undefined;
     const ref = this.slots[2 * i];
     const buf = this.slabs[ref >>> 16];
@@ -269,8 +338,12 @@ export class ByteTable implements Scannable<string> {
    * the same length is overwritten in place; otherwise the entry is written anew at the end.
    */
   set(key: string, value: string): boolean {
-    const h = hashBytes(key);
-    let i = this.lookup(key, h);
+    let h = 0;
+    let i = this.memoSlot(key);
+    if (i < 0) {
+      h = hashBytes(key);
+      i = this.lookup(key, h);
+    }
     if (i >= 0) {
       if (!this.pairs) return false;
       const ref = this.slots[2 * i];
@@ -314,6 +387,7 @@ export class ByteTable implements Scannable<string> {
 
   /** Removes the entry in occupied slot i. */
   removeSlot(i: number): void {
+    this.epoch++;
     const slots = this.slots;
     const ref = slots[2 * i];
     const buf = this.slabs[ref >>> 16];
@@ -351,6 +425,7 @@ export class ByteTable implements Scannable<string> {
   }
 
   private clear(): void {
+    this.epoch++;
     this.slabs = [];
     this.ends = [];
     this.slots = new Uint32Array(2 * MIN_SLOTS).fill(EMPTY);
@@ -403,6 +478,7 @@ export class ByteTable implements Scannable<string> {
 
   /** Rebuilds the slot array with `cap` slots from the stored hashes. */
   private resize(cap: number): void {
+    this.epoch++;
     const old = this.slots;
     const slots = new Uint32Array(2 * cap).fill(EMPTY);
     const mask = cap - 1;

@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import { HashValue } from '../../core/types/hash.ts';
 import { isIntMember, SetValue } from '../../core/types/set.ts';
 import { bytes, rng } from './_gen.ts';
+import { newMemberMemo, setMemberPos } from '../../core/types/byte_table.ts';
 
 /** A field from a small pool, so sets, updates and deletes hit existing fields often. */
 function field(r: () => number): string {
@@ -286,6 +287,70 @@ test('random picks by position reach every member in every encoding (HRANDFIELD,
       }
       assert.equal(popped.sort(), all.slice().sort());
     }
+  }
+});
+
+test('the read-ahead\'s member memo answers only while the members keep their slots', () => {
+  // A model: a hashtable-encoded hash and set driven by random changes, with a memo made by a
+  // read-ahead now and then and consulted, through `pos`, many changes later.
+  const r = rng(11);
+  const h = new HashValue();
+  const s = new SetValue();
+  const model = new Map<string, string>();
+  for (let i = 0; i < 300; i++) {
+    h.set(`f${i}`, `v${i}`);
+    s.add(`f${i}`, 512);
+    model.set(`f${i}`, `v${i}`);
+  }
+  h.toHashtable();
+  for (let step = 0; step < 20000; step++) {
+    const f = `f${Math.floor(r() * 600)}`;
+    const op = r();
+    if (op < 0.02) {
+      // A batch read ahead: commands 0..7, a hash field at even positions, a set member at odd.
+      newMemberMemo();
+      const cmds = Array.from({ length: 8 }, () => ['X', 'k', `f${Math.floor(r() * 600)}`]);
+      const even = Int32Array.from([0, 2, 4, 6]);
+      const odd = Int32Array.from([1, 3, 5, 7]);
+      h.prefetch(cmds, even, 0, 4);
+      s.prefetch(cmds, odd, 0, 4);
+      memoCmds = cmds;
+    } else if (op < 0.3) {
+      h.set(f, `w${step}`);
+      s.add(f, 512);
+      model.set(f, `w${step}`);
+    } else if (op < 0.5) {
+      h.delete(f);
+      s.delete(f);
+      model.delete(f);
+    } else {
+      // Through the memo when one names this command: a member it found may be gone or moved.
+      let g = f;
+      const p = Math.floor(r() * 8);
+      if (memoCmds !== null && r() < 0.8) g = memoCmds[p][2];
+      setMemberPos(p);
+      assert.is(h.get(g), model.get(g), `HGET ${g} at step ${step}`);
+      setMemberPos(p);
+      assert.is(s.has(g), model.has(g), `SISMEMBER ${g} at step ${step}`);
+    }
+  }
+});
+let memoCmds: string[][] | null = null;
+
+test('the member memo is not used across a resize, a clear or a delete', () => {
+  for (const change of ['grow', 'shrink', 'clear', 'delete']) {
+    const h = new HashValue();
+    for (let i = 0; i < 200; i++) h.set(`f${i}`, `v${i}`);
+    h.toHashtable();
+    newMemberMemo();
+    const cmds = [['HGET', 'k', 'f150']];
+    h.prefetch(cmds, Int32Array.from([0]), 0, 1);
+    if (change === 'grow') for (let i = 200; i < 3000; i++) h.set(`f${i}`, `v${i}`);
+    if (change === 'shrink') for (let i = 0; i < 190; i++) if (i !== 150) h.delete(`f${i}`);
+    if (change === 'clear') for (let i = 0; i < 200; i++) h.delete(`f${i}`);
+    if (change === 'delete') h.delete('f149');
+    setMemberPos(0);
+    assert.is(h.get('f150'), change === 'clear' ? undefined : 'v150', change);
   }
 });
 
