@@ -59,6 +59,39 @@ const enc = (...args: (string | Buffer)[]): Buffer => {
 
 const bulk = (b: Buffer): Buffer => Buffer.concat([Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n')]);
 
+/** Reads what a paused reader left queued (slowly until `slowUntil` bytes), checks it, then
+ * checks that the server closes the connection. */
+async function readThenClosed(s: StreamCheck, slowUntil: number, what: string): Promise<void> {
+  await sleep(300);
+  s.slowMs = 2;
+  s.slowUntil = slowUntil;
+  s.socket.resume();
+  await s.complete(60000, what);
+  await s.waitFor(() => false, 10000);
+  assert.ok(s.closed, 'closed after the last reply');
+  s.close();
+}
+
+/** Stores a 3000-byte patterned value under `key`; returns the value. */
+async function setSmall(port: number, key: string, seed: number): Promise<Buffer> {
+  const small = pattern(3000, seed);
+  const c = await RespClient.connect(port);
+  assert.is((await c.callRaw('SET', key, new Uint8Array(small))).bytes, '+OK\r\n');
+  c.close();
+  return small;
+}
+
+/** Sends `rounds` requests of three GETs of `key`, one per server turn, to a reader that reads
+ * nothing: megabytes of replies of one buffer each, more than the socket buffers hold. */
+async function queueSmallReplies(s: StreamCheck, key: string, small: Buffer, rounds: number): Promise<void> {
+  s.socket.pause();
+  for (let i = 0; i < rounds; i++) {
+    s.socket.write(Buffer.concat([enc('GET', key), enc('GET', key), enc('GET', key)]));
+    s.expect(bulk(small), 3);
+    await sleep(1);
+  }
+}
+
 /**
  * A socket whose received bytes are compared with an expected stream as they arrive. The
  * expected stream is a list of buffers (each may repeat `times`).
@@ -221,10 +254,7 @@ for (const [name, cmd, args] of runtimes) {
   });
 
   test('small and large replies to a reader that stops reading arrive in order', async ({ p, big }) => {
-    const small = pattern(3000, 7);
-    const c = await RespClient.connect(p.port);
-    assert.is((await c.callRaw('SET', 'small', new Uint8Array(small))).bytes, '+OK\r\n');
-    c.close();
+    const small = await setSmall(p.port, 'small', 7);
     const s = await StreamCheck.connect(p.port);
     s.socket.pause();
     // One request per server turn: mostly replies of a few KB (one buffer per write, which the
@@ -251,43 +281,22 @@ for (const [name, cmd, args] of runtimes) {
   });
 
   test('QUIT behind small replies a reader has not read: they all arrive, then the close', async ({ p }) => {
-    const small = pattern(3000, 9);
-    const c = await RespClient.connect(p.port);
-    assert.is((await c.callRaw('SET', 'small2', new Uint8Array(small))).bytes, '+OK\r\n');
-    c.close();
+    const small = await setSmall(p.port, 'small2', 9);
     const s = await StreamCheck.connect(p.port);
-    s.socket.pause();
-    // Several MB of replies of one buffer each, more than the socket buffers hold.
-    for (let i = 0; i < 200; i++) {
-      s.socket.write(Buffer.concat([enc('GET', 'small2'), enc('GET', 'small2'), enc('GET', 'small2')]));
-      s.expect(bulk(small), 3);
-      await sleep(1);
-    }
+    await queueSmallReplies(s, 'small2', small, 200);
     s.socket.write('QUIT\r\n');
     s.expect(Buffer.from('+OK\r\n'));
-    await sleep(200);
-    s.slowMs = 2;
-    s.slowUntil = MB;
-    s.socket.resume();
-    await s.complete(60000, 'replies, then +OK');
-    await s.waitFor(() => false, 10000);
-    assert.ok(s.closed, 'closed after the last reply');
-    s.close();
+    await readThenClosed(s, MB, 'replies, then +OK');
   });
 
   test('a peer that resets with small replies queued does not hurt the server', async ({ p }) => {
-    const small = pattern(3000, 11);
-    const c = await RespClient.connect(p.port);
-    assert.is((await c.callRaw('SET', 'small3', new Uint8Array(small))).bytes, '+OK\r\n');
+    const small = await setSmall(p.port, 'small3', 11);
     const s = await StreamCheck.connect(p.port);
-    s.socket.pause();
-    for (let i = 0; i < 200; i++) {
-      s.socket.write(Buffer.concat([enc('GET', 'small3'), enc('GET', 'small3'), enc('GET', 'small3')]));
-      await sleep(1);
-    }
+    await queueSmallReplies(s, 'small3', small, 200);
     await sleep(200);
     s.socket.resetAndDestroy();
     await sleep(100);
+    const c = await RespClient.connect(p.port);
     for (let i = 0; i < 3; i++) assert.is((await c.callRaw('PING')).bytes, '+PONG\r\n');
     c.close();
   });
@@ -350,14 +359,7 @@ for (const [name, cmd, args] of runtimes) {
     s.socket.write(Buffer.concat(req));
     s.expect(bulk(big), 16);
     s.expect(Buffer.from('+OK\r\n'));
-    await sleep(300);
-    s.slowMs = 2;
-    s.slowUntil = 2 * MB;
-    s.socket.resume();
-    await s.complete(60000, '16 MB of replies then +OK');
-    await s.waitFor(() => false, 10000);
-    assert.ok(s.closed, 'closed after the last reply');
-    s.close();
+    await readThenClosed(s, 2 * MB, '16 MB of replies then +OK');
   });
 
   test('a protocol error is answered, then the connection closes', async ({ p }) => {
