@@ -178,6 +178,12 @@ export class KeyTable<V> {
     }
   }
 
+  /** Ends what a LookupMemo says: the epoch moves on, and a value that goes is not kept by it. */
+  private endMemo(): void {
+    this.epoch++;
+    this.memo = null;
+  }
+
   /** Starts an empty LookupMemo for the current epoch and makes it the table's. */
   newMemo(): LookupMemo<V> {
     const e = '';
@@ -218,7 +224,7 @@ export class KeyTable<V> {
     const found = this.find(key, h);
     if (found >= 0) {
       this.kv[2 * ((this.index[found] & this.posMask) - 1) + 1] = value;
-      this.epoch++;
+      this.endMemo();
       return this;
     }
     const index = this.index;
@@ -244,7 +250,7 @@ export class KeyTable<V> {
    * then: the later entry is dropped and the key reported by flush().
    */
   append(key: string, value: V): void {
-    this.epoch++;
+    this.endMemo();
     const h = hashKey(key);
     const pos = this.used++;
     if (pos === this.hashes.length) this.growHashes(pos * 2);
@@ -304,7 +310,7 @@ export class KeyTable<V> {
   delete(key: string): boolean {
     const p = this.find(key, hashKey(key));
     if (p < 0) return false;
-    this.epoch++;
+    this.endMemo();
     const at = 2 * ((this.index[p] & this.posMask) - 1);
     this.kv[at] = undefined;
     this.kv[at + 1] = undefined;
@@ -343,7 +349,7 @@ export class KeyTable<V> {
   }
 
   clear(): void {
-    this.epoch++;
+    this.endMemo();
     if (this.used === 0) return;
     // Every position becomes a hole: open iterators go on with what is added from now on.
     const holes = new Int32Array(this.used);

@@ -10,7 +10,7 @@ import { ALL_COMMANDS } from './commands/mod.ts';
 import { allowProtectedAction, Config } from './config/mod.ts';
 import { ERR, pubsubContext, unknownCommand, unknownSubcommand, wrongArity } from './errors.ts';
 import type { Host } from './host.ts';
-import { newMemberMemo, setMemberPos } from './types/byte_table.ts';
+import { endMemberMemo, newMemberMemo, setMemberPos } from './types/byte_table.ts';
 import { type Database, type Entry, foundScratch, Keyspace, namesScratch, noModified, type ObjectValue } from './keyspace.ts';
 import { hashKey } from './key_table.ts';
 import { Logger, type LogLevel } from './log.ts';
@@ -558,6 +558,12 @@ export class Server {
       // checks as replies are added); cheap when its class has no limit.
       this.pubsub.checkOutputLimit(c);
       if (c.heldArgv !== null) break;
+    }
+    // Memos of a batch that has run are dropped: they would keep deleted values alive.
+    if (c.aheadMemo && c.aheadPos >= c.aheadLen) {
+      c.aheadMemo = false;
+      c.db.keys.memo = null;
+      endMemberMemo();
     }
     // A protocol error counts once every command before it has run (readAhead may have met it
     // early, while a command before it blocked or was held).

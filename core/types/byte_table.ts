@@ -82,6 +82,11 @@ export function setMemberPos(i: number): void {
   if (memberMemo !== null) memberMemo.pos = i;
 }
 
+/** Drops the MemberMemo once its batch has run, so that it keeps no deleted set or hash alive. */
+export function endMemberMemo(): void {
+  memberMemo = null;
+}
+
 const BASIS = (0x811c9dc5 ^ Math.floor(Math.random() * 0x100000000)) >>> 0;
 
 /** The 32-bit hash of a byte string. */
