@@ -39,11 +39,12 @@ export const AHEAD = 32;
 const PROBE_AHEAD = 8;
 
 /**
- * Lookups done ahead for a batch of commands (Database.prefetchAndMemo, for Server.prefetchBatch):
- * at [i], the key of the batch's i-th command and the value stored under it, when the read-ahead
- * found that key; '' and undefined where it did not. `pos` is the command running, set by the
- * server. An entry stays true while the table's epoch is the memo's: every change that can end a
- * key's value (replace, delete, clear, a bulk append) moves the epoch on. So get() may answer
+ * Lookups done ahead for a batch of commands (Database.prefetchHashes with memo keys, for
+ * Server.prefetchBatch): at [i], the key of the batch's i-th command and the value stored under
+ * it, when the read-ahead found that key; '' and undefined where it did not. `pos` is the command
+ * running, set by the server. An entry stays true while the table's epoch is the memo's: every
+ * change that can end a key's value (replace, delete, clear, a bulk append) moves the epoch on and
+ * drops the memo (endMemo), so that it keeps no value that went. So get() may answer
  * from the memo whatever the batch or client, and the lookup after the read-ahead does not wait
  * again on the index slot, entry position and key string, which the command run in between may
  * have pushed out of the TLB (in a VM, half of a looked-up key's stall came back there).

@@ -96,7 +96,7 @@ type Handle = object;
  * a nextTick per write. Here the buffer goes straight to the handle's writeBuffer (what the
  * stream calls in the end, stream_base_commons' writeGeneric): libuv tries the write at once, and
  * only when the kernel does not take it all does it queue the rest and take the request object.
- * Measured under redis-benchmark SET -P 1: 12% less CPU per request, 8 paired rounds.
+ * Measured under redis-benchmark SET -P 1: 3-12% less CPU per request (7 of 8 paired rounds).
  *
  * Order: libuv writes a handle's requests in order (a write tries the socket only when nothing is
  * queued), so direct writes and the stream's writes interleave safely, as long as nothing waits
