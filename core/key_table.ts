@@ -35,6 +35,21 @@ const MIN_INDEX = 16;
 const BUCKETED = 1 << 12;
 /** Most keys prefetch() reads ahead for at once. */
 export const AHEAD = 32;
+/**
+ * New arrays of AHEAD empty strings, and of AHEAD undefineds, for the read-ahead's results and
+ * memos. Literals: their elements kind holds strings and objects from the start, so storing into
+ * them changes no map, and being new (young), storing old objects into them skips the write
+ * barrier's look at each object's page header.
+ */
+export function aheadStrings(): string[] {
+  const e = '';
+  return [e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e];
+}
+export function aheadValues<T>(): (T | undefined)[] {
+  const u = undefined;
+  return [u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
+}
+
 /** Most index slots prefetch() looks at for one key. */
 const PROBE_AHEAD = 8;
 
@@ -187,14 +202,7 @@ export class KeyTable<V> {
 
   /** Starts an empty LookupMemo for the current epoch and makes it the table's. */
   newMemo(): LookupMemo<V> {
-    const e = '';
-    const u = undefined;
-    const m: LookupMemo<V> = {
-      epoch: this.epoch,
-      keys: [e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e],
-      vals: [u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u],
-      pos: -1,
-    };
+    const m: LookupMemo<V> = { epoch: this.epoch, keys: aheadStrings(), vals: aheadValues<V>(), pos: -1 };
     this.memo = m;
     return m;
   }

@@ -11,7 +11,7 @@
 // - Mutations call `modified` (WATCH, dirty counter) and `notify` (keyspace notifications);
 //   deletions by expiry go through `hooks.expired` so the server can propagate a DEL.
 
-import { AHEAD, hashKey, KeyTable } from './key_table.ts';
+import { AHEAD, aheadStrings, aheadValues, hashKey, KeyTable } from './key_table.ts';
 import { bytesToStr } from './bytes.ts';
 import { ScanCursors } from './scan.ts';
 
@@ -137,16 +137,6 @@ export interface SnapshotObserver {
 const PREFETCH_MIN = 8192;
 const aheadHashes = new Int32Array(AHEAD);
 
-// Scratch arrays for Database.prefetchHashes, new for each call (see there). Literals of AHEAD
-// elements: their elements kind already holds objects, so storing into them changes no map.
-export function foundScratch(): (Entry | undefined)[] {
-  const u = undefined;
-  return [u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u, u];
-}
-export function namesScratch(): string[] {
-  const e = '';
-  return [e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e];
-}
 
 /** The latest snapshot epoch of the process; new entries are stamped with it. */
 let snapshotEpoch = 0;
@@ -431,11 +421,11 @@ export class Database {
    * candidate whose hash tag matched), or undefined.
    */
   prefetchHashes(hashes: Int32Array, n: number, memoKeys: readonly string[] | null = null, memoAt: Int32Array | null = null): (Entry | undefined)[] {
-    // New arrays each time, not shared ones: young, so storing the keys and entries found into
-    // them skips the write barrier's look at each stored object's page header, which in a big
-    // keyspace was a cache and TLB miss of its own per key (9% of INCR -P 16's read-ahead).
-    const found = foundScratch();
-    const names = namesScratch();
+    // New arrays each time, not shared ones (see aheadValues): the write barrier's look at each
+    // stored object's page header was a cache and TLB miss of its own per key in a big keyspace
+    // (9% of INCR -P 16's read-ahead).
+    const found = aheadValues<Entry>();
+    const names = aheadStrings();
     this.keys.prefetch(hashes, n, found, names);
     // Each key string and entry in one loop: both misses of every key in flight at once.
     let touched = 0;

@@ -11,8 +11,8 @@ import { allowProtectedAction, Config } from './config/mod.ts';
 import { ERR, pubsubContext, unknownCommand, unknownSubcommand, wrongArity } from './errors.ts';
 import type { Host } from './host.ts';
 import { endMemberMemo, newMemberMemo, setMemberPos } from './types/byte_table.ts';
-import { type Database, type Entry, foundScratch, Keyspace, namesScratch, noModified, type ObjectValue } from './keyspace.ts';
-import { hashKey } from './key_table.ts';
+import { type Database, type Entry, Keyspace, noModified, type ObjectValue } from './keyspace.ts';
+import { aheadStrings, aheadValues, hashKey } from './key_table.ts';
 import { Logger, type LogLevel } from './log.ts';
 import {
   checkPlugins, type HookName, type HookSignatures, type Plugin, type PluginInstance,
@@ -635,26 +635,30 @@ export class Server {
     let found: (Entry | undefined)[];
     if (db.prefetches) {
       const hashes = aheadHashes;
-      const keys = namesScratch();
+      const keys = aheadStrings();
       for (let j = 0; j < n; j++) hashes[j] = hashKey(keys[j] = batch[at[j]][1]);
       found = db.prefetchHashes(hashes, n, keys, at);
       memo = true;
     } else if (members) {
-      found = foundScratch();
+      found = aheadValues<Entry>();
       for (let j = 0; j < n; j++) found[j] = db.keys.get(batch[at[j]][1]);
     } else {
       return false;
     }
     if (!members) return memo;
-    newMemberMemo();
     for (let j = 0; j < n;) {
       const v = found[j]?.value;
       let k = j + 1;
       while (k < n && found[k]?.value === v) k++;
-      if (v !== undefined && typeof v === 'object' && 'prefetch' in v) (v as ObjectValue).prefetch!(batch, at, j, k);
+      if (v !== undefined && typeof v === 'object' && 'prefetch' in v) {
+        // A member memo only for batches that reach into a big set or hash (not SET, MSET ...).
+        if (!memo) newMemberMemo();
+        memo = true;
+        (v as ObjectValue).prefetch!(batch, at, j, k);
+      }
       j = k;
     }
-    return true;
+    return memo;
   }
 
   /**

@@ -30,6 +30,7 @@
 import { bytesToStr, strIntoBytes, varintSize } from '../bytes.ts';
 import type { Scannable } from '../scan.ts';
 import type { BulkSink } from './packed_list.ts';
+import { aheadStrings, aheadValues } from '../key_table.ts';
 
 /** Largest slab for small entries; refs hold the offset in 16 bits. */
 const SLAB = 65536;
@@ -57,7 +58,7 @@ const aheadFound = new Int32Array(AHEAD);
  * of that member in that table then takes the slot without hashing, probing or comparing bytes.
  */
 interface MemberMemo {
-  tables: (ByteTable | null)[];
+  tables: (ByteTable | undefined)[];
   keys: string[];
   slots: number[];
   epochs: number[];
@@ -66,11 +67,9 @@ interface MemberMemo {
 let memberMemo: MemberMemo | null = null;
 
 export function newMemberMemo(): void {
-  const t = null;
-  const e = '';
   memberMemo = {
-    tables: [t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t, t],
-    keys: [e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e, e],
+    tables: aheadValues<ByteTable>(),
+    keys: aheadStrings(),
     slots: [-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
       -1, -1, -1, -1, -1, -1, -1],
     epochs: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
