@@ -295,3 +295,13 @@ export async function propagationOf(script: readonly Arg[][]): Promise<{ echokv:
     await redis.stop();
   }
 }
+
+/** Sets both servers' sorted-set listpack limits back to Redis's defaults (a before.each of the
+ * sorted set tests, which change them). */
+export async function resetZsetLimits(ctx: CompatContext): Promise<void> {
+  if (!ctx.c) return;
+  for (const cl of [ctx.c.redis, ctx.c.echo]) {
+    await cl.call('CONFIG', 'SET', 'zset-max-listpack-entries', '128');
+    await cl.call('CONFIG', 'SET', 'zset-max-listpack-value', '64');
+  }
+}

@@ -6,20 +6,14 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
-import { type Compat, type CompatContext, compatSuite, show, readRedisAof, sameKeyspaceEvents } from './_compat.ts';
+import { type Compat, type CompatContext, compatSuite, readRedisAof, resetZsetLimits, sameKeyspaceEvents, show } from './_compat.ts';
 import { RespClient, startEchokv, startRedis } from '../_helpers.ts';
 import { plain } from '../_resp.ts';
 
 const test = compatSuite('sorted set');
 
 // Tests change the listpack limits; each starts from Redis's defaults, even after a failure.
-test.before.each(async (ctx) => {
-  if (!ctx.c) return;
-  for (const cl of [ctx.c.redis, ctx.c.echo]) {
-    await cl.call('CONFIG', 'SET', 'zset-max-listpack-entries', '128');
-    await cl.call('CONFIG', 'SET', 'zset-max-listpack-value', '64');
-  }
-});
+test.before.each(resetZsetLimits);
 
 const BIN = 'm\xff\x00\r\nz';
 

@@ -9,20 +9,14 @@ import * as assert from 'uvu/assert';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Compat, compatSuite, show } from './_compat.ts';
+import { type Compat, compatSuite, resetZsetLimits, show } from './_compat.ts';
 import { haveRedis, RespClient, startEchokv, startProcess } from '../_helpers.ts';
 import { assertSameDataset, datasetOf } from '../_rdb.ts';
 import { plain } from '../_resp.ts';
 
 const test = compatSuite('sorted set sizes');
 
-test.before.each(async (ctx) => {
-  if (!ctx.c) return;
-  for (const cl of [ctx.c.redis, ctx.c.echo]) {
-    await cl.call('CONFIG', 'SET', 'zset-max-listpack-entries', '128');
-    await cl.call('CONFIG', 'SET', 'zset-max-listpack-value', '64');
-  }
-});
+test.before.each(resetZsetLimits);
 
 // The sizes around the boundaries (32: member table; 128: leaves and Redis's listpack limit).
 const SIZES = [1, 2, 3, 16, 17, 31, 32, 33, 34, 64, 127, 128, 129, 130, 200];
