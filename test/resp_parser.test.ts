@@ -380,6 +380,10 @@ test('repeated arguments: strings are reused only for equal bytes', () => {
     ['SET', '', 'x\x00\xff'],
     ['SET', 'x\x00\xfe', 'x\x00\xff', 'a', 'b', 'c', 'd', 'e', 'f', 'g'],
     ['SET', 'x\x00\xfe', 'x\x00\xff', 'a', 'b', 'c', 'd', 'e', 'f', 'h'],
+    // Long commands: the positions remembered end somewhere in here.
+    ['MSET', ...Array.from({ length: 40 }, (_, i) => (i % 2 ? 'v' : `k${i}`))],
+    ['MSET', ...Array.from({ length: 40 }, (_, i) => (i % 2 ? 'v' : `k${i}`)).map((a, i) => (i === 35 ? 'w' : a))],
+    ['MSET', ...Array.from({ length: 40 }, (_, i) => (i % 2 ? 'v' : `k${i}`)).map((a, i) => (i === 29 ? 'w' : a))],
   ];
   const r = parse(cmds.map(encode).join(''));
   assert.equal(r.commands, cmds);
@@ -390,7 +394,7 @@ test('repeated arguments: strings are reused only for equal bytes', () => {
 
 test('property: pipelines of near-identical commands parse exactly', () => {
   const arg = fc.stringMatching(/^[ab]{0,5}$/);
-  const cmd = fc.array(arg, { minLength: 1, maxLength: 10 }).map((a) => ['CMD', ...a]);
+  const cmd = fc.array(arg, { minLength: 1, maxLength: 40 }).map((a) => ['CMD', ...a]);
   fc.assert(
     fc.property(fc.array(cmd, { minLength: 1, maxLength: 12 }).chain((cs) => {
       const wire = cs.map(encode).join('');
