@@ -58,6 +58,8 @@ export interface Host {
   exit(code: number): void;
   /** Monotonic milliseconds with sub-ms precision. */
   now(): number;
+  /** The SHA-1 of `data` (20 bytes): DEBUG DIGEST mixes values with it, as Redis does. */
+  sha1(data: Uint8Array): Uint8Array;
   /**
    * Runs `fn` once the I/O that is ready now has been handled: at the end of this event-loop turn
    * (setImmediate), the point where Redis's beforeSleep writes every client's replies.

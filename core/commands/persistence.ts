@@ -18,6 +18,9 @@ import { limitsFrom } from '../../plugins/persistence/rdb/values.ts';
 export interface RdbControl {
   /** SAVE: null on success, else the error reply. */
   save(): string | null;
+  /** DEBUG RELOAD: save (unless told not to), empty the databases (unless told not to), load the
+   * dump back; MERGE lets loaded keys replace existing ones. Null on success, else the error. */
+  reload(save: boolean, flush: boolean, merge: boolean): string | null;
   /** After FLUSHALL has emptied every database: what Redis's flushAllDataAndResetRDB does. */
   afterFlushall(): void;
   /** BGSAVE [SCHEDULE]: the reply, '+' status or '-' error. */
@@ -71,7 +74,7 @@ export function rdbOf(server: Server): RdbControl | undefined {
 }
 
 /** The rdb plugin's control, or null (after replying with an error) when none is loaded. */
-function rdbControl(c: Client): RdbControl | null {
+export function rdbControl(c: Client): RdbControl | null {
   const r = rdbOf(c.server);
   if (r !== undefined) return r;
   c.server.replyError(c, 'ERR RDB snapshots are not available: no rdb persistence plugin is loaded');

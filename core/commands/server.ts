@@ -4,6 +4,8 @@ import type { Client } from '../client.ts';
 import { commandArgs, keySpecFlagNames, writeCommandDocs, writeCommandInfo } from '../command_docs.ts';
 import { ERR, subcommandSyntax } from '../errors.ts';
 import { globMatch } from '../glob.ts';
+import { datasetDigest, valueDigest } from '../digest.ts';
+import { rdbControl } from './persistence.ts';
 import { infoText, keyMemoryUsage, memoryStats } from '../info.ts';
 import { isString, stringOf } from '../keyspace.ts';
 import { parseInteger } from '../numbers.ts';
@@ -502,6 +504,10 @@ function monitor(c: Client): void {
 // DEBUG
 const DEBUG_HELP = [
   'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'DIGEST',
+  '    Output a hex signature representing the current DB content.',
+  'DIGEST-VALUE <key> [<key> ...]',
+  '    Output a hex signature of the values of all the specified keys.',
   'ERROR <string>',
   '    Return a Redis protocol error with <string> as message. Useful for clients',
   '    unit tests to simulate Redis errors.',
@@ -518,6 +524,18 @@ const DEBUG_HELP = [
   '    Reply with a test value of the specified type. <type> can be: string,',
   '    integer, double, bignum, null, array, set, map, attrib, push, verbatim,',
   '    true, false.',
+  'RELOAD [option ...]',
+  '    Save the RDB on disk and reload it back to memory. Valid <option> values:',
+  '    * MERGE: conflicting keys will be loaded from RDB.',
+  // Redis's NOFLUSH lines say a conflicting key kills the server; here the load fails instead.
+  '    * NOSAVE: the database will be loaded from an existing RDB file.',
+  '    Examples:',
+  '    * DEBUG RELOAD: verify that the server is able to persist, flush and reload',
+  '      the database.',
+  '    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an',
+  '      existing RDB file.',
+  '    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB',
+  '      file to the database.',
   'SET-ACTIVE-EXPIRE <0|1>',
   '    Setting it to 0 disables expiring keys in background when they are not',
   '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
@@ -584,6 +602,13 @@ function debug(c: Client, argv: string[]): void {
     c.out.ok();
   } else if (sub === 'object' && argv.length === 3) {
     debugObject(c, argv[2]);
+  } else if (sub === 'reload') {
+    debugReload(c, argv);
+  } else if (sub === 'digest' && argv.length === 2) {
+    c.out.simple(datasetDigest(server.host, server.keyspace.dbs));
+  } else if (sub === 'digest-value') {
+    c.out.array(argv.length - 2);
+    for (let i = 2; i < argv.length; i++) c.out.simple(valueDigest(server.host, c.db, argv[i]));
   } else if (sub === 'error' && argv.length === 3) {
     // Written as is, not counted in errorstats: a test tool for client libraries.
     c.out.error(argv[2]);
@@ -597,6 +622,27 @@ function debug(c: Client, argv: string[]): void {
   } else {
     server.replyError(c, subcommandSyntax(argv[1], 'DEBUG'));
   }
+}
+
+function debugReload(c: Client, argv: string[]): void {
+  let save = true;
+  let flush = true;
+  let merge = false;
+  for (let j = 2; j < argv.length; j++) {
+    const opt = argv[j].toLowerCase();
+    if (opt === 'merge') merge = true;
+    else if (opt === 'noflush') flush = false;
+    else if (opt === 'nosave') save = false;
+    else {
+      c.server.replyError(c, 'ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.');
+      return;
+    }
+  }
+  const rdb = rdbControl(c);
+  if (rdb === null) return;
+  const err = rdb.reload(save, flush, merge);
+  if (err === null) c.out.ok();
+  else c.server.replyError(c, err);
 }
 
 function debugObject(c: Client, key: string): void {

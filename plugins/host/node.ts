@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import process from 'node:process';
 import { setImmediate } from 'node:timers';
 import { Buffer } from 'node:buffer';
+import { createHash } from 'node:crypto';
 import type { Host, RuntimeName } from '../../core/host.ts';
 import { useFastLatin1 } from '../../core/bytes.ts';
 
@@ -134,6 +135,7 @@ export function createHost(args: readonly string[] = process.argv.slice(2)): Hos
     onSignal: (signal, fn) => void process.on(signal, fn),
     exit: (code) => process.exit(code),
     now: () => perf.now(),
+    sha1: (data) => createHash('sha1').update(data).digest(),
     defer: (fn) => void setImmediate(fn),
   };
 }

@@ -10,9 +10,9 @@
 
 import { suite, type uvu } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Raw, RespClient, type Proc, startEchokv, startRedis, type Running } from '../_helpers.ts';
+import { type Raw, RespClient, type Proc, startEchokv, startRedis, type Running, tempDir } from '../_helpers.ts';
 import { plain, type Reply } from '../_resp.ts';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 type Arg = string | number | Uint8Array;
@@ -81,7 +81,7 @@ export class Compat {
   /**
    * Compares the whole dataset of the selected database: the same keys, and for each its TYPE,
    * whether it has a TTL, its content (GET, LRANGE, HGETALL, SMEMBERS, ZRANGE WITHSCORES, XRANGE)
-   * and, for the aggregate types, its OBJECT ENCODING.
+   * and, for the aggregate types, its OBJECT ENCODING; then DEBUG DIGEST-VALUE of each.
    */
   async sameDataset(): Promise<void> {
     const keys = (await this.sameUnordered('KEYS', '*')) as string[];
@@ -100,6 +100,8 @@ export class Compat {
       const [r, e] = await this.both('PTTL', key);
       const ttl = (x: Raw): string => (plain(x.reply) as number) >= 0 ? 'ttl' : String(plain(x.reply));
       assert.is(ttl(e), ttl(r), `TTL of ${show(key)}`);
+      // Redis's SHA-1 signature of the value: type, contents in their order, TTL or not.
+      await this.same('DEBUG', 'DIGEST-VALUE', key);
     }
   }
 
@@ -148,14 +150,17 @@ export interface CompatContext {
 
 /**
  * A uvu suite whose tests get `c`, a Compat over fresh servers; the dataset is flushed between
- * tests. `config` holds extra directives given to both servers.
+ * tests. `config` holds extra directives given to both servers. With `rdb`, echokv runs the rdb
+ * persistence plugin (no save points) in a temp dir of its own, as redis-server always can
+ * (DEBUG RELOAD).
  */
-export function compatSuite(name: string, config: Record<string, string> = {}): uvu.Test<CompatContext> {
+export function compatSuite(name: string, config: Record<string, string> = {}, opts: { rdb?: boolean } = {}): uvu.Test<CompatContext> {
   const s = suite<CompatContext>(`compat: ${name}`, {} as CompatContext);
   const extra: string[] = [];
   for (const [k, v] of Object.entries(config)) extra.push(`--${k}`, v);
   const opened: RespClient[] = [];
   let skipped = false;
+  let rdbDir: string | null = null;
   s.before(async (ctx) => {
     const redis = await startRedis(extra);
     if (redis === null) {
@@ -163,7 +168,8 @@ export function compatSuite(name: string, config: Record<string, string> = {}): 
       return;
     }
     ctx.redisProc = redis;
-    ctx.echokv = await startEchokv(config);
+    if (opts.rdb) rdbDir = tempDir('echokv-compat-rdb-');
+    ctx.echokv = await startEchokv(rdbDir === null ? config : { ...config, persistence: 'rdb', dir: rdbDir, save: '' });
     ctx.redisPort = redis.port;
     ctx.echoPort = ctx.echokv.port;
     ctx.connect = async () => {
@@ -181,6 +187,7 @@ export function compatSuite(name: string, config: Record<string, string> = {}): 
     for (const c of opened) c.close();
     if (ctx.echokv) await ctx.echokv.stop();
     if (ctx.redisProc) await ctx.redisProc.stop();
+    if (rdbDir !== null) rmSync(rdbDir, { recursive: true, force: true });
   });
   // Without redis-server every test becomes a no-op, and the file says so once (startRedis).
   const wrapped = ((title: string, fn: (ctx: CompatContext) => Promise<void>) => {

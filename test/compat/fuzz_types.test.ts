@@ -5,7 +5,8 @@
 // ENCODING at the listpack/intset thresholds (set tiny, so conversions happen constantly), full
 // SCAN/HSCAN/SSCAN/ZSCAN iterations with MATCH, COUNT and TYPE, and at the end of each sequence
 // DUMP/RESTORE round trips of every key between the two servers (each restores the other's
-// payload) before the whole dataset of both databases is compared.
+// payload) before the whole dataset of both databases is compared, DEBUG DIGEST included; then
+// again after DEBUG RELOAD (each server saves its RDB file and loads it back).
 //
 // ECHOKV_FUZZ_SEED and ECHOKV_FUZZ_RUNS explore other sequences (fixed by default, so that a
 // run reproduces).
@@ -19,7 +20,7 @@ const SEED = env.ECHOKV_FUZZ_SEED === undefined ? undefined : Number(env.ECHOKV_
 const RUNS = Number(env.ECHOKV_FUZZ_RUNS ?? 20);
 
 function register(name: string, config: Record<string, string>, seed: number, proto = 2): void {
-  const test = compatSuite(name, config);
+  const test = compatSuite(name, config, { rdb: true });
   test('random sequences over every type leave the same replies and datasets', async ({ c }) => {
     // HELLO's reply holds each server's own client id: switch both, compare from then on.
     if (proto === 3) for (const cl of [c.redis, c.echo]) await cl.call('HELLO', '3');
@@ -35,6 +36,16 @@ function register(name: string, config: Record<string, string>, seed: number, pr
           for (const db of ['1', '0']) {
             await c.same('SELECT', db);
             await roundTrips(c);
+            await c.sameDataset();
+          }
+          // Both databases at once, expired keys gone (KEYS above removed them on both).
+          await c.same('DEBUG', 'DIGEST');
+          // Through each server's own RDB file and back: the same data, and the encodings each
+          // chooses when it loads (both compared again).
+          await c.same('DEBUG', 'RELOAD');
+          await c.same('DEBUG', 'DIGEST');
+          for (const db of ['1', '0']) {
+            await c.same('SELECT', db);
             await c.sameDataset();
           }
         } finally {

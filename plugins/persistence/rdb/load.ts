@@ -13,7 +13,8 @@
 //
 // Design: loading runs in slices: after each `yieldEvery` bytes it awaits `pause()` so the event
 // loop can answer clients (with -LOADING) and report progress, as Redis processes events every
-// loading-process-events-interval-bytes.
+// loading-process-events-interval-bytes. The load is a generator that yields at those points, so
+// DEBUG RELOAD can run the same code in one synchronous go (loadRdbSync).
 // =================================================================================================
 
 import { type Keyspace, newEntry } from '../../../core/keyspace.ts';
@@ -40,6 +41,9 @@ export interface LoadOptions {
   log: (level: 'notice' | 'warning' | 'verbose', message: string) => void;
   /** Current time, Unix ms, for expiry and ages. */
   now: number;
+  /** DEBUG RELOAD MERGE (RDBFLAGS_ALLOW_DUP): a key already in its database, or given twice,
+   * is replaced by the one read; otherwise that is an error. */
+  replace?: boolean;
 }
 
 export interface LoadResult {
@@ -53,14 +57,39 @@ export interface LoadResult {
   bytes: number;
 }
 
+/** Most keys a RESIZEDB may make room for ahead of loading them (48 MB of index and hashes). */
+const MAX_RESERVE = 1 << 22;
+
 /**
  * Reads a whole RDB stream from `r` into `ks`. On an error the keys loaded so far stay in `ks`
  * (the caller stops the server or empties it). Returns counts and the AUX fields.
  */
-/** Most keys a RESIZEDB may make room for ahead of loading them (48 MB of index and hashes). */
-const MAX_RESERVE = 1 << 22;
-
 export async function loadRdb(r: RdbReader, ks: Keyspace, opts: LoadOptions): Promise<LoadResult> {
+  const steps = loadSteps(r, ks, opts);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (step.value >= 0) await opts.pause!(step.value);
+    else await new Promise((resolve) => setTimeout(resolve, -step.value));
+  }
+}
+
+/**
+ * The same, in one go: no pauses and no key-load-delay. For DEBUG RELOAD, which like Redis's
+ * blocks the server for the whole load.
+ */
+export function loadRdbSync(r: RdbReader, ks: Keyspace, opts: LoadOptions): LoadResult {
+  const step = loadSteps(r, ks, { ...opts, pause: undefined, keyDelayUs: 0 }).next();
+  if (!step.done) throw new Error('loadRdbSync: the load paused');
+  return step.value;
+}
+
+/**
+ * The load itself. It yields where the event loop should get a turn: the byte offset reached
+ * (every `yieldEvery` bytes, when there is a `pause`), or minus a number of milliseconds to
+ * sleep (key-load-delay); the drivers above do the waiting.
+ */
+function* loadSteps(r: RdbReader, ks: Keyspace, opts: LoadOptions): Generator<number, LoadResult, void> {
   const magic = r.view(9);
   let head = '';
   for (const b of magic) head += String.fromCharCode(b);
@@ -77,6 +106,7 @@ export async function loadRdb(r: RdbReader, ks: Keyspace, opts: LoadOptions): Pr
   let nextYield = yieldEvery;
   const lruClock = Math.floor(opts.now / 1000);
   const keyDelay = opts.keyDelayUs ?? 0;
+  const replace = opts.replace === true;
   let delayed = 0;
   // Keys are appended to the database's table and indexed in bulk (KeyTable.append): all at
   // once at a change of database and at the end, where a key given twice is reported (anything
@@ -89,7 +119,7 @@ export async function loadRdb(r: RdbReader, ks: Keyspace, opts: LoadOptions): Pr
   for (;;) {
     if (opts.pause !== undefined && r.offset >= nextYield) {
       nextYield = r.offset + yieldEvery;
-      await opts.pause(r.offset);
+      yield r.offset;
     }
     const t = r.byte();
     if (t === OP.EXPIRETIME_MS) {
@@ -176,6 +206,7 @@ export async function loadRdb(r: RdbReader, ks: Keyspace, opts: LoadOptions): Pr
       } else if (lruIdle >= 0) {
         e.lru = Math.max(0, lruClock - lruIdle);
       }
+      if (replace && db.keys.has(key)) db.delete(key);
       db.keys.append(key, e);
       if (expireAt !== -1) {
         e.expireAt = expireAt;
@@ -190,7 +221,7 @@ export async function loadRdb(r: RdbReader, ks: Keyspace, opts: LoadOptions): Pr
       indexKeys();
       delayed += keyDelay;
       if (delayed >= 1000) {
-        await new Promise((resolve) => setTimeout(resolve, Math.floor(delayed / 1000)));
+        yield -Math.floor(delayed / 1000);
         delayed %= 1000;
       }
     }

@@ -32,7 +32,7 @@ import type { RdbControl } from '../../../core/commands/persistence.ts';
 import { RdbError } from './_errors.ts';
 import { RdbReader } from './_decode.ts';
 import { auxUsedMemory, encodeOptions } from './codec.ts';
-import { loadRdb } from './load.ts';
+import { type LoadOptions, loadRdb, loadRdbSync } from './load.ts';
 import { type AuxInfo, BackgroundRdb, writeDatasetSync } from './snapshot.ts';
 import { limitsFrom } from './values.ts';
 import './_adapters.ts';
@@ -334,15 +334,10 @@ class RdbPersistence {
     const t0 = host.now();
     const fd = host.openFile(path, 'read');
     this.loadingInfo = { start: this.nowSec(), total, loaded: 0, usedMem: 0 };
-    const policy = s.config.str('maxmemory-policy');
     let nextLog = total >= 8 << 20 ? 0.1 : 2;
     try {
-      const r = new RdbReader({ size: host.fileSize(path), read: (into, at, n, pos) => host.readFileAt(fd, into.subarray(at, at + n), pos) });
-      const res = await loadRdb(r, s.keyspace, {
-        limits: limitsFrom(s.config),
-        evictionInfo: policy.endsWith('-lru') ? 'lru' : policy.endsWith('-lfu') ? 'lfu' : null,
-        verifyChecksum: s.config.bool('rdbchecksum'),
-        aofPreamble: false,
+      const res = await loadRdb(this.reader(fd), s.keyspace, {
+        ...this.loadOptions(),
         yieldEvery: s.config.num('loading-process-events-interval-bytes'),
         keyDelayUs: Math.max(0, s.config.num('key-load-delay')),
         pause: async (offset) => {
@@ -359,7 +354,6 @@ class RdbPersistence {
           if (m.startsWith('RDB memory usage')) this.loadingInfo!.usedMem = Math.round(parseFloat(m.slice(28)) * 1024 * 1024);
           s.log[level](m);
         },
-        now: s.keyspace.clock(),
       });
       this.loadedKeys = res.keysLoaded;
       this.expiredKeys = res.keysExpired;
@@ -375,6 +369,52 @@ class RdbPersistence {
       host.closeFile(fd);
       this.loadingInfo = null;
     }
+  }
+
+  private reader(fd: number): RdbReader {
+    const host = this.server.host;
+    return new RdbReader({ size: host.fileSize(this.path), read: (into, at, n, pos) => host.readFileAt(fd, into.subarray(at, at + n), pos) });
+  }
+
+  /** What a load of the dump takes from the config, as Redis's rdbLoad reads it. */
+  private loadOptions(): LoadOptions {
+    const s = this.server;
+    const policy = s.config.str('maxmemory-policy');
+    return {
+      limits: limitsFrom(s.config),
+      evictionInfo: policy.endsWith('-lru') ? 'lru' : policy.endsWith('-lfu') ? 'lfu' : null,
+      verifyChecksum: s.config.bool('rdbchecksum'),
+      aofPreamble: false,
+      log: (level, m) => s.log[level](m),
+      now: s.keyspace.clock(),
+    };
+  }
+
+  /**
+   * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE], as Redis's debugCommand: save the dump (unless
+   * NOSAVE), empty every database (unless NOFLUSH), and load the dump back in one go; Redis
+   * blocks the server for it too. With MERGE a loaded key replaces one already there (without
+   * it, NOFLUSH and a key in both is a load error: Redis stops the server on it). Null on
+   * success, else the error reply.
+   */
+  private reload(save: boolean, flush: boolean, merge: boolean): string | null {
+    const s = this.server;
+    if (save && this.saveSync() !== null) return 'ERR';
+    if (flush) for (const db of s.keyspace.dbs) db.flush();
+    const host = s.host;
+    let fd = -1;
+    try {
+      if (host.fileSize(this.path) < 0) throw new RdbError(`${this.path} does not exist`);
+      fd = host.openFile(this.path, 'read');
+      loadRdbSync(this.reader(fd), s.keyspace, { ...this.loadOptions(), replace: merge });
+    } catch (e) {
+      s.log.warning(`DEBUG RELOAD failed loading ${this.path}: ${e instanceof RdbError ? e.message : reason(e)}`);
+      return 'ERR Error trying to load the RDB dump, check server logs.';
+    } finally {
+      if (fd >= 0) host.closeFile(fd);
+    }
+    s.log.warning('DB reloaded by DEBUG RELOAD');
+    return null;
   }
 
   // -----------------------------------------------------------------------------------------------
@@ -427,6 +467,7 @@ class RdbPersistence {
       close: () => this.abortBackground(),
       rdb: {
         save: () => this.save(),
+        reload: (save, flush, merge) => this.reload(save, flush, merge),
         afterFlushall: () => this.afterFlushall(),
         bgsave: (schedule, inExec) => this.bgsave(schedule, inExec),
         get inProgress() {

@@ -1,0 +1,59 @@
+// DEBUG RELOAD against redis-server: the dump is saved, the databases emptied and the dump loaded
+// back, with NOSAVE (load the file as it is), NOFLUSH and MERGE (a loaded key replaces the one
+// there). The data, TTLs, encodings and DEBUG DIGEST must come out as Redis's do.
+import * as assert from 'uvu/assert';
+import { suite } from 'uvu';
+import { compatSuite } from './_compat.ts';
+import { RespClient, startEchokv } from '../_helpers.ts';
+
+const test = compatSuite('DEBUG RELOAD', {}, { rdb: true });
+
+test('save, flush and load back; NOSAVE; NOFLUSH MERGE', async ({ c }) => {
+  await c.all([
+    ['DEBUG', 'RELOAD', 'WRONG'],
+    ['SET', 'k', 'v'], ['RPUSH', 'l', 'a', 'b', 'c'], ['HSET', 'h', 'f', 'v'], ['ZADD', 'z', '1.5', 'a'],
+    ['SADD', 's', '1', '2', '3'], ['XADD', 'x', '1-1', 'a', 'b'], ['SET', 'e', 'v', 'EX', '1000'],
+    ['SELECT', '2'], ['SET', 'k2', 'v2'], ['SELECT', '0'],
+    ['DEBUG', 'DIGEST'], ['DEBUG', 'RELOAD'], ['DEBUG', 'DIGEST'], ['DBSIZE'],
+    ['GET', 'k'], ['TTL', 'e'], ['OBJECT', 'ENCODING', 's'], ['OBJECT', 'ENCODING', 'h'],
+    ['SELECT', '2'], ['GET', 'k2'], ['SELECT', '0'],
+    // The saved file is what NOSAVE loads: later changes are gone.
+    ['SET', 'k', 'changed'], ['DEL', 'l'], ['DEBUG', 'RELOAD', 'nosave'], ['GET', 'k'], ['LRANGE', 'l', '0', '-1'],
+    // MERGE keeps keys the file lacks and takes the file's version of the others.
+    ['SET', 'k', 'changed2'], ['SET', 'newkey', '1'], ['DEBUG', 'RELOAD', 'NOSAVE', 'NOFLUSH', 'MERGE'],
+    ['GET', 'k'], ['GET', 'newkey'], ['DEBUG', 'DIGEST'], ['DBSIZE'],
+    // An empty dataset saves and loads as empty.
+    ['FLUSHALL'], ['DEBUG', 'RELOAD'], ['DBSIZE'], ['DEBUG', 'DIGEST'],
+  ]);
+});
+
+test('NOFLUSH without MERGE: a key in both is an error (Redis stops), the server stays up', async ({ c }) => {
+  const e = c.echo;
+  assert.equal(await e.call('SET', 'k', 'v'), 'OK');
+  assert.equal(await e.call('DEBUG', 'RELOAD'), 'OK');
+  assert.equal(await e.call('DEBUG', 'RELOAD', 'NOSAVE', 'NOFLUSH'),
+    { error: 'ERR Error trying to load the RDB dump, check server logs.' });
+  assert.equal(await e.call('GET', 'k'), 'v');
+  assert.equal(await e.call('DBSIZE'), 1);
+});
+
+test.run();
+
+const none = suite('DEBUG RELOAD without the rdb plugin');
+
+none('says that RDB snapshots are not available, as SAVE does', async () => {
+  const srv = await startEchokv();
+  const c = await RespClient.connect(srv.port);
+  try {
+    await c.call('SET', 'k', 'v');
+    const err = { error: 'ERR RDB snapshots are not available: no rdb persistence plugin is loaded' };
+    assert.equal(await c.call('SAVE'), err);
+    assert.equal(await c.call('DEBUG', 'RELOAD'), err);
+    assert.equal(await c.call('GET', 'k'), 'v');
+  } finally {
+    c.close();
+    await srv.stop();
+  }
+});
+
+none.run();
