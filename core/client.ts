@@ -69,6 +69,8 @@ export class Client {
   watched: WatchedKey[] | null = null;
   /** Close once the pending replies are written (QUIT, protocol errors, CLIENT KILL). */
   closeAfterReply = false;
+  /** In the server's queue of clients to flush at the end of this event-loop turn. */
+  flushQueued = false;
   closed = false;
   /** Receives the MONITOR feed. */
   monitor = false;

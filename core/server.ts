@@ -207,7 +207,9 @@ export class Server {
   private lastNow = 0;
   /** slowlog-log-slower-than, cached: it is read after every command. */
   private slowlogThreshold = 0;
-  private readonly pendingFlush = new Set<Client>();
+  /** Clients queued for flushPending, each once (Client.flushQueued): an array, where a Set cost
+   * a hash-table insert per client and a new table per turn at clear(). */
+  private readonly pendingFlush: Client[] = [];
   private flushScheduled = false;
   private cronTimer: ReturnType<typeof setInterval> | null = null;
   private readonly pluginOpts: Record<string, unknown>;
@@ -718,7 +720,9 @@ export class Server {
    * still awake for the next instead of being woken again.
    */
   wake(c: Client): void {
-    this.pendingFlush.add(c);
+    if (c.flushQueued) return;
+    c.flushQueued = true;
+    this.pendingFlush.push(c);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       this.host.defer(this.flushPendingFn);
@@ -731,12 +735,15 @@ export class Server {
     this.flushScheduled = false;
     // BCAST invalidations collected this turn go out with the replies (Redis's beforeSleep).
     if (this.tracking !== null && this.tracking.due) this.tracking.broadcast();
-    // A flush may queue more (closing a client wakes others): go on until nothing is left.
-    while (this.pendingFlush.size > 0) {
-      const list = [...this.pendingFlush];
-      this.pendingFlush.clear();
-      for (const c of list) this.flush(c);
+    // A flush may queue more (closing a client wakes others): they are appended and reached by
+    // the same loop. A client is dequeued before its flush, so one may queue it again.
+    const q = this.pendingFlush;
+    for (let i = 0; i < q.length; i++) {
+      const c = q[i];
+      c.flushQueued = false;
+      if (!c.closed) this.flush(c);
     }
+    q.length = 0;
   }
 
   /** Closes a client's connection (after its pending output) and forgets it. */
@@ -753,7 +760,6 @@ export class Server {
     c.closed = true;
     this.clients.delete(c.id);
     this.monitors.delete(c);
-    this.pendingFlush.delete(c);
     if (c.blocked !== null) this.blocking.onClientClosed(c);
     this.pubsub.onClientClosed(c);
     this.transactions.forget(c);

@@ -54,4 +54,28 @@ test('a long inline line cut across reads survives too', async () => {
   }
 });
 
+test('reads of the same length from several connections (one view of the buffer serves them)', async () => {
+  const srv = await startEchokv();
+  const clients = await Promise.all([1, 2, 3].map(() => RespClient.connect(srv.port)));
+  try {
+    // Frames of equal length, each sent in pieces of the same sizes, connections interleaved: every
+    // read of a round has the same length, and each parser keeps a different partial frame.
+    const frames = clients.map((_, i) => `*3\r\n$3\r\nSET\r\n$2\r\nk${i}\r\n$40\r\n${String(i).repeat(40)}\r\n`);
+    const cuts = [9, 18, 27, 40, frames[0].length];
+    let at = 0;
+    for (const cut of cuts) {
+      for (let i = 0; i < clients.length; i++) {
+        clients[i].write(frames[i].slice(at, cut));
+        await sleep(10);
+      }
+      at = cut;
+    }
+    for (const c of clients) assert.is((await c.readRaw()).bytes, '+OK\r\n');
+    for (let i = 0; i < clients.length; i++) assert.is(await clients[0].call('GET', `k${i}`), String(i).repeat(40));
+  } finally {
+    for (const c of clients) c.close();
+    await srv.stop();
+  }
+});
+
 test.run();

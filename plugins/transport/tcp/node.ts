@@ -88,6 +88,21 @@ function guessCode(spec: ListenSpec): string | undefined {
  */
 const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
 
+/**
+ * Views of READ_BUFFER's first n bytes, made once per length: a read of a request of a size
+ * seen before (most of them) then allocates nothing. The same view serves every connection, as
+ * the buffer under it does.
+ */
+const readViews: (Uint8Array | undefined)[] = [];
+const VIEW_CACHE_MAX = 4096;
+
+function readView(n: number): Uint8Array {
+  if (n >= VIEW_CACHE_MAX) return READ_BUFFER.subarray(0, n);
+  let v = readViews[n];
+  if (v === undefined) v = readViews[n] = READ_BUFFER.subarray(0, n);
+  return v;
+}
+
 type Handle = object;
 
 /**
@@ -181,7 +196,7 @@ function adopt(socket: net.Socket, onRead: (chunk: Uint8Array) => void): net.Soc
   s._handle = null;
   const fast = new net.Socket({
     handle,
-    onread: { buffer: READ_BUFFER, callback: (n: number, buf: Uint8Array) => { onRead(buf.subarray(0, n)); return true; } },
+    onread: { buffer: READ_BUFFER, callback: (n: number) => { onRead(readView(n)); return true; } },
   } as unknown as net.SocketConstructorOpts);
   // The husk has no handle left; destroying it settles net.Server's connection count.
   socket.destroy();
