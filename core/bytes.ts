@@ -4,6 +4,13 @@
 // binary-safe representation we use everywhere. These functions are the only place bytes become
 // byte strings and back; a runtime adapter may install faster primitives for large sizes.
 
+/**
+ * The longest byte string V8 can hold (Node, Deno; JavaScriptCore allows more). A string value
+ * can grow past it (SETRANGE and APPEND up to proto-max-bulk-len, 512 MB by default): such a
+ * value is kept as bytes (MutableString) and never made into a string.
+ */
+export const MAX_STRING_LENGTH = 2 ** 29 - 24;
+
 /** Fast paths a runtime adapter may provide (e.g. Node's Buffer latin1 codec). */
 export interface Latin1Codec {
   decode(bytes: Uint8Array, start: number, end: number): string;

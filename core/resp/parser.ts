@@ -26,7 +26,7 @@
 //   not checked (`*1\r\n$4\r\nPINGxx` is a PING).
 // - A parsed argument is a byte string (see core/bytes.ts).
 
-import { bytesToStr } from '../bytes.ts';
+import { bytesToStr, MAX_STRING_LENGTH } from '../bytes.ts';
 
 /** Redis's PROTO_INLINE_MAX_SIZE: the longest inline line or length header. */
 export const INLINE_MAX = 64 * 1024;
@@ -37,11 +37,11 @@ const INT_MAX = 2147483647;
 const UNAUTH_MAX_ARGS = 10;
 const UNAUTH_MAX_BULK = 16384;
 /**
- * The longest byte string V8 can hold (Node, Deno; JavaScriptCore allows more). A bulk this long
- * would throw while being joined, so a longer one is refused up front like one past
- * proto-max-bulk-len: the default 512mb limit itself is 24 bytes beyond it.
+ * A bulk longer than the longest string (MAX_STRING_LENGTH) would throw while being joined, so
+ * it is refused up front like one past proto-max-bulk-len: the default 512mb limit itself is 24
+ * bytes beyond it.
  */
-const MAX_STRING = 2 ** 29 - 24;
+const MAX_STRING = MAX_STRING_LENGTH;
 /** Counted per parsed argument against the query buffer limit: `*huge` + `$0` stays bounded. */
 const ARG_OVERHEAD = 16;
 const EMPTY = new Uint8Array(0);

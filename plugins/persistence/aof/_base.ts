@@ -18,7 +18,8 @@
 // the rewrite fail with a message naming it rather than leave the key out.
 
 import type { Server } from '../../../core/server.ts';
-import { isString, stringOf, type Value } from '../../../core/keyspace.ts';
+import { isString, stringLength, stringOf, type Value } from '../../../core/keyspace.ts';
+import { bytesToStr } from '../../../core/bytes.ts';
 import { formatDouble } from '../../../core/numbers.ts';
 import { ADAPTERS, type StreamData, type StreamId } from '../rdb/values.ts';
 // Registers the adapters of echokv's value classes (the rdb plugin imports it too).
@@ -27,6 +28,13 @@ import type { CommandBuffer } from './_resp.ts';
 
 /** Redis's AOF_REWRITE_ITEMS_PER_CMD. */
 const ITEMS_PER_CMD = 64;
+
+/**
+ * The longest argument a rewrite writes: a string value longer than this is written as a SET
+ * and APPENDs (Redis writes one SET). 64 MB keeps every argument well under the longest JS
+ * string (MAX_STRING_LENGTH, 24 bytes short of 512 MB), which the loader makes each argument.
+ */
+export const MAX_AOF_ARG = 64 * 1024 * 1024;
 
 /** Writes a base file's bytes into a CommandBuffer, key by key. */
 export interface BaseEncoder {
@@ -79,7 +87,18 @@ export class CommandsEncoder implements BaseEncoder {
       this.db = db;
     }
     if (isString(value)) {
-      out.command(['SET', key, stringOf(value)]);
+      const len = stringLength(value);
+      if (len <= MAX_AOF_ARG) out.command(['SET', key, stringOf(value)]);
+      else {
+        // Longer than a JS string may be (SETRANGE or APPEND grew it): SET of the first part,
+        // then APPENDs, each argument short enough for a string when the file is loaded.
+        const part = (from: number): string => {
+          const to = Math.min(len, from + MAX_AOF_ARG);
+          return typeof value === 'string' ? value.slice(from, to) : bytesToStr(value.buf, from, to);
+        };
+        out.command(['SET', key, part(0)]);
+        for (let at = MAX_AOF_ARG; at < len; at += MAX_AOF_ARG) out.command(['APPEND', key, part(at)]);
+      }
     } else {
       switch (value.type) {
         case 'list': {

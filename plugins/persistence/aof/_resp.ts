@@ -19,7 +19,7 @@
 // count, and the CRLF after a payload, are checked (Redis skips those two bytes unread), so a
 // corrupted byte stops loading with its offset instead of loading garbage.
 
-import { bytesToStr, strIntoBytes } from '../../../core/bytes.ts';
+import { bytesToStr, MAX_STRING_LENGTH, strIntoBytes } from '../../../core/bytes.ts';
 
 const CR = 13;
 const LF = 10;
@@ -232,7 +232,7 @@ export class AofReader {
         const at = this.offset;
         const len = this.number(36, 'bulk length');
         if (len === 'eof') return { kind: 'truncated', start, reason: `end of file in the length of argument ${j + 1} of ${argc}` };
-        if (len > 2 ** 29 - 24) throw new AofFormatError(`argument of ${len} bytes is longer than echokv can hold`, at);
+        if (len > MAX_STRING_LENGTH) throw new AofFormatError(`argument of ${len} bytes is longer than echokv can hold`, at);
         if (!this.ensure(len + 2)) {
           return { kind: 'truncated', start, reason: `end of file in argument ${j + 1} of ${argc} (${len} bytes)` };
         }

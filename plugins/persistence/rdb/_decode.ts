@@ -20,8 +20,8 @@
 // the bytes being there. The checksum is computed over the bytes as they are consumed.
 // =================================================================================================
 
-import { bytesToStr } from '../../../core/bytes.ts';
-import type { Value } from '../../../core/keyspace.ts';
+import { bytesToStr, MAX_STRING_LENGTH } from '../../../core/bytes.ts';
+import { MutableString, type Value } from '../../../core/keyspace.ts';
 import { Crc64 } from './_crc64.ts';
 import { RdbError } from './_errors.ts';
 import { intsetDecode } from './_intset.ts';
@@ -249,6 +249,25 @@ export class RdbReader {
     return this.stringVia(bytesToStr);
   }
 
+  /**
+   * A string value (RDB type STRING): string(), except that one longer than the longest JS
+   * string (a value SETRANGE or APPEND grew to proto-max-bulk-len) stays bytes.
+   */
+  stringValue(): string | MutableString {
+    const n = this.lenOrEnc();
+    if (this.encoded) {
+      if (n !== 3) return this.string2(n);
+      const len = this.lzfInto();
+      if (len <= MAX_STRING_LENGTH) return bytesToStr(this.scratch, 0, len);
+      return new MutableString(this.scratch.slice(0, len), len);
+    }
+    this.need(n);
+    const p = this.p;
+    this.p += n;
+    if (n <= MAX_STRING_LENGTH) return bytesToStr(this.buf, p, p + n);
+    return new MutableString(this.buf.slice(p, p + n), n);
+  }
+
   /** A collection's element: string() with short strings shared through internStr (fields and
    * members repeat from key to key; see _strings.ts). */
   element(): string {
@@ -403,7 +422,7 @@ function needAdapter<K extends 'list' | 'set' | 'hash' | 'zset' | 'stream'>(kind
 export function readValue(r: RdbReader, t: number, limits: Limits): Value | typeof EMPTY_KEY {
   switch (t) {
     case TYPE.STRING:
-      return r.string();
+      return r.stringValue();
     case TYPE.LIST: {
       const n = r.len();
       if (n === 0) return EMPTY_KEY;
