@@ -4,7 +4,9 @@
 import * as assert from 'uvu/assert';
 import { suite } from 'uvu';
 import { compatSuite } from './_compat.ts';
-import { RespClient, startEchokv } from '../_helpers.ts';
+import { rmSync } from 'node:fs';
+import { RespClient, sleep, startEchokv, tempDir } from '../_helpers.ts';
+import { infoField, startAof } from '../aof_helpers.ts';
 
 const test = compatSuite('DEBUG RELOAD', {}, { rdb: true });
 
@@ -39,9 +41,9 @@ test('NOFLUSH without MERGE: a key in both is an error (Redis stops), the server
 
 test.run();
 
-const none = suite('DEBUG RELOAD without the rdb plugin');
+const alone = suite('DEBUG RELOAD, echokv alone');
 
-none('says that RDB snapshots are not available, as SAVE does', async () => {
+alone('without the rdb plugin: RDB snapshots are not available, as SAVE says', async () => {
   const srv = await startEchokv();
   const c = await RespClient.connect(srv.port);
   try {
@@ -56,4 +58,28 @@ none('says that RDB snapshots are not available, as SAVE does', async () => {
   }
 });
 
-none.run();
+alone('a background save running is stopped first, and the dump left is the reloaded one', async () => {
+  const dir = tempDir('echokv-reload-');
+  const srv = await startAof(dir, { persistence: 'rdb', appendonly: 'no', 'rdb-key-save-delay': 2000 });
+  const c = await RespClient.connect(srv.port);
+  try {
+    for (let i = 0; i < 200; i++) await c.call('SET', `k${i}`, String(i));
+    assert.is(await c.call('BGSAVE'), 'Background saving started');
+    await c.call('SET', 'after', 'bgsave');
+    const digest = await c.call('DEBUG', 'DIGEST');
+    assert.is(await c.call('DEBUG', 'RELOAD'), 'OK');
+    assert.is(await infoField(c, 'rdb_bgsave_in_progress'), '0');
+    assert.is(await c.call('DEBUG', 'DIGEST'), digest);
+    // Had the background save gone on, its file (without `after`) would replace the dump.
+    await sleep(600);
+    assert.is(await c.call('DEBUG', 'RELOAD', 'NOSAVE'), 'OK');
+    assert.is(await c.call('GET', 'after'), 'bgsave');
+    assert.is(await c.call('DEBUG', 'DIGEST'), digest);
+  } finally {
+    c.close();
+    await srv.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+alone.run();

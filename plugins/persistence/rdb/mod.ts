@@ -399,6 +399,9 @@ class RdbPersistence {
    */
   private reload(save: boolean, flush: boolean, merge: boolean): string | null {
     const s = this.server;
+    // A background save walks the tables being replaced; like FLUSHALL, stop it (its file would
+    // otherwise land over the fresh dump when it ends).
+    this.abortBackground();
     if (save && this.saveSync() !== null) return 'ERR';
     if (flush) for (const db of s.keyspace.dbs) db.flush();
     const host = s.host;
