@@ -55,7 +55,8 @@ class Digester {
       (v as unknown as ZSet).forEach((member, score) => this.pair(digest, member, formatDouble(score)));
     } else if (type === 'hash') {
       (v as unknown as HashValue).each((field, value) => this.pair(digest, field, value));
-    } else this.stream(digest, v as unknown as Stream);
+    } else if (type === 'stream') this.stream(digest, v as unknown as Stream);
+    else throw new Error(`DEBUG DIGEST: no digest for values of type '${type as string}'`);
     if (e.expireAt !== 0) this.xor(digest, EXPIRE_MARK);
   }
 
