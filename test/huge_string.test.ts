@@ -2,11 +2,12 @@
 // one to proto-max-bulk-len (512 MB), and Redis saves and loads such values. echokv keeps them as
 // bytes; the RDB file must load back (a Redis dump holding one too), and an AOF rewrite without
 // the RDB preamble writes it as SET and APPENDs of at most 64 MB, each short enough to load.
+// Redis's side needs no raised limit: SETRANGE may reach proto-max-bulk-len itself.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { openSync, readSync, closeSync, readdirSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, openSync, readdirSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { RespClient, tempDir } from './_helpers.ts';
+import { RespClient, startRedis, tempDir } from './_helpers.ts';
 import { startAof, stopAll, waitFor } from './aof_helpers.ts';
 
 const N = 512 * 1024 * 1024;
@@ -67,6 +68,31 @@ test('a 512 MB value survives DEBUG RELOAD, an AOF rewrite without preamble and 
   assert.is(await c2.call('DEBUG', 'DIGEST'), digest);
   c2.close();
   await s2.stop();
+});
+
+test('a dump redis-server wrote with a 512 MB value loads, with the same DEBUG DIGEST', async () => {
+  const redis = await startRedis();
+  if (redis === null) return;
+  const dir = tempDir('echokv-huge-redis-');
+  dirs.push(dir);
+  let digest: unknown;
+  try {
+    const r = await RespClient.connect(redis.port);
+    assert.is(await r.call('SETRANGE', 'big', String(N - 1), 'y'), N);
+    await r.call('SET', 'small', 'v');
+    digest = await r.call('DEBUG', 'DIGEST');
+    assert.is(await r.call('SAVE'), 'OK');
+    r.close();
+    copyFileSync(join(redis.dir, 'dump.rdb'), join(dir, 'dump.rdb'));
+  } finally {
+    await redis.stop();
+  }
+  const s = await startAof(dir, { persistence: 'rdb', appendonly: 'no' });
+  const c = await RespClient.connect(s.port);
+  assert.is(await c.call('STRLEN', 'big'), N);
+  assert.is(await c.call('DEBUG', 'DIGEST'), digest);
+  c.close();
+  await s.stop();
 });
 
 test.run();
