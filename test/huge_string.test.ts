@@ -3,6 +3,7 @@
 // bytes; the RDB file must load back (a Redis dump holding one too), and an AOF rewrite without
 // the RDB preamble writes it as SET and APPENDs of at most 64 MB, each short enough to load.
 // Redis's side needs no raised limit: SETRANGE may reach proto-max-bulk-len itself.
+// test-runner: alone (gigabytes of memory traffic would starve a test run beside it)
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { closeSync, copyFileSync, openSync, readdirSync, readSync, rmSync } from 'node:fs';

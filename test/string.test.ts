@@ -1,6 +1,7 @@
 // String and bitmap commands in-process with an injected clock: expiry without sleeping, the
 // exact absolute times that are propagated, lazy-free variants of what is propagated, and how
 // values are represented (MutableString for in-place edits, which OBJECT ENCODING shows as raw).
+// test-runner: alone (one test reads back a 512 MB value)
 import { suite } from 'uvu';
 import * as net from 'node:net';
 import { Buffer } from 'node:buffer';
