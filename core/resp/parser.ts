@@ -36,12 +36,6 @@ const INT_MAX = 2147483647;
 /** Redis's limits before authentication (processMultibulkBuffer with authRequired()). */
 const UNAUTH_MAX_ARGS = 10;
 const UNAUTH_MAX_BULK = 16384;
-/**
- * A bulk longer than the longest string (MAX_STRING_LENGTH) would throw while being joined, so
- * it is refused up front like one past proto-max-bulk-len: the default 512mb limit itself is 24
- * bytes beyond it.
- */
-const MAX_STRING = MAX_STRING_LENGTH;
 /** Counted per parsed argument against the query buffer limit: `*huge` + `$0` stays bounded. */
 const ARG_OVERHEAD = 16;
 const EMPTY = new Uint8Array(0);
@@ -279,7 +273,9 @@ export class RequestParser {
           return false;
         }
         n = parseLength(buf, this.pos + 1, cr);
-        if (n === null || n < 0 || n > this.limits.maxBulkLen || n > MAX_STRING) {
+        // Past the longest JS string a bulk would throw while being joined: refused up front, like
+        // one past proto-max-bulk-len (whose 512mb default is 24 bytes beyond it).
+        if (n === null || n < 0 || n > this.limits.maxBulkLen || n > MAX_STRING_LENGTH) {
           this.fail('invalid bulk length');
           return false;
         }

@@ -5,7 +5,8 @@ import * as assert from 'uvu/assert';
 import { suite } from 'uvu';
 import { compatSuite } from './_compat.ts';
 import { rmSync } from 'node:fs';
-import { RespClient, sleep, startEchokv, tempDir } from '../_helpers.ts';
+import { type Raw, RespClient, sleep, startEchokv, tempDir } from '../_helpers.ts';
+import { plain } from '../_resp.ts';
 import { infoField, startAof } from '../aof_helpers.ts';
 
 const test = compatSuite('DEBUG RELOAD', {}, { rdb: true });
@@ -27,6 +28,17 @@ test('save, flush and load back; NOSAVE; NOFLUSH MERGE', async ({ c }) => {
     // An empty dataset saves and loads as empty.
     ['FLUSHALL'], ['DEBUG', 'RELOAD'], ['DBSIZE'], ['DEBUG', 'DIGEST'],
   ]);
+});
+
+test('MERGE replaces keys without counting changes (rdb_changes_since_last_save)', async ({ c }) => {
+  await c.all([
+    ['SET', 'k', 'x'], ['SET', 'j', 'x'], ['DEBUG', 'RELOAD'], ['SET', 'k', 'y'], ['SET', 'j', 'y'],
+    ['DEBUG', 'RELOAD', 'NOSAVE', 'NOFLUSH', 'MERGE'], ['GET', 'k'], ['GET', 'j'],
+  ]);
+  const [r, e] = await c.both('INFO', 'persistence');
+  const changes = (x: Raw): string | undefined => /rdb_changes_since_last_save:(\d+)/.exec(String(plain(x.reply)))?.[1];
+  assert.is(changes(e), changes(r));
+  assert.is(changes(r), '2');
 });
 
 test('NOFLUSH without MERGE: a key in both is an error (Redis stops), the server stays up', async ({ c }) => {

@@ -206,7 +206,8 @@ function* loadSteps(r: RdbReader, ks: Keyspace, opts: LoadOptions): Generator<nu
       } else if (lruIdle >= 0) {
         e.lru = Math.max(0, lruClock - lruIdle);
       }
-      if (replace && db.keys.has(key)) db.delete(key);
+      // As Redis's dbSyncDelete there: no change counted, no WATCH touched.
+      if (replace && db.keys.has(key)) db.detach(key);
       db.keys.append(key, e);
       if (expireAt !== -1) {
         e.expireAt = expireAt;
