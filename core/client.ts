@@ -9,6 +9,11 @@ import type { MultiState, WatchedKey } from './multi.ts';
 import type { Server } from './server.ts';
 
 /** What a transport gives the server for each connection. */
+/** writeNow's answers (see Connection.writeNow). */
+export const WRITE_DONE = 0;
+export const WRITE_KEPT = 1;
+export const WRITE_BUSY = 2;
+
 export interface Connection {
   /** "tcp", "unix" or "ws": CLIENT LIST and INFO show it. */
   readonly kind: 'tcp' | 'unix' | 'ws';
@@ -19,6 +24,15 @@ export interface Connection {
   readonly fd: number;
   /** Sends chunks in order. */
   write(chunks: readonly Uint8Array[]): void;
+  /**
+   * Optional: sends one buffer that the caller wants back, so the reply buffer is not copied for
+   * each write. Returns WRITE_DONE when the transport keeps no reference to `data` (the kernel
+   * took it all, or the rest was copied), WRITE_KEPT when it holds `data` until sent (the caller
+   * must not write into that memory again), or WRITE_BUSY, without sending anything, when
+   * earlier output is still waiting (then write() with a copy: a slow reader would otherwise
+   * pin one whole reply buffer per write).
+   */
+  writeNow?(data: Uint8Array): number;
   /** Bytes queued by the transport and not yet sent (for output-buffer limits). */
   readonly bufferedAmount: number;
   /**

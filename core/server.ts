@@ -4,7 +4,7 @@
 // The checks run in Redis's order (processCommand in src/server.c): unknown command, arity,
 // authentication, loading, then the handler.
 
-import { Client, type Connection } from './client.ts';
+import { Client, type Connection, WRITE_BUSY, WRITE_KEPT } from './client.ts';
 import { Command, CommandTable } from './command.ts';
 import { ALL_COMMANDS } from './commands/mod.ts';
 import { allowProtectedAction, Config } from './config/mod.ts';
@@ -702,10 +702,23 @@ export class Server {
     if (c.out.size > 0 && !c.closed) {
       // Over client-output-buffer-limit: the client is being closed and gets nothing more.
       if (this.pubsub.checkOutputLimit(c)) return;
-      const chunks = c.out.take();
-      for (const ch of chunks) this.stats.netOutputBytes += ch.length;
       this.stats.writesProcessed++;
-      c.conn.write(chunks);
+      const conn = c.conn;
+      const view = conn.writeNow !== undefined ? c.out.lend() : null;
+      let state = WRITE_BUSY;
+      if (view !== null) {
+        state = conn.writeNow!(view);
+        if (state === WRITE_BUSY) c.out.unlend(view);
+        else {
+          this.stats.netOutputBytes += view.length;
+          if (state === WRITE_KEPT) c.out.forfeit();
+        }
+      }
+      if (state === WRITE_BUSY) {
+        const chunks = c.out.take();
+        for (const ch of chunks) this.stats.netOutputBytes += ch.length;
+        conn.write(chunks);
+      }
     }
     if (c.closeAfterReply && !c.closed) this.closeClient(c);
   }

@@ -280,6 +280,30 @@ for (const [name, cmd, args] of runtimes) {
     s.close();
   });
 
+  test('replies that all differ, to a reader that stops reading, arrive intact', async ({ p }) => {
+    // Each turn's replies fill the connection's reply buffer, which the node and bun adapters
+    // send without a copy when the socket is idle. Once the kernel stops taking them, the buffer
+    // a write left queued must not be written into again: with identical replies every turn
+    // that would go unseen, so here every reply is different. 12 MB: more than the kernel's
+    // socket buffers on loopback take from a reader that reads nothing.
+    const s = await StreamCheck.connect(p.port);
+    s.socket.pause();
+    for (let i = 0; i < 600; i++) {
+      const a = pattern(20000 + (i % 7), i);
+      const b = pattern(700, i + 1000);
+      s.socket.write(Buffer.concat([enc('ECHO', a), enc('ECHO', b)]));
+      s.expect(bulk(a));
+      s.expect(bulk(b));
+      if (i % 4 === 0) await sleep(1);
+    }
+    await sleep(200);
+    s.slowMs = 2;
+    s.slowUntil = 2 * MB;
+    s.socket.resume();
+    await s.complete(60000, 'different replies in order');
+    s.close();
+  });
+
   test('QUIT behind small replies a reader has not read: they all arrive, then the close', async ({ p }) => {
     const small = await setSmall(p.port, 'small2', 9);
     const s = await StreamCheck.connect(p.port);

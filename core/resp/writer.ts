@@ -75,6 +75,30 @@ export class ReplyWriter {
     return out;
   }
 
+  /**
+   * The pending output as a view of the writer's own buffer, leaving the writer empty; null when
+   * the output is not one buffer (chunks, nothing, or a buffer too big to keep), for take().
+   * Saves take()'s copy where the transport can say whether it kept the view (writeNow): if it
+   * did, call forfeit() before writing anything more.
+   */
+  lend(): Uint8Array | null {
+    if (this.chunks !== null || this.pos === 0 || this.buf.length > 1024 * 1024) return null;
+    const view = this.buf.subarray(0, this.pos);
+    this.pos = 0;
+    return view;
+  }
+
+  /** The transport refused the view lend() gave (busy): the output is pending again, as before. */
+  unlend(view: Uint8Array): void {
+    this.pos = view.length;
+  }
+
+  /** The transport kept the buffer lend() showed: it is the transport's now; take a new one. */
+  forfeit(): void {
+    this.buf = new Uint8Array(INITIAL);
+    this.pos = 0;
+  }
+
   /** Drops everything not yet taken (CLIENT REPLY OFF/SKIP, discarded replies). */
   discard(): void {
     this.chunks = null;

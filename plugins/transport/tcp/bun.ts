@@ -6,7 +6,7 @@
 // anything is queued, new replies join the queue so bytes never overtake each other.
 // Bun.listen is synchronous and throws errors with errno codes. It takes no backlog option (the
 // kernel gets Bun's own, 512), and setKeepAlive's delay is in milliseconds.
-import type { Client, Connection } from '../../../core/client.ts';
+import { type Client, type Connection, WRITE_BUSY, WRITE_DONE } from '../../../core/client.ts';
 import type { Server } from '../../../core/server.ts';
 import { type Adapter, formatAddr, listenError, type ListenSpec, type Listener } from './_types.ts';
 
@@ -101,6 +101,15 @@ class ConnState implements Connection {
       if (this.queued > 0) this.enqueue(chunks[i]);
       else this.send(chunks[i]);
     }
+  }
+
+  /** Connection.writeNow: what the kernel does not take is copied, so `data` is never kept. */
+  writeNow(data: Uint8Array): number {
+    if (this.closed) return WRITE_DONE;
+    if (this.queued > 0) return WRITE_BUSY;
+    const n = this.socket.write(data);
+    if (n < data.length) this.enqueue(data.slice(n > 0 ? n : 0));
+    return WRITE_DONE;
   }
 
   /** Writes `buf` now, queueing what the kernel does not take. */

@@ -11,7 +11,7 @@ import { Buffer } from 'node:buffer';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import process from 'node:process';
-import type { Connection } from '../../../core/client.ts';
+import { type Connection, WRITE_BUSY, WRITE_DONE, WRITE_KEPT } from '../../../core/client.ts';
 import type { Server } from '../../../core/server.ts';
 import {
   type Adapter, formatAddr, type ListenError, listenError, type ListenSpec, type Listener,
@@ -156,19 +156,23 @@ function directWriter(socket: net.Socket, handle: unknown) {
   return {
     /** Bytes handed to libuv that the kernel has not taken yet. */
     pending: 0,
-    /** Writes `data`; false when the stream has to be used instead (it holds unsent data). */
-    write(data: Uint8Array): boolean {
-      if (socket.writableLength !== 0) return false;
+    /**
+     * Writes `data`: WRITE_DONE when the kernel took it all, WRITE_KEPT when libuv holds it until
+     * sent, WRITE_BUSY (nothing written) when the stream has to be used instead (it holds
+     * unsent data).
+     */
+    write(data: Uint8Array): number {
+      if (socket.writableLength !== 0) return WRITE_BUSY;
       const req = spareReq ?? new sw.WriteWrap();
       const err = h.writeBuffer(req, data);
       if (err !== 0) {
         // EPIPE, ECONNRESET ...: the peer is gone; 'close' follows.
         socket.destroy();
-        return true;
+        return WRITE_DONE;
       }
       if (sw.streamBaseState[sw.kLastWriteWasAsync] === 0) {
         spareReq = req;
-        return true;
+        return WRITE_DONE;
       }
       // Queued by libuv: the request is taken, and the buffer must live until the write completes.
       spareReq = null;
@@ -178,7 +182,7 @@ function directWriter(socket: net.Socket, handle: unknown) {
         this.pending -= data.length;
         if (status < 0) socket.destroy();
       };
-      return true;
+      return WRITE_KEPT;
     },
   };
 }
@@ -220,7 +224,7 @@ function accept(server: Server, socket0: net.Socket, spec: ListenSpec): void {
     write(chunks) {
       if (socket.destroyed) return;
       if (chunks.length === 1) {
-        if (direct === null || !direct.write(chunks[0])) socket.write(chunks[0]);
+        if (direct === null || direct.write(chunks[0]) === WRITE_BUSY) socket.write(chunks[0]);
         return;
       }
       socket.cork();
@@ -236,6 +240,11 @@ function accept(server: Server, socket0: net.Socket, spec: ListenSpec): void {
       if (!socket.destroyed) socket.end(() => socket.destroy());
     },
   };
+  if (direct !== null) {
+    // Only onto an idle socket: behind earlier output the buffer would surely be kept.
+    conn.writeNow = (data) => (socket.destroyed ? WRITE_DONE : direct.pending !== 0 ? WRITE_BUSY : direct.write(data));
+  }
+
   // A reset peer must not crash the process, even on a connection refused by maxclients.
   socket.on('error', () => socket.destroy());
   const client = server.accept(conn);
