@@ -38,8 +38,12 @@ const NO_ARGV: string[] = [];
 
 function isReset(argv: readonly string[]): boolean {
   const name = argv[0];
-  return name.length === 5 && name.toLowerCase() === 'reset';
+  // Compared without toLowerCase: that made a string for every LPUSH, RPUSH, HMGET ... read ahead.
+  if (name.length !== 5) return false;
+  for (let i = 0; i < 5; i++) if ((name.charCodeAt(i) | 32) !== RESET_CODES[i]) return false;
+  return true;
 }
+const RESET_CODES = [114, 101, 115, 101, 116]; // "reset"
 
 /** Output of one client held for the end of the turn, at most (see processInput). */
 const MAX_DEFERRED_OUTPUT = 64 * 1024;

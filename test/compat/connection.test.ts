@@ -353,4 +353,14 @@ secured('large requests are refused before AUTH and accepted after it', async ({
   await d.sameRaw(`*2\r\n$4\r\nECHO\r\n$20000\r\n${big}\r\n`, 300);
 });
 
+secured('a pipelined RESET, in any case, logs out for the commands after it in the same read', async ({ connect }) => {
+  // Commands after RESET must be parsed under the unauthenticated limits again (at most 10
+  // arguments), so echokv's read-ahead must stop at RESET however it is spelled.
+  const eleven = `*11\r\n$4\r\nMSET\r\n${'$1\r\nk\r\n$1\r\nv\r\n'.repeat(5)}`;
+  for (const name of ['RESET', 'reset', 'ReSeT']) {
+    const c = await connect();
+    await c.sameRaw(`AUTH secret\r\nPING\r\n*1\r\n$5\r\n${name}\r\n${eleven}`, 300);
+  }
+});
+
 secured.run();
