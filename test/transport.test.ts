@@ -61,6 +61,15 @@ const bulk = (b: Buffer): Buffer => Buffer.concat([Buffer.from(`$${b.length}\r\n
 
 /** Reads what a paused reader left queued (slowly until `slowUntil` bytes), checks it, then
  * checks that the server closes the connection. */
+/** Starts reading, slowly for the first `slowUntil` bytes, and checks that all came as expected. */
+async function readAll(s: StreamCheck, slowUntil: number, what: string): Promise<void> {
+  s.slowMs = 2;
+  s.slowUntil = slowUntil;
+  s.socket.resume();
+  await s.complete(60000, what);
+  s.close();
+}
+
 async function readThenClosed(s: StreamCheck, slowUntil: number, what: string): Promise<void> {
   await sleep(300);
   s.slowMs = 2;
@@ -246,11 +255,7 @@ for (const [name, cmd, args] of runtimes) {
     for (let i = 0; i < 5; i++) assert.is((await other.callRaw('PING')).bytes, '+PONG\r\n', 'another client is served meanwhile');
     assert.is((await other.callRaw('SET', 'x', 'y')).bytes, '+OK\r\n');
     other.close();
-    s.slowMs = 2;
-    s.slowUntil = 6 * MB;
-    s.socket.resume();
-    await s.complete(60000, `${n} MB of replies`);
-    s.close();
+    await readAll(s, 6 * MB, `${n} MB of replies`);
   });
 
   test('small and large replies to a reader that stops reading arrive in order', async ({ p, big }) => {
@@ -273,11 +278,7 @@ for (const [name, cmd, args] of runtimes) {
       await sleep(1);
     }
     await sleep(200);
-    s.slowMs = 2;
-    s.slowUntil = 4 * MB;
-    s.socket.resume();
-    await s.complete(60000, 'replies in order');
-    s.close();
+    await readAll(s, 4 * MB, 'replies in order');
   });
 
   test('replies that all differ, to a reader that stops reading, arrive intact', async ({ p }) => {
@@ -297,11 +298,7 @@ for (const [name, cmd, args] of runtimes) {
       if (i % 4 === 0) await sleep(1);
     }
     await sleep(200);
-    s.slowMs = 2;
-    s.slowUntil = 2 * MB;
-    s.socket.resume();
-    await s.complete(60000, 'different replies in order');
-    s.close();
+    await readAll(s, 2 * MB, 'different replies in order');
   });
 
   test('QUIT behind small replies a reader has not read: they all arrive, then the close', async ({ p }) => {
