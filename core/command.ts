@@ -131,6 +131,8 @@ export class Command {
   /** DEBUG: refused unless enable-debug-command allows it (Redis's CMD_PROTECTED, not in COMMAND INFO). */
   readonly isProtected: boolean;
   readonly isAdmin: boolean;
+  /** CMD_FAST: its slow runs are LATENCY's "fast-command" events, not "command" ones. */
+  readonly isFast: boolean;
   readonly noPropagate: boolean;
   readonly skipMonitor: boolean;
   readonly skipSlowlog: boolean;
@@ -156,6 +158,7 @@ export class Command {
     this.noAuth = f.has('no_auth');
     this.isProtected = parent === null && spec.name === 'debug';
     this.isAdmin = f.has('admin');
+    this.isFast = f.has('fast');
     this.noPropagate = f.has('no_propagate');
     this.skipMonitor = f.has('skip_monitor');
     this.skipSlowlog = f.has('skip_slowlog');

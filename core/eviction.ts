@@ -373,13 +373,20 @@ export class Eviction {
     while (freed < toFree) {
       const pick = this.policy.endsWith('-random') ? this.pickRandom() : this.pickFromPool();
       if (pick === null) return this.metrics('fail');
-      freed += this.evict(pick.db, pick.key);
+      if (server.latencyOn) {
+        const t0 = server.host.now();
+        freed += this.evict(pick.db, pick.key);
+        server.latencySample('eviction-del', Math.floor(server.host.now() - t0));
+      } else {
+        freed += this.evict(pick.db, pick.key);
+      }
       count++;
       if (count % 16 === 0 && (server.host.now() - start) * 1000 > limitUs) {
         this.startTimer();
         break;
       }
     }
+    server.latencySample('eviction-cycle', Math.floor(server.host.now() - start));
     return this.metrics(this.timer !== null ? 'running' : 'ok');
   }
 

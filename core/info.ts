@@ -61,6 +61,33 @@ export class LatencyHistogram {
     return sub * 2 ** bucket;
   }
 
+  /**
+   * LATENCY HISTOGRAM's buckets as a flat [usec, count, ...]: at each power of two from 1024 ns,
+   * the samples up to and including that value's sub-bucket, where that number grew. This is what
+   * Redis reads with a logarithmic hdr iterator (first bucket 1024, base 2), each level named by
+   * the highest value equivalent to it, in whole microseconds.
+   */
+  cumulativeByPowerOfTwo(): number[] {
+    const out: number[] = [];
+    let cumulative = 0;
+    let previous = 0;
+    let i = 0;
+    for (let level = 1024; cumulative < this.total && i < this.counts.length; level *= 2) {
+      let last = LatencyHistogram.index(level);
+      // A power of two starts its sub-bucket, whose width is 2^(log2(level) - 7).
+      let highest = level + level / 128 - 1;
+      if (last >= this.counts.length) {
+        // Past the histogram's range (1 s): the iterator stops on its last sub-bucket.
+        last = this.counts.length - 1;
+        highest = 2 ** 30 - 1;
+      }
+      for (; i <= last; i++) cumulative += this.counts[i];
+      if (cumulative > previous) out.push(Math.floor(highest / 1000), cumulative);
+      previous = cumulative;
+    }
+    return out;
+  }
+
   /** The value at `percentile` (0-100) as hdr_value_at_percentile reports it, in ns. */
   valueAtPercentile(percentile: number): number {
     const p = Math.min(percentile, 100);

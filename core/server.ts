@@ -5,6 +5,7 @@
 // authentication, loading, then the handler.
 
 import { Client, type Connection, WRITE_BUSY, WRITE_KEPT } from './client.ts';
+import { LatencyMonitor } from './latency.ts';
 import { Command, CommandTable } from './command.ts';
 import { ALL_COMMANDS } from './commands/mod.ts';
 import { allowProtectedAction, Config } from './config/mod.ts';
@@ -211,6 +212,10 @@ export class Server {
   private lastNow = 0;
   /** slowlog-log-slower-than, cached: it is read after every command. */
   private slowlogThreshold = 0;
+  /** LATENCY's event samples (core/latency.ts). */
+  readonly latency = new LatencyMonitor();
+  /** latency-monitor-threshold (ms), cached: 0 records nothing. */
+  private latencyThreshold = 0;
   /** Clients queued for flushPending, each once (Client.flushQueued): an array, where a Set cost
    * a hash-table insert per client and a new table per turn at clear(). */
   private readonly pendingFlush: Client[] = [];
@@ -266,6 +271,10 @@ export class Server {
     this.slowlogThreshold = this.config.num('slowlog-log-slower-than');
     this.config.onChange('slowlog-log-slower-than', (x) => {
       this.slowlogThreshold = x as number;
+    });
+    this.latencyThreshold = this.config.num('latency-monitor-threshold');
+    this.config.onChange('latency-monitor-threshold', (x) => {
+      this.latencyThreshold = x as number;
     });
     this.config.onChange('loglevel', (x) => {
       this.log.level = x as LogLevel;
@@ -423,7 +432,11 @@ export class Server {
     // Redis gives the slow expire cycle 25% of a tick, scaled by active-expire-effort.
     const effort = this.config.num('active-expire-effort');
     const budget = ((1000 / this.hz) * (25 + 2 * (effort - 1))) / 100;
-    if (this.activeExpire) this.keyspace.activeExpireCycle(budget, () => this.host.now(), effort);
+    if (this.activeExpire) {
+      const t0 = this.host.now();
+      this.keyspace.activeExpireCycle(budget, () => this.host.now(), effort);
+      if (this.latencyThreshold > 0) this.latencySample('expire-cycle', Math.floor(this.host.now() - t0));
+    }
     // Streams the cycle deleted release their XREADGROUP waiters (Redis does it in beforeSleep).
     if (this.blocking.hasReady) this.blocking.handleReady();
     this.keyspace.time = now;
@@ -1000,6 +1013,7 @@ export class Server {
     if (collects) this.propagatePending();
     if (this.monitors.size > 0 && !cmd.skipMonitor && !cmd.isAdmin && !retry) this.feedMonitors(c, argv);
     if (us >= this.slowlogThreshold && !cmd.skipSlowlog && !retry) this.slowlogPush(c, argv, us);
+    if (this.latencyThreshold > 0 && !retry) this.latencySample(cmd.isFast ? 'fast-command' : 'command', Math.floor(us / 1000));
     // Clients blocked on keys this command gave data are served once it is over (for EXEC,
     // once the whole transaction is).
     if (prevCurrent === null && this.blocking.hasReady) this.blocking.handleReady();
@@ -1021,6 +1035,18 @@ export class Server {
     for (const m of this.monitors) {
       m.out.raw(line);
       this.wake(m);
+    }
+  }
+
+  /** Whether latency-monitor-threshold is set (callers skip timing what nobody records). */
+  get latencyOn(): boolean {
+    return this.latencyThreshold > 0;
+  }
+
+  /** Records a latency event of `ms` milliseconds when it reaches latency-monitor-threshold. */
+  latencySample(event: string, ms: number): void {
+    if (this.latencyThreshold > 0 && ms >= this.latencyThreshold) {
+      this.latency.add(event, ms, Math.floor(this.keyspace.clock() / 1000));
     }
   }
 

@@ -11,6 +11,8 @@ import { isString, stringOf } from '../keyspace.ts';
 import { parseInteger } from '../numbers.ts';
 import { encodingOf } from './generic.ts';
 
+const LATENCY_TIPS = ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'];
+
 export const commands: CommandSpec[] = [
   {
     name: 'info', arity: -1, flags: ['loading', 'stale'], categories: ['dangerous'],
@@ -128,6 +130,52 @@ export const commands: CommandSpec[] = [
         name: 'help', arity: 2, flags: ['loading', 'stale'], categories: [],
         summary: 'Show helpful text about the different subcommands', since: '6.2.0',
         group: 'server', complexity: 'O(1)', handler: slowlogHelp,
+      },
+    ],
+  },
+  {
+    name: 'latency', arity: -2, flags: [], categories: [],
+    summary: 'A container for latency diagnostics commands', since: '2.8.13', group: 'server',
+    complexity: 'Depends on subcommand.',
+    subcommands: [
+      {
+        name: 'doctor', arity: 2, flags: ['admin', 'noscript', 'loading', 'stale'], categories: [],
+        tips: LATENCY_TIPS, summary: 'Return a human readable latency analysis report.', since: '2.8.13',
+        group: 'server', complexity: 'O(1)', handler: latencyDoctor,
+      },
+      {
+        name: 'graph', arity: 3, flags: ['admin', 'noscript', 'loading', 'stale'], categories: [],
+        tips: LATENCY_TIPS, summary: 'Return a latency graph for the event.', since: '2.8.13', group: 'server',
+        complexity: 'O(1)', args: 'event', handler: latencyGraph,
+      },
+      {
+        name: 'help', arity: 2, flags: ['loading', 'stale'], categories: [],
+        summary: 'Show helpful text about the different subcommands.', since: '2.8.13', group: 'server',
+        complexity: 'O(1)', handler: latencyHelp,
+      },
+      {
+        name: 'histogram', arity: -2, flags: ['admin', 'noscript', 'loading', 'stale'], categories: [],
+        tips: LATENCY_TIPS,
+        summary: 'Return the cumulative distribution of latencies of a subset of commands or all.',
+        since: '7.0.0', group: 'server',
+        complexity: 'O(N) where N is the number of commands with latency information being retrieved.',
+        args: '[command [command ...]]', handler: latencyHistogram,
+      },
+      {
+        name: 'history', arity: 3, flags: ['admin', 'noscript', 'loading', 'stale'], categories: [],
+        tips: LATENCY_TIPS, summary: 'Return timestamp-latency samples for the event.', since: '2.8.13',
+        group: 'server', complexity: 'O(1)', args: 'event', handler: latencyHistory,
+      },
+      {
+        name: 'latest', arity: 2, flags: ['admin', 'noscript', 'loading', 'stale'], categories: [],
+        tips: LATENCY_TIPS, summary: 'Return the latest latency samples for all events.', since: '2.8.13',
+        group: 'server', complexity: 'O(1)', handler: latencyLatest,
+      },
+      {
+        name: 'reset', arity: -2, flags: ['admin', 'noscript', 'loading', 'stale'], categories: [],
+        tips: ['request_policy:all_nodes', 'response_policy:all_succeeded'],
+        summary: 'Reset latency data for one or more events.', since: '2.8.13', group: 'server',
+        complexity: 'O(1)', args: '[event [event ...]]', handler: latencyReset,
       },
     ],
   },
@@ -485,6 +533,123 @@ const SLOWLOG_HELP = [
 
 function slowlogHelp(c: Client): void {
   c.out.help(SLOWLOG_HELP);
+}
+
+// LATENCY (core/latency.ts)
+function latencyLatest(c: Client): void {
+  const rows = c.server.latency.latest();
+  c.out.array(rows.length);
+  for (const [event, time, latency, max] of rows) {
+    c.out.array(4);
+    c.out.bulk(event);
+    c.out.int(time);
+    c.out.int(latency);
+    c.out.int(max);
+  }
+}
+
+function latencyHistory(c: Client, argv: string[]): void {
+  const samples = c.server.latency.samples(argv[2]);
+  c.out.array(samples.length);
+  for (const [time, latency] of samples) {
+    c.out.array(2);
+    c.out.int(time);
+    c.out.int(latency);
+  }
+}
+
+function latencyReset(c: Client, argv: string[]): void {
+  const lm = c.server.latency;
+  let n = 0;
+  if (argv.length === 2) n = lm.reset(null);
+  else for (let i = 2; i < argv.length; i++) n += lm.reset(argv[i]);
+  c.out.int(n);
+}
+
+function latencyGraph(c: Client, argv: string[]): void {
+  const graph = c.server.latency.graph(argv[2], Math.floor(c.server.keyspace.clock() / 1000));
+  if (graph === null) c.server.replyError(c, `ERR No samples available for event '${argv[2]}'`);
+  else c.out.verbatim(graph, 'txt');
+}
+
+function latencyDoctor(c: Client): void {
+  const report = c.server.latency.doctor(c.server, Math.floor(c.server.keyspace.clock() / 1000), usesHugePages(c));
+  c.out.verbatim(report, 'txt');
+}
+
+/** Whether the process has anonymous huge pages (Linux's AnonHugePages; false elsewhere). */
+function usesHugePages(c: Client): boolean {
+  for (const path of ['/proc/self/smaps_rollup', '/proc/self/smaps']) {
+    let text: string;
+    try {
+      text = c.server.host.readText(path);
+    } catch {
+      continue;
+    }
+    let kb = 0;
+    for (const m of text.matchAll(/^AnonHugePages:\s+(\d+) kB/gm)) kb += Number(m[1]);
+    return kb > 0;
+  }
+  return false;
+}
+
+/**
+ * LATENCY HISTOGRAM: for each command with a latency-tracking histogram, its calls and the
+ * cumulative count at each power-of-two microsecond bucket from 1 µs, as Redis's
+ * fillCommandCDF reads its hdr_histogram with a logarithmic iterator.
+ */
+function latencyHistogram(c: Client, argv: string[]): void {
+  const cmds: Command[] = [];
+  if (argv.length === 2) {
+    for (const cmd of c.server.commands.list()) {
+      if (cmd.stats.latency !== undefined) cmds.push(cmd);
+      for (const sub of cmd.subcommands?.values() ?? []) if (sub.stats.latency !== undefined) cmds.push(sub);
+    }
+  } else {
+    for (let i = 2; i < argv.length; i++) {
+      const cmd = findCommand(c, argv[i]);
+      if (cmd === undefined) continue;
+      if (cmd.stats.latency !== undefined) cmds.push(cmd);
+      for (const sub of cmd.subcommands?.values() ?? []) if (sub.stats.latency !== undefined) cmds.push(sub);
+    }
+  }
+  const out = c.out;
+  out.map(cmds.length);
+  for (const cmd of cmds) {
+    const h = cmd.stats.latency!;
+    out.bulk(cmd.fullname);
+    out.map(2);
+    out.bulk('calls');
+    out.int(h.total);
+    out.bulk('histogram_usec');
+    const buckets = h.cumulativeByPowerOfTwo();
+    out.map(buckets.length / 2);
+    for (const v of buckets) out.int(v);
+  }
+}
+
+const LATENCY_HELP = [
+  'LATENCY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'DOCTOR',
+  '    Return a human readable latency analysis report.',
+  'GRAPH <event>',
+  '    Return an ASCII latency graph for the <event> class.',
+  'HISTORY <event>',
+  '    Return time-latency samples for the <event> class.',
+  'LATEST',
+  '    Return the latest latency samples for all events.',
+  'RESET [<event> ...]',
+  '    Reset latency data of one or more <event> classes.',
+  '    (default: reset all data for all event classes)',
+  'HISTOGRAM [COMMAND ...]',
+  '    Return a cumulative distribution of latencies in the format of a histogram for the specified command names.',
+  '    If no commands are specified then all histograms are replied.',
+  'HELP',
+  '    Prints this help.',
+];
+
+function latencyHelp(c: Client): void {
+  c.out.help(LATENCY_HELP);
 }
 
 // MONITOR

@@ -629,7 +629,7 @@ export const DIRECTIVES: readonly Directive[] = [
   // Logs and monitoring.
   num('slowlog-log-slower-than', 10000n, int(-1n, LLONG_MAX), { implemented: true }),
   num('slowlog-max-len', 128n, LONG_RANGE, { implemented: true }),
-  num('latency-monitor-threshold', 0n, LONG_RANGE),
+  num('latency-monitor-threshold', 0n, LONG_RANGE, { implemented: true }),
   bool('latency-tracking', true, { implemented: true }),
   latencyTrackingInfoPercentiles,
   notifyKeyspaceEvents,
