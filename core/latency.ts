@@ -1,7 +1,9 @@
 // The latency monitor (LATENCY LATEST / HISTORY / RESET / GRAPH / DOCTOR), after Redis's
 // latency.c. With latency-monitor-threshold > 0, an event that takes at least that many
 // milliseconds is recorded under its class: "command" and "fast-command" (a command's run),
-// "expire-cycle", "eviction-cycle" and "eviction-del". Each class keeps one sample per second
+// "expire-cycle", "eviction-cycle" and "eviction-del", and the AOF's "aof-write" (with
+// "aof-write-alone" or "aof-write-pending-fsync") and "aof-fsync-always" (plugins/persistence/aof).
+// Each class keeps one sample per second
 // (the worst of that second) in a ring of LATENCY_TS_LEN, and its all-time maximum. Times are
 // Unix seconds, read from the server's clock.
 //

@@ -441,4 +441,41 @@ test('CONFIG SET appendfsync switches policies at run time', async () => {
   assert.is(readFileSync(join(dir, 'appendonlydir', 'appendonly.aof.1.incr.aof'), 'latin1').split('SET').length - 1, 3);
 });
 
+test('LATENCY records slow AOF writes and fsyncs under always, and DOCTOR advises on them', async () => {
+  // A disk whose write(2) and fdatasync take 30 ms each, once the test says so.
+  let slow = false;
+  const spin = (ms: number): void => {
+    const end = Date.now() + ms;
+    while (Date.now() < end) { /* a slow disk */ }
+  };
+  const s = await startAof(fresh(), { appendfsync: 'always', 'latency-monitor-threshold': 10 }, (h) => ({
+    writeFileSync: (fd: number, bytes: Uint8Array) => {
+      if (slow) spin(30);
+      h.writeFileSync(fd, bytes);
+    },
+    fsyncSync: (fd: number) => {
+      if (slow) spin(30);
+      h.fsyncSync(fd);
+    },
+  }));
+  const c = await RespClient.connect(s.port);
+  try {
+    assert.is(await c.call('SET', 'a', '1'), 'OK');
+    assert.equal(await c.call('LATENCY', 'LATEST'), [], 'a fast disk leaves nothing');
+    slow = true;
+    assert.is(await c.call('SET', 'a', '2'), 'OK');
+    slow = false;
+    const latest = (await c.call('LATENCY', 'LATEST')) as [string, number, number, number][];
+    const events = new Map(latest.map((r) => [r[0], Number(r[2])]));
+    assert.equal([...events.keys()].sort(), ['aof-fsync-always', 'aof-write', 'aof-write-alone'], JSON.stringify(latest));
+    for (const [name, ms] of events) assert.ok(ms >= 25, `${name}: ${ms} ms`);
+    const doctor = String(await c.call('LATENCY', 'DOCTOR'));
+    assert.match(doctor, "- Your fsync policy is set to 'always'.");
+    assert.match(doctor, '- It is strongly advised to use local disks for persistence');
+  } finally {
+    c.close();
+    await s.stop();
+  }
+});
+
 test.run();

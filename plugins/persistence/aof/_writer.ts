@@ -238,11 +238,13 @@ export class AofWriter {
    */
   private syncAlways(): void {
     const host = this.server.host;
+    const t0 = this.server.latencyOn ? host.now() : 0;
     try {
       for (let i = 0; i < this.retired.length; i++) {
         if (this.retired[i].end > this.synced) host.fsyncSync(this.retired[i].fd);
       }
       host.fsyncSync(this.fd);
+      if (this.server.latencyOn) this.server.latencySample('aof-fsync-always', Math.floor(host.now() - t0));
     } catch (e) {
       this.fatal(`Can't persist AOF for fsync error when the AOF fsync policy is 'always': ${strerror(e)}. Exiting...`);
       return;
@@ -286,11 +288,18 @@ export class AofWriter {
     this.postponedStart = 0;
     const data = this.buf.view();
     const n = data.length;
+    const t0 = this.server.latencyOn ? this.server.host.now() : 0;
     try {
       this.server.host.writeFileSync(this.fd, data);
     } catch (e) {
       this.onWriteError(e, now);
       return;
+    }
+    if (this.server.latencyOn) {
+      // Redis's names: behind a running fsync, or alone (echokv has no child process), and all.
+      const ms = Math.floor(this.server.host.now() - t0);
+      this.server.latencySample(this.fsyncInFlight ? 'aof-write-pending-fsync' : 'aof-write-alone', ms);
+      this.server.latencySample('aof-write', ms);
     }
     this.buf.consume(n);
     this.written += n;
