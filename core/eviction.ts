@@ -386,7 +386,7 @@ export class Eviction {
         break;
       }
     }
-    server.latencySample('eviction-cycle', Math.floor(server.host.now() - start));
+    if (server.latencyOn) server.latencySample('eviction-cycle', Math.floor(server.host.now() - start));
     return this.metrics(this.timer !== null ? 'running' : 'ok');
   }
 

@@ -433,7 +433,7 @@ export class Server {
     const effort = this.config.num('active-expire-effort');
     const budget = ((1000 / this.hz) * (25 + 2 * (effort - 1))) / 100;
     if (this.activeExpire) {
-      const t0 = this.host.now();
+      const t0 = this.latencyThreshold > 0 ? this.host.now() : 0;
       this.keyspace.activeExpireCycle(budget, () => this.host.now(), effort);
       if (this.latencyThreshold > 0) this.latencySample('expire-cycle', Math.floor(this.host.now() - t0));
     }
