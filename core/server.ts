@@ -171,6 +171,9 @@ export class Server {
   pause: { until: number; writesOnly: boolean } | null = null;
   /** DEBUG SET-ACTIVE-EXPIRE: whether cron deletes expired keys nobody reads. */
   activeExpire = true;
+  /** DEBUG QUICKLIST-PACKED-THRESHOLD: list elements of this size or more are saved (RDB, DUMP)
+   * in a plain quicklist node of their own, as Redis's packed_threshold (1 GB by default). */
+  packedThreshold = 1 << 30;
   /** latency-tracking: per-command latency histograms for INFO latencystats. */
   latencyTracking = true;
   /** Used memory measured when the server started (INFO used_memory_startup). */

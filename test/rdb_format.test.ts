@@ -24,7 +24,7 @@ import type { ZSet } from '../core/types/zset.ts';
 import { Bytes, ziplist, zipmap } from './_rdb.ts';
 
 const NOW = 1_700_000_000_000;
-const OPTS: EncodeOptions = { compress: true, limits: DEFAULT_LIMITS, evictionInfo: null, now: NOW, lfuDecayTime: 1 };
+const OPTS: EncodeOptions = { compress: true, limits: DEFAULT_LIMITS, evictionInfo: null, now: NOW, lfuDecayTime: 1, packedThreshold: 1 << 30 };
 const enc = (s: string): Uint8Array => strToBytes(s);
 const hex = (b: Uint8Array): string => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 

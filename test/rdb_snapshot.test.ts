@@ -30,7 +30,7 @@ function rng(seed: number): () => number {
 }
 
 const NOW = 1_700_000_000_000;
-const OPTS: EncodeOptions = { compress: true, limits: DEFAULT_LIMITS, evictionInfo: null, now: NOW, lfuDecayTime: 1 };
+const OPTS: EncodeOptions = { compress: true, limits: DEFAULT_LIMITS, evictionInfo: null, now: NOW, lfuDecayTime: 1, packedThreshold: 1 << 30 };
 const AUX = { redisVersion: '7.0.15', ctime: NOW / 1000, usedMem: 0, aofBase: false };
 
 /** A value as plain data, for comparisons. */

@@ -16,6 +16,7 @@ import { commands as set } from './set.ts';
 import { commands as sortedSet } from './sorted_set.ts';
 import { commands as stream } from './stream.ts';
 import { commands as list } from './list.ts';
+import { commands as scripting } from './scripting.ts';
 
 export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...connection,
@@ -34,4 +35,5 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...sortedSet,
   ...stream,
   ...list,
+  ...scripting,
 ];

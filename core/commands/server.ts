@@ -9,6 +9,7 @@ import { rdbControl } from './persistence.ts';
 import { infoText, keyMemoryUsage, memoryStats } from '../info.ts';
 import { isString, stringOf } from '../keyspace.ts';
 import { parseInteger } from '../numbers.ts';
+import { memtoull } from '../config/types.ts';
 import { encodingOf } from './generic.ts';
 
 const LATENCY_TIPS = ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'];
@@ -705,6 +706,9 @@ const DEBUG_HELP = [
   '    Setting it to 0 disables expiring keys in background when they are not',
   '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
   '    default.',
+  'QUICKLIST-PACKED-THRESHOLD <size>',
+  '    Sets the threshold for elements to be inserted as plain vs packed nodes',
+  '    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.',
   'SLEEP <seconds>',
   '    Stop the server for <seconds>. Decimals allowed.',
   'HELP',
@@ -765,6 +769,17 @@ function debug(c: Client, argv: string[]): void {
   } else if (sub === 'set-active-expire' && argv.length === 3) {
     server.activeExpire = atoi(argv[2]) !== 0;
     c.out.ok();
+  } else if (sub === 'quicklist-packed-threshold' && argv.length === 3) {
+    // As quicklistisSetPackedThreshold: up to just under 4 GB, 0 restores the default 1 GB.
+    // Redis applies it at each push; echokv lays quicklist nodes out when it saves (RDB, DUMP),
+    // so it applies to lists saved from now on, as if their elements had been pushed now.
+    const size = memtoull(argv[2]);
+    if (size === null || size > 4294967296n - 1048576n) {
+      server.replyError(c, 'ERR argument must be a memory value bigger than 1 and smaller than 4gb');
+    } else {
+      server.packedThreshold = size === 0n ? 1 << 30 : Number(size);
+      c.out.ok();
+    }
   } else if (sub === 'object' && argv.length === 3) {
     debugObject(c, argv[2]);
   } else if (sub === 'reload') {

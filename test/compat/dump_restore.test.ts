@@ -134,6 +134,33 @@ test('RESTORE IDLETIME sets the idle time', async ({ c }) => {
   await c.same('OBJECT', 'FREQ', 'idle');
 });
 
+// echokv lays out quicklist nodes when it saves (as if every element had been pushed at the tail
+// with the settings of that moment); Redis decides at each push. They agree while the threshold
+// stays as it was when the list was written, which is what this compares.
+test('DEBUG QUICKLIST-PACKED-THRESHOLD: elements at the threshold or above are saved in plain nodes', async ({ c }) => {
+  const sameDump = async (key: string): Promise<void> => {
+    const [r, e] = await c.both('DUMP', key);
+    assert.is(firstDifference((e.reply as { value: string }).value, (r.reply as { value: string }).value), null, `DUMP ${key}`);
+  };
+  try {
+    await c.all([
+      ['DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '5gb'], ['DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '4294967296'],
+      ['DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '4293918720'], ['DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '-1'],
+      ['DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '10x'], ['DEBUG', 'QUICKLIST-PACKED-THRESHOLD'],
+      ['DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '10b'],
+      ['RPUSH', 'k', 'short', 'exactly10b', 'a', 'b', 'a much longer element', '', 'c'],
+    ]);
+    await sameDump('k');
+    await c.all([['DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '1B'], ['RPUSH', 'one', 'x', '', 'yz']]);
+    await sameDump('one');
+    // 0 restores the default (1 GB): the same elements go into one listpack again.
+    await c.all([['DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '0'], ['RPUSH', 'k2', 'short', 'exactly10b', 'a much longer element']]);
+    await sameDump('k2');
+  } finally {
+    await c.both('DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '0');
+  }
+});
+
 test.run();
 
 const lfu = compatSuite('dump and restore under an LFU policy', { 'maxmemory-policy': 'allkeys-lfu' });

@@ -63,6 +63,9 @@ export interface EncodeOptions {
   now: number;
   /** lfu-decay-time, minutes. */
   lfuDecayTime: number;
+  /** List elements of this size or more go in a plain node of their own (quicklist's
+   * packed_threshold, which DEBUG QUICKLIST-PACKED-THRESHOLD sets). */
+  packedThreshold: number;
 }
 
 /** Scratch listpacks for lists, hashes and sorted sets (their blob is written at once). */
@@ -367,6 +370,7 @@ export class RdbWriter {
     // Nodes as quicklist's _quicklistNodeAllowInsert fills them when elements are pushed at the
     // tail, with list-max-listpack-size (fill) as the limit.
     const fill = this.opts.limits.listMaxListpackSize;
+    const threshold = this.opts.packedThreshold;
     // Finished nodes (most lists have one, which stays in the scratch builder, written uncopied).
     let nodes: Uint8Array[] | null = null;
     let plain: boolean[] | null = null;
@@ -374,7 +378,7 @@ export class RdbWriter {
     lp.reset();
     src.each((el) => {
       const n = el.length;
-      if (n >= PACKED_THRESHOLD) {
+      if (n >= threshold) {
         nodes ??= [];
         plain ??= [];
         if (lp.count > 0) {
@@ -525,9 +529,6 @@ function listpackScore(score: number): string {
   }
   return formatDouble(score);
 }
-
-/** Elements of this size or more go in a plain node of their own (quicklist packed_threshold). */
-const PACKED_THRESHOLD = 1 << 30;
 
 /** Size limits of negative list-max-listpack-size values: -1 4 KB ... -5 64 KB. */
 const OPTIMIZATION_LEVEL = [4096, 8192, 16384, 32768, 65536];

@@ -33,6 +33,7 @@ export function encodeOptions(server: Server): EncodeOptions {
     evictionInfo: policy.endsWith('-lru') ? 'lru' : policy.endsWith('-lfu') ? 'lfu' : null,
     now: server.keyspace.clock(),
     lfuDecayTime: server.config.num('lfu-decay-time'),
+    packedThreshold: server.packedThreshold,
   };
 }
 
@@ -84,6 +85,60 @@ export function restorePayload(payload: Uint8Array, limits: Limits): Value | Pay
     if (e instanceof RdbError) return 'bad-format';
     throw e;
   }
+}
+
+/** FUNCTION DUMP of no libraries: only the RDB version and the checksum, as Redis writes it. */
+export function emptyFunctionsPayload(): Uint8Array {
+  const out = new Uint8Array(10);
+  out[0] = RDB_VERSION & 0xff;
+  out[1] = RDB_VERSION >>> 8;
+  out.set(crc64(out, 0, 2).bytesLE(), 2);
+  return out;
+}
+
+/**
+ * FUNCTION RESTORE: the code of the first library in `payload` (a record of a 7.0 rc version
+ * translated to a shebang line, as Redis's rdbFunctionLoad does), an empty list when it holds
+ * none, or Redis's error text. Redis creates each library as it reads it, so what follows the
+ * first one matters only when that one loads, which it never does without an engine.
+ */
+export function functionsInPayload(payload: Uint8Array): string[] | string {
+  const n = payload.length;
+  const bad = 'DUMP payload version or checksum are wrong';
+  if (n < 10 || (payload[n - 10] | (payload[n - 9] << 8)) > RDB_MAX_VERSION) return bad;
+  if (!crc64(payload, 0, n - 8).matches(payload, n - 8)) return bad;
+  const r = new RdbReader(bufferSource(payload), false, Math.max(64, n));
+  const libraries: string[] = [];
+  while (n - r.offset > 10) {
+    let t: number;
+    try {
+      t = r.byte();
+    } catch (e) {
+      if (e instanceof RdbError) return 'can not read data type';
+      throw e;
+    }
+    if (t !== OP.FUNCTION2 && t !== OP.FUNCTION_PRE_GA) return 'given type is not a function';
+    let step = t === OP.FUNCTION2 ? 'library payload' : 'library name';
+    try {
+      if (t === OP.FUNCTION2) libraries.push(r.string());
+      else {
+        const name = r.string();
+        step = 'engine name';
+        const engine = r.string();
+        step = 'library description indicator';
+        const hasDesc = r.len();
+        step = 'library description';
+        if (hasDesc !== 0) r.string();
+        step = 'library blob';
+        libraries.push(`#!${engine} name=${name}\n${r.string()}`);
+      }
+    } catch (e) {
+      if (e instanceof RdbError) return `Failed loading ${step}`;
+      throw e;
+    }
+    return libraries;
+  }
+  return libraries;
 }
 
 // -------------------------------------------------------------------------------------------------
