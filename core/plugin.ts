@@ -39,6 +39,11 @@ export interface PluginInstance {
    * Returns the status reply, or the error reply.
    */
   rewriteAof?(opts: { inExec: boolean }): { status: string } | { error: string };
+  /**
+   * The AOF: DEBUG LOADAOF. Writes what is buffered, empties the databases and loads the files
+   * back, synchronously. Returns null, or the error reply.
+   */
+  loadAof?(): string | null;
   /** Stops the plugin: close sockets, flush files. */
   close?(): Promise<void> | void;
 }

@@ -362,6 +362,9 @@ export class Server {
 
   /** Sends a change to every propagate listener (AOF, replicas). */
   propagate(dbIndex: number, argv: readonly string[]): void {
+    // Commands replayed from the AOF are in the files already (Redis's loader runs them
+    // without call(), so they propagate nowhere); DEBUG LOADAOF replays inside a command.
+    if (this.keyspace.loading) return;
     if (this.propagateBuffer !== null) {
       this.propagateBuffer.push([dbIndex, argv as string[]]);
       return;

@@ -186,7 +186,9 @@ export const commands: CommandSpec[] = [
     group: 'server', handler: monitor,
   },
   {
-    name: 'debug', arity: -2, flags: ['admin', 'noscript', 'loading', 'stale'], categories: [],
+    // no_propagate: what DEBUG changes (POPULATE, RELOAD, LOADAOF) is never sent to the AOF or
+    // replicas, as in Redis, where none of it counts as dirty.
+    name: 'debug', arity: -2, flags: ['admin', 'noscript', 'loading', 'stale', 'no_propagate'], categories: [],
     summary: 'A container for debugging commands', since: '1.0.0', group: 'server',
     complexity: 'Depends on subcommand.', docFlags: ['syscmd'], handler: debug,
   },
@@ -679,6 +681,8 @@ const DEBUG_HELP = [
   '    unit tests to simulate Redis errors.',
   'LOG <message>',
   '    Write <message> to the server log.',
+  'LOADAOF',
+  '    Flush the AOF buffers on disk and reload the AOF in memory.',
   'OBJECT <key>',
   '    Show low level info about `key` and associated value.',
   'POPULATE <count> [<prefix>] [<size>]',
@@ -784,6 +788,8 @@ function debug(c: Client, argv: string[]): void {
     debugObject(c, argv[2]);
   } else if (sub === 'reload') {
     debugReload(c, argv);
+  } else if (sub === 'loadaof') {
+    debugLoadAof(c);
   } else if (sub === 'digest' && argv.length === 2) {
     c.out.simple(datasetDigest(server.host, server.keyspace.dbs));
   } else if (sub === 'digest-value') {
@@ -802,6 +808,20 @@ function debug(c: Client, argv: string[]): void {
   } else {
     server.replyError(c, subcommandSyntax(argv[1], 'DEBUG'));
   }
+}
+
+function debugLoadAof(c: Client): void {
+  const server = c.server;
+  for (const inst of server.instances.values()) {
+    if (inst.loadAof === undefined) continue;
+    const err = inst.loadAof();
+    // Redis zeroes dirty: what was loaded is what the files already hold.
+    server.keyspace.dirty = 0;
+    if (err === null) c.out.ok();
+    else server.replyError(c, err);
+    return;
+  }
+  server.replyError(c, 'ERR There is no append only file to load: no aof persistence plugin is loaded');
 }
 
 function debugReload(c: Client, argv: string[]): void {

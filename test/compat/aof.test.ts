@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { haveRedis, RespClient, startProcess, tempDir, type Proc } from '../_helpers.ts';
-import { infoField, pipeline, startAof, stopAll, waitFor } from '../aof_helpers.ts';
+import { aofFiles, infoField, pipeline, startAof, stopAll, waitFor } from '../aof_helpers.ts';
 import { datasetOf } from '../_rdb.ts';
 import { Compat } from './_compat.ts';
 
@@ -302,6 +302,33 @@ t('BGREWRITEAOF replies as redis-server does: twice in a row, inside MULTI, and 
   c.echo.close();
   await echo.stop();
   await stopRedis(redis);
+});
+
+t('DEBUG LOADAOF loads the same dataset back as redis-server does; DEBUG itself is never propagated', async () => {
+  const redisDir = fresh();
+  const echoDir = fresh();
+  const redis = await redisOn(redisDir);
+  const echo = await startAof(echoDir);
+  const c = new Compat(await RespClient.connect(redis.port), await RespClient.connect(echo.port));
+  for (const cmd of [...STRING_WORKLOAD, ...AGGREGATE_WORKLOAD]) await c.same(...cmd.map(String));
+  // POPULATE changes the dataset without being propagated, in both: LOADAOF drops its keys.
+  await c.all([['DEBUG', 'POPULATE', '5', 'pop'], ['DBSIZE'], ['DEBUG', 'LOADAOF'], ['DBSIZE'], ['DEBUG', 'DIGEST'],
+    ['EXISTS', 'pop:0'], ['SELECT', '4'], ['DBSIZE'], ['SELECT', '0'], ['SET', 'after', '1'], ['DEBUG', 'LOADAOF'], ['GET', 'after'], ['DEBUG', 'DIGEST']]);
+  const changes = async (x: RespClient): Promise<string | undefined> => infoField(x, 'rdb_changes_since_last_save');
+  assert.is(await changes(c.echo), await changes(c.redis), 'rdb_changes_since_last_save after LOADAOF');
+  // After a rewrite the base is loaded too.
+  for (const x of [c.redis, c.echo]) {
+    assert.is(await x.call('BGREWRITEAOF'), 'Background append only file rewriting started');
+    assert.ok(await waitFor(async () => (await infoField(x, 'aof_rewrite_in_progress')) === '0'));
+  }
+  await c.all([['DEL', 'plain'], ['DEBUG', 'LOADAOF'], ['DEBUG', 'DIGEST'], ['EXISTS', 'plain']]);
+  c.redis.close();
+  c.echo.close();
+  await echo.stop();
+  await stopRedis(redis);
+  const report = checkAof(echoDir);
+  assert.match(report, 'All AOF files and manifest are valid');
+  for (const [name, text] of aofFiles(echoDir)) assert.not.match(text.toLowerCase(), 'debug', `${name} holds no DEBUG`);
 });
 
 t('a full disk gets the same replies from both (appendfsync everysec, /dev/full)', async () => {

@@ -61,6 +61,8 @@ export interface BaseEncoder {
  */
 export interface RdbBaseCodec {
   load(server: Server, path: string): Promise<number>;
+  /** load without yielding to the event loop. */
+  loadSync(server: Server, path: string): number;
   encoder(server: Server): BaseEncoder;
 }
 

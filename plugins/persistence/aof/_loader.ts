@@ -15,7 +15,7 @@
 //    preamble); what follows it, if anything, is commands (old single-file AOFs with
 //    aof-use-rdb-preamble kept their tail after the RDB). Commands are replayed through the
 //    server's dispatch as a fake client whose replies are dropped: looked up and arity-checked
-//    here, then run by Server.call() (the handler, stats, propagation) while server.loading
+//    here, then run by Server.call() (the handler and stats; nothing propagates while loading) while server.loading
 //    stays set, as Redis's loader calls cmd->proc after its own lookup (execute() would refuse
 //    every command with -LOADING). With:
 //      - no expiry while loading (Keyspace.loading): a command logged while a key was alive
@@ -31,8 +31,9 @@
 //    end. Anywhere else, or with aof-load-truncated no, start-up stops with the file and offset.
 //    Damage that is not a torn tail (a bad byte mid-file) always stops start-up.
 //
-// Loading yields to the event loop every 1024 commands or loading-process-events-interval-bytes,
-// so a transport already listening can answer -LOADING meanwhile.
+// At start-up loading yields to the event loop every 1024 commands or
+// loading-process-events-interval-bytes, so a transport already listening can answer -LOADING
+// meanwhile; DEBUG LOADAOF loads the same way without yielding (loadFilesSync), as Redis blocks.
 
 import { Client, type Connection } from '../../../core/client.ts';
 import { bytesToStr, strToUtf8 } from '../../../core/bytes.ts';
@@ -172,7 +173,47 @@ function upgrade(opts: LoadOptions, old: Manifest): Manifest {
  * the outcome; throws AofLoadError (after logging Redis's message plus the file and offset) when
  * start-up must stop. Side effects: the dataset, a truncated last file, log lines.
  */
-export async function loadFiles(opts: LoadOptions, m: Manifest): Promise<LoadOutcome> {
+export function loadFiles(opts: LoadOptions, m: Manifest): Promise<LoadOutcome> {
+  return drive(loadSteps(opts, m, false));
+}
+
+/** loadFiles without yielding to the event loop (DEBUG LOADAOF: Redis blocks while it loads). */
+export function loadFilesSync(opts: LoadOptions, m: Manifest): LoadOutcome {
+  const g = loadSteps(opts, m, true);
+  for (;;) {
+    const s = g.next();
+    if (s.done) return s.value;
+  }
+}
+
+/**
+ * One loader, two drivers: the steps yield `undefined` where loading may give the event loop a
+ * turn, and a promise for async work (the RDB base) whose result they are resumed with. The sync
+ * driver never gets a promise: with `sync` the steps use the codec's synchronous load.
+ */
+type Steps<T> = Generator<Promise<number> | undefined, T, number | undefined>;
+
+async function drive<T>(g: Steps<T>): Promise<T> {
+  let input: number | undefined;
+  let failure: { error: unknown } | null = null;
+  for (;;) {
+    const s = failure !== null ? g.throw(failure.error) : g.next(input);
+    failure = null;
+    input = undefined;
+    if (s.done) return s.value;
+    if (s.value === undefined) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      continue;
+    }
+    try {
+      input = await s.value;
+    } catch (e) {
+      failure = { error: e };
+    }
+  }
+}
+
+function* loadSteps(opts: LoadOptions, m: Manifest, sync: boolean): Steps<LoadOutcome> {
   const { server, paths } = opts;
   const host = server.host;
   const log = server.log;
@@ -200,7 +241,7 @@ export async function loadFiles(opts: LoadOptions, m: Manifest): Promise<LoadOut
     const f = files[i];
     const last = i === files.length - 1;
     const t0 = host.now();
-    const r = await loadOne(opts, f, last);
+    const r = yield* loadOne(opts, f, last, sync);
     if (r.truncatedBy > 0) {
       total -= r.truncatedBy;
       if (f.type === 'b') baseSize -= r.truncatedBy;
@@ -217,7 +258,7 @@ export async function loadFiles(opts: LoadOptions, m: Manifest): Promise<LoadOut
  * Loads one file. Returns whether it was empty and how many bytes a torn tail cut off it.
  * Throws AofLoadError after logging.
  */
-async function loadOne(opts: LoadOptions, f: AofFileInfo, last: boolean): Promise<{ empty: boolean; truncatedBy: number }> {
+function* loadOne(opts: LoadOptions, f: AofFileInfo, last: boolean, sync: boolean): Steps<{ empty: boolean; truncatedBy: number }> {
   const { server, paths } = opts;
   const host = server.host;
   const log = server.log;
@@ -244,7 +285,7 @@ async function loadOne(opts: LoadOptions, f: AofFileInfo, last: boolean): Promis
         throw new AofLoadError(`Cannot read the RDB base file ${name}`);
       }
       try {
-        start = await opts.rdb.load(server, path);
+        start = sync ? opts.rdb.loadSync(server, path) : (yield opts.rdb.load(server, path)) as number;
       } catch (e) {
         log.warning(oldStyle
           ? `Error reading the RDB preamble of the AOF file ${name}, AOF loading aborted: ${(e as Error).message}`
@@ -254,7 +295,7 @@ async function loadOne(opts: LoadOptions, f: AofFileInfo, last: boolean): Promis
       if (opts.progress) opts.progress.loadedBytes += start;
       if (start < size && oldStyle) log.notice('Reading the remaining AOF tail...');
     }
-    return await replay(opts, fd, f, start, size, last);
+    return yield* replay(opts, fd, f, start, size, last);
   } finally {
     try {
       host.closeFile(fd);
@@ -263,9 +304,9 @@ async function loadOne(opts: LoadOptions, f: AofFileInfo, last: boolean): Promis
 }
 
 /** Replays the commands of an open file from `start`; see loadOne. */
-async function replay(
+function* replay(
   opts: LoadOptions, fd: number, f: AofFileInfo, start: number, size: number, last: boolean,
-): Promise<{ empty: boolean; truncatedBy: number }> {
+): Steps<{ empty: boolean; truncatedBy: number }> {
   const { server, paths } = opts;
   const host = server.host;
   const log = server.log;
@@ -330,7 +371,7 @@ async function replay(
       if (++count % yieldEvery === 0 || r.end - lastYield >= interval) {
         if (opts.progress) opts.progress.loadedBytes += r.end - lastYield;
         lastYield = r.end;
-        await new Promise<void>((resolve) => setImmediate(resolve));
+        yield;
       }
     }
   } finally {

@@ -34,7 +34,7 @@ import type { Server } from '../../../core/server.ts';
 import { strToUtf8 } from '../../../core/bytes.ts';
 import { rdbBaseCodec } from '../rdb/codec.ts';
 import { type BaseEncoder, CommandsEncoder, type RdbBaseCodec } from './_base.ts';
-import { AofLoadError, loadFiles, type LoadProgress, readManifest } from './_loader.ts';
+import { AofLoadError, loadFiles, loadFilesSync, type LoadOptions, type LoadProgress, readManifest } from './_loader.ts';
 import { AofPaths, Manifest, persistManifest } from './_manifest.ts';
 import { CommandBuffer } from './_resp.ts';
 import { RewriteJob } from './_rewrite.ts';
@@ -136,15 +136,7 @@ export class AofPersistence {
 
   /** PluginInstance.load: see the design note. Throws (after logging) when start-up must stop. */
   async load(): Promise<void> {
-    const cfg = this.server.config;
-    const opts = {
-      server: this.server,
-      paths: this.paths,
-      legacyPath: this.server.host.resolve(this.server.dir, strToUtf8(cfg.str('appendfilename'))),
-      loadTruncated: cfg.bool('aof-load-truncated'),
-      rdb: RDB,
-      progress: { startTime: 0, totalBytes: 0, loadedBytes: 0 },
-    };
+    const opts = this.loadOptions();
     try {
       if (this.state === 'off') {
         // Read even when off, so BGREWRITEAOF numbers new files after the existing ones.
@@ -169,6 +161,52 @@ export class AofPersistence {
       this.loadingNow = false;
       this.progress = null;
     }
+  }
+
+  private loadOptions(): LoadOptions {
+    const cfg = this.server.config;
+    return {
+      server: this.server,
+      paths: this.paths,
+      legacyPath: this.server.host.resolve(this.server.dir, strToUtf8(cfg.str('appendfilename'))),
+      loadTruncated: cfg.bool('aof-load-truncated'),
+      rdb: RDB,
+      progress: { startTime: 0, totalBytes: 0, loadedBytes: 0 },
+    };
+  }
+
+  /**
+   * DEBUG LOADAOF, as Redis's debugCommand: write what is buffered, empty every database, read
+   * the manifest on disk again (dropping history files) and load what it names, all before any
+   * other client runs. Where Redis exits (no AOF to load, a load that fails) echokv answers with
+   * an error: with no AOF it checks before emptying anything; after a failed load the files on
+   * disk are untouched and the log says where the load stopped.
+   */
+  debugLoad(): string | null {
+    const opts = this.loadOptions();
+    if (this.state !== 'off') this.writer.flush(true);
+    let m: Manifest;
+    try {
+      m = readManifest(opts);
+    } catch (e) {
+      if (e instanceof AofLoadError) return 'ERR Error reading the AOF manifest, check server logs.';
+      throw e;
+    }
+    if (m.isEmpty) return 'ERR There is no append only file to load.';
+    for (const db of this.server.keyspace.dbs) db.flush();
+    this.manifest = m;
+    this.deleteHistory();
+    this.loadingNow = true;
+    try {
+      loadFilesSync(opts, this.manifest);
+    } catch (e) {
+      if (e instanceof AofLoadError) return 'ERR Error loading the append only file, check server logs.';
+      throw e;
+    } finally {
+      this.loadingNow = false;
+    }
+    this.log.warning('Append Only File loaded by DEBUG LOADAOF');
+    return null;
   }
 
   /**
@@ -623,6 +661,7 @@ export class AofPersistence {
       load: () => this.load(),
       info: (section) => this.info(section),
       rewriteAof: (opts) => this.rewriteCommand(opts.inExec),
+      loadAof: () => this.debugLoad(),
       close: () => this.close(),
     };
   }

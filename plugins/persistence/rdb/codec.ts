@@ -20,7 +20,7 @@ import { crc64 } from './_crc64.ts';
 import { RdbError } from './_errors.ts';
 import { bufferSource, EMPTY_KEY, RDB_MAX_VERSION, RdbReader, readValue } from './_decode.ts';
 import { type EncodeOptions, OP, RDB_VERSION, RdbWriter } from './_encode.ts';
-import { loadRdb } from './load.ts';
+import { type LoadOptions, loadRdb, loadRdbSync } from './load.ts';
 import { writeHeader } from './snapshot.ts';
 import { type Limits, limitsFrom } from './values.ts';
 
@@ -201,26 +201,48 @@ export const rdbBaseCodec = {
    * the file and what is wrong.
    */
   async load(server: Server, path: string): Promise<number> {
-    const host = server.host;
-    const fd = host.openFile(path, 'read');
+    const fd = server.host.openFile(path, 'read');
     try {
-      const r = new RdbReader({ size: host.fileSize(path), read: (into, at, n, pos) => host.readFileAt(fd, into.subarray(at, at + n), pos) });
-      const policy = server.config.str('maxmemory-policy');
-      const res = await loadRdb(r, server.keyspace, {
-        limits: limitsFrom(server.config),
-        evictionInfo: policy.endsWith('-lru') ? 'lru' : policy.endsWith('-lfu') ? 'lfu' : null,
-        verifyChecksum: server.config.bool('rdbchecksum'),
-        aofPreamble: true,
-        pause: () => new Promise((resolve) => setTimeout(resolve, 0)),
-        log: (level, m) => server.log[level](m),
-        now: server.keyspace.clock(),
-      });
-      return res.bytes;
+      return (await loadRdb(preambleReader(server, path, fd), server.keyspace, preambleOptions(server))).bytes;
     } catch (e) {
-      if (e instanceof RdbError) throw new Error(`Bad RDB preamble in ${path}: ${e.message}`);
-      throw e;
+      throw preambleError(e, path);
     } finally {
-      host.closeFile(fd);
+      server.host.closeFile(fd);
+    }
+  },
+  /** load without yielding to the event loop (DEBUG LOADAOF). */
+  loadSync(server: Server, path: string): number {
+    const fd = server.host.openFile(path, 'read');
+    try {
+      return loadRdbSync(preambleReader(server, path, fd), server.keyspace, preambleOptions(server)).bytes;
+    } catch (e) {
+      throw preambleError(e, path);
+    } finally {
+      server.host.closeFile(fd);
     }
   },
 };
+
+function preambleReader(server: Server, path: string, fd: number): RdbReader {
+  const host = server.host;
+  return new RdbReader({ size: host.fileSize(path), read: (into, at, n, pos) => host.readFileAt(fd, into.subarray(at, at + n), pos) });
+}
+
+/** How an AOF's RDB preamble loads: expired keys kept, as Redis loads any AOF preamble. */
+function preambleOptions(server: Server): LoadOptions {
+  const policy = server.config.str('maxmemory-policy');
+  return {
+    limits: limitsFrom(server.config),
+    evictionInfo: policy.endsWith('-lru') ? 'lru' : policy.endsWith('-lfu') ? 'lfu' : null,
+    verifyChecksum: server.config.bool('rdbchecksum'),
+    aofPreamble: true,
+    pause: () => new Promise((resolve) => setTimeout(resolve, 0)),
+    log: (level, m) => server.log[level](m),
+    now: server.keyspace.clock(),
+  };
+}
+
+/** A decoding error names the file; anything else passes as it is. */
+function preambleError(e: unknown, path: string): unknown {
+  return e instanceof RdbError ? new Error(`Bad RDB preamble in ${path}: ${e.message}`) : e;
+}
