@@ -196,7 +196,11 @@ export class AofPersistence {
     for (const db of this.server.keyspace.dbs) db.flush();
     this.manifest = m;
     this.deleteHistory();
+    // server.loading as in Redis (startLoadingFile): replayed commands are the AOF's, which
+    // may do what a client may not (XADD's LIMIT without ~, EXPIREAT in the past keeping the
+    // key). No client can see it: the load does not yield.
     this.loadingNow = true;
+    this.server.loading = true;
     try {
       loadFilesSync(opts, this.manifest);
     } catch (e) {
@@ -204,6 +208,7 @@ export class AofPersistence {
       throw e;
     } finally {
       this.loadingNow = false;
+      this.server.loading = false;
     }
     this.log.warning('Append Only File loaded by DEBUG LOADAOF');
     return null;
