@@ -125,11 +125,22 @@ export class Client {
     this.server.onClientClosed(this);
   }
 
+  /** The input not yet run when Server.processInput began its current round (see below). */
+  roundInput = 0;
+
   /**
-   * The input not yet run, in bytes, as Redis's qbuf counts it: what the parser holds, plus the
-   * commands parsed ahead of the one running (Server.readAhead) and not yet run.
+   * The query buffer in bytes, as Redis's qbuf counts it. Redis trims what it has run off its
+   * buffer only when a round of processing (one read) ends, so while this client's own command
+   * runs it is the whole round's input, the running command and those before it included;
+   * otherwise what is not yet run: the parser's bytes plus the commands parsed ahead of the one
+   * running (Server.readAhead).
    */
   get queryBufferBytes(): number {
+    if (this.server.current === this) return this.roundInput;
+    return this.unrunInput();
+  }
+
+  unrunInput(): number {
     return this.aheadPos < this.aheadLen ? this.aheadInput![this.aheadPos] : this.parser.pending;
   }
 

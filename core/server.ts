@@ -553,6 +553,7 @@ export class Server {
     // where the previous one ended).
     if (!ticked) this.keyspace.tick();
     this.lastNow = this.host.now();
+    c.roundInput = c.unrunInput();
     let exhausted = false;
     while (!c.closeAfterReply && !c.closed && c.blocked === null) {
       let argv = c.heldArgv;

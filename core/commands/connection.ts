@@ -441,7 +441,8 @@ function argvBytes(argv: readonly string[] | null): number {
 
 /**
  * One CLIENT LIST line, fields in Redis 7.0's order. What echokv measures differently:
- * qbuf is the unparsed input (qbuf-free is 0: input is kept as received chunks); argv-mem is the
+ * qbuf is the input not yet run, or for the client running the command the input of its current
+ * round (Client.queryBufferBytes; qbuf-free is 0: input is kept as received chunks); argv-mem is the
  * argument bytes of the command being run or held by CLIENT PAUSE; rbs is the size of the reply
  * buffer and rbp what it holds now (Redis tracks a peak); obl is output not yet handed to the
  * socket, omem what the socket still has queued (oll 1 when it has some); tot-mem adds these to
