@@ -203,7 +203,7 @@ export const rdbBaseCodec = {
   async load(server: Server, path: string): Promise<number> {
     const fd = server.host.openFile(path, 'read');
     try {
-      return (await loadRdb(preambleReader(server, path, fd), server.keyspace, preambleOptions(server))).bytes;
+      return (await loadRdb(preambleReader(server, path, fd), server.keyspace, loadOptionsFor(server, true))).bytes;
     } catch (e) {
       throw preambleError(e, path);
     } finally {
@@ -214,7 +214,7 @@ export const rdbBaseCodec = {
   loadSync(server: Server, path: string): number {
     const fd = server.host.openFile(path, 'read');
     try {
-      return loadRdbSync(preambleReader(server, path, fd), server.keyspace, preambleOptions(server)).bytes;
+      return loadRdbSync(preambleReader(server, path, fd), server.keyspace, loadOptionsFor(server, true)).bytes;
     } catch (e) {
       throw preambleError(e, path);
     } finally {
@@ -228,15 +228,18 @@ function preambleReader(server: Server, path: string, fd: number): RdbReader {
   return new RdbReader({ size: host.fileSize(path), read: (into, at, n, pos) => host.readFileAt(fd, into.subarray(at, at + n), pos) });
 }
 
-/** How an AOF's RDB preamble loads: expired keys kept, as Redis loads any AOF preamble. */
-function preambleOptions(server: Server): LoadOptions {
+/**
+ * What a load takes from the config, as Redis's rdbLoad reads it. An AOF preamble keeps
+ * expired keys, as Redis loads any AOF preamble, and yields between slices.
+ */
+export function loadOptionsFor(server: Server, aofPreamble: boolean): LoadOptions {
   const policy = server.config.str('maxmemory-policy');
   return {
     limits: limitsFrom(server.config),
     evictionInfo: policy.endsWith('-lru') ? 'lru' : policy.endsWith('-lfu') ? 'lfu' : null,
     verifyChecksum: server.config.bool('rdbchecksum'),
-    aofPreamble: true,
-    pause: () => new Promise((resolve) => setTimeout(resolve, 0)),
+    aofPreamble,
+    pause: aofPreamble ? () => new Promise((resolve) => setTimeout(resolve, 0)) : undefined,
     log: (level, m) => server.log[level](m),
     now: server.keyspace.clock(),
   };

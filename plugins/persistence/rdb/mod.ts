@@ -31,10 +31,9 @@ import { ERR } from '../../../core/errors.ts';
 import type { RdbControl } from '../../../core/commands/persistence.ts';
 import { RdbError } from './_errors.ts';
 import { RdbReader } from './_decode.ts';
-import { auxUsedMemory, encodeOptions } from './codec.ts';
-import { type LoadOptions, loadRdb, loadRdbSync } from './load.ts';
+import { auxUsedMemory, encodeOptions, loadOptionsFor } from './codec.ts';
+import { loadRdb, loadRdbSync } from './load.ts';
 import { type AuxInfo, BackgroundRdb, writeDatasetSync } from './snapshot.ts';
-import { limitsFrom } from './values.ts';
 import './_adapters.ts';
 
 export { rdbBaseCodec } from './codec.ts';
@@ -337,7 +336,7 @@ class RdbPersistence {
     let nextLog = total >= 8 << 20 ? 0.1 : 2;
     try {
       const res = await loadRdb(this.reader(fd), s.keyspace, {
-        ...this.loadOptions(),
+        ...loadOptionsFor(this.server, false),
         yieldEvery: s.config.num('loading-process-events-interval-bytes'),
         keyDelayUs: Math.max(0, s.config.num('key-load-delay')),
         pause: async (offset) => {
@@ -376,19 +375,6 @@ class RdbPersistence {
     return new RdbReader({ size: host.fileSize(this.path), read: (into, at, n, pos) => host.readFileAt(fd, into.subarray(at, at + n), pos) });
   }
 
-  /** What a load of the dump takes from the config, as Redis's rdbLoad reads it. */
-  private loadOptions(): LoadOptions {
-    const s = this.server;
-    const policy = s.config.str('maxmemory-policy');
-    return {
-      limits: limitsFrom(s.config),
-      evictionInfo: policy.endsWith('-lru') ? 'lru' : policy.endsWith('-lfu') ? 'lfu' : null,
-      verifyChecksum: s.config.bool('rdbchecksum'),
-      aofPreamble: false,
-      log: (level, m) => s.log[level](m),
-      now: s.keyspace.clock(),
-    };
-  }
 
   /**
    * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE], as Redis's debugCommand: save the dump (unless
@@ -409,7 +395,7 @@ class RdbPersistence {
     try {
       if (host.fileSize(this.path) < 0) throw new RdbError(`${this.path} does not exist`);
       fd = host.openFile(this.path, 'read');
-      loadRdbSync(this.reader(fd), s.keyspace, { ...this.loadOptions(), replace: merge });
+      loadRdbSync(this.reader(fd), s.keyspace, { ...loadOptionsFor(this.server, false), replace: merge });
     } catch (e) {
       s.log.warning(`DEBUG RELOAD failed loading ${this.path}: ${e instanceof RdbError ? e.message : reason(e)}`);
       return 'ERR Error trying to load the RDB dump, check server logs.';
