@@ -303,6 +303,9 @@ export class Blocking {
     if (st === null) return false;
     if (withError) this.server.replyError(c, 'UNBLOCKED client unblocked via CLIENT UNBLOCK');
     else st.onTimeout(c);
+    // Redis 7.0 counts either way as a failed call of the blocked command (its CLIENT UNBLOCK
+    // calls updateStatsOnUnblock with had_errors set).
+    st.cmd.stats.failed++;
     this.unpark(c);
     // The unblocked client's reply goes out with the CLIENT UNBLOCK caller's batch.
     this.server.wake(c);

@@ -218,6 +218,12 @@ test('CLIENT UNBLOCK ends a wait as a timeout or with an error', async (ctx) => 
   const [r, e] = await Promise.all([c.redis.callRaw('CLIENT', 'UNBLOCK', rid), c.echo.callRaw('CLIENT', 'UNBLOCK', eid)]);
   assert.is(show(e.bytes), show(r.bytes));
   await a.same('PING');
+  // An unblock with ERROR is a failed call of the blocked command (times masked).
+  const calls = async (cl: { call(...a: string[]): Promise<unknown> }): Promise<string[]> =>
+    ((await cl.call('INFO', 'commandstats')) as string).split('\r\n').filter((l) => /^cmdstat_b/.test(l))
+      .map((l) => l.replace(/usec=\d+,usec_per_call=[\d.]+,/, '')).sort();
+  assert.equal(await calls(c.echo), await calls(c.redis), 'INFO commandstats of the blocking commands');
+  await c.same('INFO', 'errorstats');
 });
 
 test('BLMOVE chains: the destination push serves that key\'s own waiters', async (ctx) => {
