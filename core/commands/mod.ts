@@ -17,6 +17,7 @@ import { commands as sortedSet } from './sorted_set.ts';
 import { commands as stream } from './stream.ts';
 import { commands as list } from './list.ts';
 import { commands as scripting } from './scripting.ts';
+import { commands as geo } from './geo.ts';
 
 export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...connection,
@@ -36,4 +37,5 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...stream,
   ...list,
   ...scripting,
+  ...geo,
 ];
