@@ -14,6 +14,13 @@ export const WRITE_DONE = 0;
 export const WRITE_KEPT = 1;
 export const WRITE_BUSY = 2;
 
+/** Over a unix socket or from a loopback address (Redis's islocalClient). */
+export function isLocalConnection(conn: Connection): boolean {
+  const addr = conn.remoteAddress;
+  return conn.kind === 'unix' || addr.startsWith('127.') || addr.startsWith('[::1]') || addr.startsWith('::1') ||
+    addr.startsWith('::ffff:127.');
+}
+
 export interface Connection {
   /** "tcp", "unix" or "ws": CLIENT LIST and INFO show it. */
   readonly kind: 'tcp' | 'unix' | 'ws';
@@ -146,9 +153,7 @@ export class Client {
 
   /** Redis's islocalClient: connected over a unix socket or from a loopback address. */
   get local(): boolean {
-    const addr = this.conn.remoteAddress;
-    return this.conn.kind === 'unix' || addr.startsWith('127.') || addr.startsWith('[::1]') || addr.startsWith('::1') ||
-      addr.startsWith('::ffff:127.');
+    return isLocalConnection(this.conn);
   }
 
   get resp(): 2 | 3 {

@@ -4,7 +4,7 @@
 // The checks run in Redis's order (processCommand in src/server.c): unknown command, arity,
 // authentication, loading, then the handler.
 
-import { Client, type Connection, WRITE_BUSY, WRITE_KEPT } from './client.ts';
+import { Client, type Connection, isLocalConnection, WRITE_BUSY, WRITE_KEPT } from './client.ts';
 import { LatencyMonitor } from './latency.ts';
 import { Command, CommandTable } from './command.ts';
 import { ALL_COMMANDS } from './commands/mod.ts';
@@ -523,6 +523,14 @@ export class Server {
       return null;
     }
     const needsAuth = this.config.str('requirepass') !== '';
+    // Protected mode (Redis 7.0: whatever `bind` says): without a password for the default
+    // user, only local clients are served; the others get Redis's explanation and are closed.
+    if (!needsAuth && this.config.bool('protected-mode') && !isLocalConnection(conn)) {
+      this.stats.rejectedConnections++;
+      conn.write([new TextEncoder().encode('-' + ERR.protectedMode + '\r\n')]);
+      conn.close();
+      return null;
+    }
     const c = new Client(this, conn, this.nextClientId++, this.keyspace.dbs[0], !needsAuth);
     this.clients.set(c.id, c);
     return c;

@@ -4,6 +4,7 @@
 // buffer limit closing without one, maxclients, idle timeout, the unauthenticated limits, and
 // limits changed at runtime. Then the same over a real socket for binary-safe values.
 import { test } from 'uvu';
+import { readFileSync } from 'node:fs';
 import * as assert from 'uvu/assert';
 import { createServer } from '../mod.ts';
 import { createHost } from '../plugins/host/node.ts';
@@ -231,6 +232,40 @@ test('limits changed at runtime apply to open connections', () => {
   for (let i = 0; i < 20 && !b.client.closed; i++) read(b.client, new Uint8Array(64 * 1024));
   assert.ok(b.client.closed);
   assert.is(b.conn.text, '');
+});
+
+test('protected mode: without a password only local clients are served, with Redis 7.0\'s DENIED text', () => {
+  const remote = (): FakeConn => {
+    const conn = new FakeConn();
+    Object.defineProperty(conn, 'remoteAddress', { value: '192.0.2.7:40000' });
+    return conn;
+  };
+  const s = server();
+  const conn = remote();
+  assert.is(s.accept(conn), null);
+  assert.match(conn.text, /^-DENIED Redis is running in protected mode because .* from the outside\.\r\n$/);
+  assert.is(conn.closed, 1);
+  assert.is(s.stats.rejectedConnections, 1);
+  // The text is redis-server 7.0's, byte for byte (it is in the binary).
+  const bin = (() => {
+    try {
+      return readFileSync('/usr/bin/redis-server');
+    } catch {
+      return null;
+    }
+  })();
+  if (bin !== null) assert.ok(bin.includes(Buffer.from(conn.text, 'latin1')), 'the DENIED reply is in redis-server');
+  else if (process.env.CI === 'true') throw new Error('redis-server is required when CI=true');
+  // Local clients, a password, or protected-mode no let remote clients in.
+  read(connect(s).client, cmd('PING'));
+  assert.is(s.config.setMany([['protected-mode', 'no']]), null);
+  assert.ok(s.accept(remote()) !== null, 'protected-mode no');
+  assert.is(s.config.setMany([['protected-mode', 'yes'], ['requirepass', 'secret']]), null);
+  const withPass = remote();
+  const c = s.accept(withPass);
+  assert.ok(c !== null, 'a password is set');
+  read(c!, cmd('PING'));
+  assert.match(withPass.text, /^-NOAUTH /);
 });
 
 test('maxclients refuses with an error and closes', () => {

@@ -463,7 +463,7 @@ export const DIRECTIVES: readonly Directive[] = [
   // Network.
   bind,
   num('port', 6379n, int(0n, 65535n), { implemented: true }),
-  bool('protected-mode', true),
+  bool('protected-mode', true, { implemented: true }),
   num('tcp-backlog', 511n, INT_RANGE, { mutable: false, implemented: true }),
   str('unixsocket', null, { mutable: false, implemented: true }),
   num('unixsocketperm', 0n, { min: 0n, max: 0o777n, unsigned: true, octal: true }, { mutable: false, implemented: true }),
