@@ -366,6 +366,18 @@ export class PubSub {
     return true;
   }
 
+  /**
+   * Clients over a soft limit are checked again every cron tick, as Redis's clientsCron does, so
+   * the soft limit's time runs out even when nothing more is written to them.
+   */
+  checkSoftLimits(): void {
+    if (this.softSince.size === 0) return;
+    for (const c of [...this.softSince.keys()]) {
+      if (c.closed) this.softSince.delete(c);
+      else this.checkOutputLimit(c);
+    }
+  }
+
   /** freeClientAsync: nothing more is written, and the connection closes after this batch. */
   private closeAsap(c: Client): void {
     const server = this.server;

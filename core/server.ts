@@ -449,6 +449,7 @@ export class Server {
     this.sampleOps(now);
     this.sampleMemory();
     this.checkTimeouts(now);
+    this.pubsub.checkSoftLimits();
     if (this.pause !== null && now >= this.pause.until) this.unpause();
     for (const fn of this.hooks.cron) fn();
     this.flushPending();

@@ -127,6 +127,32 @@ limits('the soft limit closes a subscriber only once exceeded for longer than it
   }
 });
 
+limits('the soft limit runs out with no more traffic: the cron closes the subscriber', async () => {
+  const srv = await start({ 'client-output-buffer-limit': ['pubsub', '0', '256kb', '10'] });
+  srv.server.activeExpire = false;
+  const pub = await RespClient.connect(srv.port);
+  const sub = await RespClient.connect(srv.port);
+  try {
+    await sub.call('SUBSCRIBE', 'flood');
+    sub.socket.pause();
+    const omem = async (): Promise<number> => {
+      const list = String(await pub.call('CLIENT', 'LIST', 'TYPE', 'pubsub'));
+      return list === '' ? -1 : field(list, 'omem');
+    };
+    await floodUntil(pub, 'z'.repeat(16 * 1024), async () => (await omem()) >= 300 * 1024);
+    // Nothing more is published: only the cron can see the time run out.
+    srv.clock.now += 11000;
+    await waitFor('the cron to close the subscriber', async () => (await omem()) === -1);
+    assert.is(await pub.call('PUBLISH', 'flood', 'late'), 0);
+    sub.socket.resume();
+    assert.ok(await sub.waitClosed(10000));
+  } finally {
+    pub.close();
+    sub.close();
+    await srv.stop();
+  }
+});
+
 limits('going back under the soft limit restarts its clock', async () => {
   const srv = await start({ 'client-output-buffer-limit': ['pubsub', '0', '128kb', '2'] });
   const pub = await RespClient.connect(srv.port);
