@@ -113,6 +113,10 @@ export const ERR = {
   lposRankZero: "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list",
   lposCountNegative: "ERR COUNT can't be negative",
   lposMaxlenNegative: "ERR MAXLEN can't be negative",
+  hllWrongType: 'WRONGTYPE Key is not a valid HyperLogLog string value.',
+  hllInvalid: 'INVALIDOBJ Corrupted HLL object detected',
+  hllNoKey: 'ERR The specified key does not exist',
+  hllNotSparse: 'ERR HLL encoding is not sparse',
   moduleDisabled: 'ERR MODULE command not allowed. If the enable-module-command option is set to "local", you can run it from a local connection, otherwise you need to set this option in the configuration file, and then restart the server.',
 } as const;
 
@@ -149,6 +153,11 @@ export function unknownSubcommand(sub: string, container: string): string {
 /** `ERR unknown subcommand or wrong number of arguments for 'x'. Try CLIENT HELP.` (as typed). */
 export function subcommandSyntax(sub: string, container: string): string {
   return `ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try ${container.toUpperCase()} HELP.`;
+}
+
+/** `ERR Unknown PFDEBUG subcommand 'x'` */
+export function unknownPfdebugSubcommand(sub: string): string {
+  return `ERR Unknown PFDEBUG subcommand '${sub}'`;
 }
 
 /** `ERR Unknown client type 'x'` */

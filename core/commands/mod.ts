@@ -18,6 +18,7 @@ import { commands as stream } from './stream.ts';
 import { commands as list } from './list.ts';
 import { commands as scripting } from './scripting.ts';
 import { commands as geo } from './geo.ts';
+import { commands as hyperloglog } from './hyperloglog.ts';
 
 export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...connection,
@@ -38,4 +39,5 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...list,
   ...scripting,
   ...geo,
+  ...hyperloglog,
 ];

@@ -644,7 +644,7 @@ export const DIRECTIVES: readonly Directive[] = [
   num('set-max-intset-entries', 512n, sizeT(0n, LLONG_MAX), { implemented: true }),
   num('zset-max-listpack-entries', 128n, sizeT(0n, LLONG_MAX), { aliases: ['zset-max-ziplist-entries'], implemented: true }),
   num('zset-max-listpack-value', 64n, sizeT(0n, LLONG_MAX, true), { aliases: ['zset-max-ziplist-value'], implemented: true }),
-  num('hll-sparse-max-bytes', 3000n, sizeT(0n, LLONG_MAX, true)),
+  num('hll-sparse-max-bytes', 3000n, sizeT(0n, LLONG_MAX, true), { implemented: true }),
   num('stream-node-max-bytes', 4096n, sizeT(0n, LLONG_MAX, true), { implemented: true }),
   num('stream-node-max-entries', 100n, LONG_RANGE, { implemented: true }),
   bool('activerehashing', true),
