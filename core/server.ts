@@ -174,6 +174,9 @@ export class Server {
   /** DEBUG QUICKLIST-PACKED-THRESHOLD: list elements of this size or more are saved (RDB, DUMP)
    * in a plain quicklist node of their own, as Redis's packed_threshold (1 GB by default). */
   packedThreshold = 1 << 30;
+  /** DEBUG SET-SKIP-CHECKSUM-VALIDATION: RESTORE payloads and RDB files load without their
+   * CRC-64 being checked. */
+  skipChecksumValidation = false;
   /** latency-tracking: per-command latency histograms for INFO latencystats. */
   latencyTracking = true;
   /** Used memory measured when the server started (INFO used_memory_startup). */

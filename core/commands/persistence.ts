@@ -174,7 +174,11 @@ function restore(c: Client, argv: string[]): void {
     server.replyError(c, 'ERR Invalid TTL value, must be >= 0');
     return;
   }
-  const value = restorePayload(strToBytes(argv[3]), limitsFrom(server.config));
+  const value = restorePayload(strToBytes(argv[3]), limitsFrom(server.config), {
+    skipChecksum: server.skipChecksumValidation,
+    // Redis's rdbReportError in a RESTORE: logged at verbose level, not fatal.
+    whyBad: (reason) => server.log.verbose(`Internal error in RDB reading offset 0, function at RESTORE -> ${reason}`),
+  });
   if (value === 'version-or-checksum') {
     server.replyError(c, 'ERR DUMP payload version or checksum are wrong');
     return;

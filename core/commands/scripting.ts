@@ -206,7 +206,7 @@ function functionRestore(c: Client, argv: string[]): void {
     c.server.replyError(c, 'ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.');
     return;
   }
-  const found = functionsInPayload(strToBytes(argv[2]));
+  const found = functionsInPayload(strToBytes(argv[2]), c.server.skipChecksumValidation);
   if (typeof found === 'string') {
     c.server.replyError(c, 'ERR ' + found);
     return;

@@ -713,6 +713,8 @@ const DEBUG_HELP = [
   'QUICKLIST-PACKED-THRESHOLD <size>',
   '    Sets the threshold for elements to be inserted as plain vs packed nodes',
   '    Default value is 1GB, allows values up to 4GB. Setting to 0 restores to default.',
+  'SET-SKIP-CHECKSUM-VALIDATION <0|1>',
+  '    Enables or disables checksum checks for RDB files and RESTORE\'s payload.',
   'SLEEP <seconds>',
   '    Stop the server for <seconds>. Decimals allowed.',
   'HELP',
@@ -784,6 +786,9 @@ function debug(c: Client, argv: string[]): void {
       server.packedThreshold = size === 0n ? 1 << 30 : Number(size);
       c.out.ok();
     }
+  } else if (sub === 'set-skip-checksum-validation' && argv.length === 3) {
+    server.skipChecksumValidation = atoi(argv[2]) !== 0;
+    c.out.ok();
   } else if (sub === 'object' && argv.length === 3) {
     debugObject(c, argv[2]);
   } else if (sub === 'reload') {

@@ -134,6 +134,32 @@ test('RESTORE IDLETIME sets the idle time', async ({ c }) => {
   await c.same('OBJECT', 'FREQ', 'idle');
 });
 
+test('DEBUG SET-SKIP-CHECKSUM-VALIDATION; the reason for a bad format is logged at verbose level', async ({ c, echokv }) => {
+  await c.same('SET', 'k', 'v');
+  const payload = (await c.redis.call('DUMP', 'k')) as string;
+  const bad = payload.slice(0, -1) + String.fromCharCode(payload.charCodeAt(payload.length - 1) ^ 1);
+  try {
+    await c.all([
+      ['RESTORE', 'a', '0', bad], ['DEBUG', 'SET-SKIP-CHECKSUM-VALIDATION', '1'], ['RESTORE', 'a', '0', bad], ['GET', 'a'],
+      ['DEBUG', 'SET-SKIP-CHECKSUM-VALIDATION', '0'], ['RESTORE', 'b', '0', bad], ['EXISTS', 'b'],
+      ['DEBUG', 'SET-SKIP-CHECKSUM-VALIDATION'],
+    ]);
+  } finally {
+    await c.both('DEBUG', 'SET-SKIP-CHECKSUM-VALIDATION', '0');
+  }
+  // A hash ziplist whose header claims 12 bytes where it has 11.
+  const seen: string[] = [];
+  const log = echokv.server.log;
+  const verbose = log.verbose;
+  log.verbose = (m: string) => void seen.push(m);
+  try {
+    await c.same('RESTORE', 'z', '0', withFooter('\x0d\x0b\x0c\x00\x00\x00\x0a\x00\x00\x00\x00\x00\xff', 10));
+  } finally {
+    log.verbose = verbose;
+  }
+  assert.ok(seen.some((m) => m.includes('integrity check failed')), seen.join('\n'));
+});
+
 // echokv lays out quicklist nodes when it saves (as if every element had been pushed at the tail
 // with the settings of that moment); Redis decides at each push. They agree while the threshold
 // stays as it was when the list was written, which is what this compares.

@@ -63,27 +63,42 @@ export function dumpPayload(value: Value, opts: EncodeOptions): Uint8Array {
 /** Why a payload was refused: RESTORE's two error replies. */
 export type PayloadProblem = 'version-or-checksum' | 'bad-format';
 
+/** How RESTORE reads a payload: DEBUG SET-SKIP-CHECKSUM-VALIDATION, and where the reason a
+ * payload is a bad format goes (Redis logs it at verbose level). */
+export interface PayloadOptions {
+  skipChecksum?: boolean;
+  whyBad?: (reason: string) => void;
+}
+
+/** RESTORE and FUNCTION RESTORE: the version and checksum check of verifyDumpPayload. */
+function footerOk(payload: Uint8Array, skipChecksum: boolean): boolean {
+  const n = payload.length;
+  if (n < 10 || (payload[n - 10] | (payload[n - 9] << 8)) > RDB_MAX_VERSION) return false;
+  return skipChecksum || crc64(payload, 0, n - 8).matches(payload, n - 8);
+}
+
 /**
  * RESTORE: the value in `payload`, or the problem. An empty collection is a bad format (Redis
- * refuses it too). `skipChecksum` mirrors Redis's skip-checksum-validation.
+ * refuses it too).
  */
-export function restorePayload(payload: Uint8Array, limits: Limits): Value | PayloadProblem {
+export function restorePayload(payload: Uint8Array, limits: Limits, opts: PayloadOptions = {}): Value | PayloadProblem {
   const n = payload.length;
-  if (n < 10) return 'version-or-checksum';
-  const version = payload[n - 10] | (payload[n - 9] << 8);
-  if (version > RDB_MAX_VERSION) return 'version-or-checksum';
-  if (!crc64(payload, 0, n - 8).matches(payload, n - 8)) return 'version-or-checksum';
+  if (!footerOk(payload, opts.skipChecksum === true)) return 'version-or-checksum';
   try {
     // Like Redis, read from the whole payload: a value that claims more bytes than it has runs
     // into the footer rather than failing (rioInitWithBuffer over the whole argument).
     const r = new RdbReader(bufferSource(payload), false, Math.max(64, n));
     const t = r.byte();
     const v = readValue(r, t, limits);
-    if (v === EMPTY_KEY) return 'bad-format';
+    if (v === EMPTY_KEY) {
+      opts.whyBad?.('Empty keys are not allowed');
+      return 'bad-format';
+    }
     return v;
   } catch (e) {
-    if (e instanceof RdbError) return 'bad-format';
-    throw e;
+    if (!(e instanceof RdbError)) throw e;
+    opts.whyBad?.(e.message);
+    return 'bad-format';
   }
 }
 
@@ -102,11 +117,9 @@ export function emptyFunctionsPayload(): Uint8Array {
  * none, or Redis's error text. Redis creates each library as it reads it, so what follows the
  * first one matters only when that one loads, which it never does without an engine.
  */
-export function functionsInPayload(payload: Uint8Array): string[] | string {
+export function functionsInPayload(payload: Uint8Array, skipChecksum = false): string[] | string {
   const n = payload.length;
-  const bad = 'DUMP payload version or checksum are wrong';
-  if (n < 10 || (payload[n - 10] | (payload[n - 9] << 8)) > RDB_MAX_VERSION) return bad;
-  if (!crc64(payload, 0, n - 8).matches(payload, n - 8)) return bad;
+  if (!footerOk(payload, skipChecksum)) return 'DUMP payload version or checksum are wrong';
   const r = new RdbReader(bufferSource(payload), false, Math.max(64, n));
   const libraries: string[] = [];
   while (n - r.offset > 10) {
@@ -237,7 +250,7 @@ export function loadOptionsFor(server: Server, aofPreamble: boolean): LoadOption
   return {
     limits: limitsFrom(server.config),
     evictionInfo: policy.endsWith('-lru') ? 'lru' : policy.endsWith('-lfu') ? 'lfu' : null,
-    verifyChecksum: server.config.bool('rdbchecksum'),
+    verifyChecksum: server.config.bool('rdbchecksum') && !server.skipChecksumValidation,
     aofPreamble,
     pause: aofPreamble ? () => new Promise((resolve) => setTimeout(resolve, 0)) : undefined,
     log: (level, m) => server.log[level](m),
