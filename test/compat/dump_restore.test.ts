@@ -134,6 +134,15 @@ test('RESTORE IDLETIME sets the idle time', async ({ c }) => {
   await c.same('OBJECT', 'FREQ', 'idle');
 });
 
+test('RESTORE refuses an empty quicklist node and a stream group with two consumers of one name', async ({ c }) => {
+  await c.all([
+    ['RESTORE', 'l', '0', '\x12\x01\x01\x00\x0a\x00\x8f\xc6\xc0\x57\x1c\x0a\xb3\x3c', 'REPLACE'],
+    ['RESTORE', 's', '0', '\x0F\x00\x00\x00\x00\x01\x07\x6D\x79\x67\x72\x6F\x75\x70\x00\x00\x00\x02\x04\x6E\x61\x6D\x65' +
+      '\x2A\x4C\xAA\x9A\x7D\x01\x00\x00\x00\x04\x6E\x61\x6D\x65\x2B\x4C\xAA\x9A\x7D\x01\x00\x00\x00\x0A\x00\xCC\xED\x8C\xA7\x62\xEE\xC7\xC8'],
+    ['EXISTS', 'l', 's'],
+  ]);
+});
+
 test('DEBUG SET-SKIP-CHECKSUM-VALIDATION; the reason for a bad format is logged at verbose level', async ({ c, echokv }) => {
   await c.same('SET', 'k', 'v');
   const payload = (await c.redis.call('DUMP', 'k')) as string;

@@ -450,7 +450,10 @@ export function readValue(r: RdbReader, t: number, limits: Limits): Value | type
           if (container !== 1 && container !== 2) throw new RdbError(`Quicklist integrity check failed (container ${container})`);
         }
         if (container === 1) {
-          els.push(r.string());
+          // An empty node is refused, plain or packed, as rdbLoadObject refuses encoded_len 0.
+          const plain = r.string();
+          if (plain.length === 0) throw new RdbError('Quicklist integrity check failed (empty node)');
+          els.push(plain);
           continue;
         }
         let part: string[];
@@ -827,8 +830,11 @@ function readStream(r: RdbReader, t: number): StreamData {
     const consumers: StreamConsumer[] = [];
     const nconsumers = r.len();
     const owned = new Set<string>();
+    const names = new Set<string>();
     for (let i = 0; i < nconsumers; i++) {
       const cname = r.string();
+      if (names.has(cname)) throw new RdbError('Duplicate stream consumer detected.');
+      names.add(cname);
       const seenTime = r.u64le();
       const activeTime = t >= TYPE.STREAM_LISTPACKS_3 ? r.u64le() : -1;
       const npending = r.len();
