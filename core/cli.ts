@@ -8,7 +8,7 @@ import { ConfigFileError, type ConfigLine, loadConfigFile, parseCommandLine, par
 import { strToUtf8, utf8ToStr } from './bytes.ts';
 import type { Host } from './host.ts';
 import { Logger } from './log.ts';
-import type { Plugin } from './plugin.ts';
+import { type Plugin, StartupAborted } from './plugin.ts';
 import { REDIS_VERSION, Server, VERSION } from './server.ts';
 
 const HELP = `Usage: echokv [/path/to/echokv.conf] [options] [-]
@@ -196,7 +196,7 @@ export async function runCli(host: Host, available: readonly Plugin<any>[]): Pro
   try {
     await server.start();
   } catch (e) {
-    log.warning((e as Error).message);
+    if (!(e instanceof StartupAborted)) log.warning((e as Error).message);
     host.exit(1);
     return null;
   }

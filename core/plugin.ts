@@ -25,6 +25,13 @@ export interface HookSignatures {
 }
 
 /** What a plugin's setup returns: the parts the server drives. */
+/**
+ * What a plugin's load() throws once it has logged why start-up cannot go on, as Redis logs its
+ * reason and exits: the command line then exits without a line of its own, so the reason stays
+ * the last line of the log (tools read it there).
+ */
+export class StartupAborted extends Error {}
+
 export interface PluginInstance {
   /** Persistence: load the dataset before the server accepts clients. */
   load?(): Promise<void> | void;

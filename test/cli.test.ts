@@ -275,6 +275,35 @@ test('"-" reads the configuration from stdin, after the file and before the opti
   rmSync(base, { recursive: true, force: true });
 });
 
+test('a damaged RDB or AOF stops start-up with the reason as the log\'s last line, as Redis logs it', () => {
+  const dir = tempDir('echokv-cli-damaged-');
+  try {
+    const lastLine = (out: string): string => out.trimEnd().split('\n').pop() ?? '';
+    // An RDB whose checksum is wrong (nothing but the header and EOF).
+    writeFileSync(join(dir, 'dump.rdb'), Buffer.concat([Buffer.from('REDIS0010\xff', 'latin1'), Buffer.from('foobar00')]));
+    const rdb = runToEnd(['--port', '0', '--dir', dir, '--persistence', 'rdb']);
+    assert.is(rdb.code, 1, rdb.stdout);
+    assert.match(rdb.stdout, /Internal error in RDB reading offset \d+, function at rdbLoad -> RDB CRC error/);
+    assert.match(lastLine(rdb.stdout), /Terminating server after rdb file reading failure\.$/);
+    rmSync(join(dir, 'dump.rdb'));
+    // An AOF with a bad byte mid-file, and a manifest with a non-monotonic sequence.
+    mkdirSync(join(dir, 'appendonlydir'));
+    writeFileSync(join(dir, 'appendonlydir', 'appendonly.aof.1.incr.aof'), '*1\r\n$4\r\nPING\r\n!!!*1\r\n$4\r\nPING\r\n');
+    writeFileSync(join(dir, 'appendonlydir', 'appendonly.aof.manifest'), 'file appendonly.aof.1.incr.aof seq 1 type i\n');
+    const aof = runToEnd(['--port', '0', '--dir', dir, '--persistence', 'aof', '--appendonly', 'yes']);
+    assert.is(aof.code, 1, aof.stdout);
+    assert.match(lastLine(aof.stdout), /Bad file format reading the append only file appendonly\.aof\.1\.incr\.aof/);
+    writeFileSync(join(dir, 'appendonlydir', 'appendonly.aof.manifest'),
+      'file appendonly.aof.1.incr.aof seq 2 type i\nfile appendonly.aof.2.incr.aof seq 1 type i\n');
+    const seq = runToEnd(['--port', '0', '--dir', dir, '--persistence', 'aof', '--appendonly', 'yes']);
+    assert.is(seq.code, 1, seq.stdout);
+    assert.is(seq.stdout.split('Found a non-monotonic sequence number').length - 1, 1, seq.stdout);
+    assert.match(lastLine(seq.stdout), /Found a non-monotonic sequence number/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('config errors print the FATAL CONFIG FILE ERROR block and exit 1', () => {
   const base = tempDir();
   const file = join(base, 'bad.conf');

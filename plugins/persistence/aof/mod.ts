@@ -29,7 +29,7 @@
 // With appendonly yes and an RDB dump also present, the AOF is what loads (as in Redis); an rdb
 // plugin running beside this one must skip its own load then.
 
-import { definePlugin, type PluginInstance } from '../../../core/plugin.ts';
+import { definePlugin, type PluginInstance, StartupAborted } from '../../../core/plugin.ts';
 import type { Server } from '../../../core/server.ts';
 import { strToUtf8 } from '../../../core/bytes.ts';
 import { rdbBaseCodec } from '../rdb/codec.ts';
@@ -155,7 +155,7 @@ export class AofPersistence {
       this.openOnStart(out.baseSize, out.totalSize);
       this.deleteHistory();
     } catch (e) {
-      if (e instanceof AofLoadError) throw new Error(`AOF loading failed: ${e.message}`);
+      if (e instanceof AofLoadError) throw new StartupAborted(`AOF loading failed: ${e.message}`);
       throw e;
     } finally {
       this.loadingNow = false;

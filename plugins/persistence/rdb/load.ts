@@ -238,7 +238,7 @@ function* loadSteps(r: RdbReader, ks: Keyspace, opts: LoadOptions): Generator<nu
     if (opts.verifyChecksum) {
       if (zero) opts.log('notice', 'RDB file was saved with checksum disabled: no check performed.');
       else if (!computed.matches(stored, 0)) {
-        throw new RdbError(`Wrong RDB checksum expected: (${hex64(hi, lo)}) got (${hex(stored)})`);
+        throw new RdbError(`RDB CRC error: Wrong RDB checksum expected: (${hex64(hi, lo)}) but got (${hex(stored)})`);
       }
     }
   }

@@ -24,7 +24,7 @@
 //   in lastBgsaveStatus; or running -> none by abort (FLUSHALL, shutdown), temp file removed.
 // =================================================================================================
 
-import { definePlugin, type PluginInstance } from '../../../core/plugin.ts';
+import { definePlugin, type PluginInstance, StartupAborted } from '../../../core/plugin.ts';
 import type { Server } from '../../../core/server.ts';
 import { REDIS_VERSION } from '../../../core/server.ts';
 import { ERR } from '../../../core/errors.ts';
@@ -361,9 +361,13 @@ class RdbPersistence {
         : `Done loading RDB, keys loaded: ${res.keysLoaded}, keys expired: ${res.keysExpired}.`);
       s.log.notice(`DB loaded from disk: ${((host.now() - t0) / 1000).toFixed(3)} seconds`);
     } catch (e) {
-      // The server does not start; whoever started it (the CLI) logs this and exits.
-      const msg = e instanceof RdbError ? e.message : reason(e);
-      throw new Error(`Fatal error loading the DB from ${path}: ${msg}`);
+      // The server does not start. A damaged file is reported as Redis's rdbReportError does
+      // (the reason, then the end, as the log's last line); a file that cannot be read is left
+      // to whoever started the server (the CLI logs it and exits).
+      if (!(e instanceof RdbError)) throw new Error(`Fatal error loading the DB from ${path}: ${reason(e)}`);
+      s.log.warning(`Internal error in RDB reading offset ${this.loadingInfo?.loaded ?? 0}, function at rdbLoad -> ${e.message}`);
+      s.log.warning('Terminating server after rdb file reading failure.');
+      throw new StartupAborted(`Fatal error loading the DB from ${path}: ${e.message}`);
     } finally {
       host.closeFile(fd);
       this.loadingInfo = null;
