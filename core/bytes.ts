@@ -122,3 +122,18 @@ export function varintSize(n: number): number {
   }
   return size;
 }
+
+/**
+ * strcasecmp(arg, name) == 0 as Redis's C code sees it: `arg` up to its first NUL byte, compared
+ * without case (the option words of commands). `name` is lowercase.
+ */
+export function optIs(arg: string, name: string): boolean {
+  const n = name.length;
+  if (arg.length !== n && !(arg.length > n && arg.charCodeAt(n) === 0)) return false;
+  for (let i = 0; i < n; i++) {
+    let c = arg.charCodeAt(i);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== name.charCodeAt(i)) return false;
+  }
+  return true;
+}

@@ -11,6 +11,7 @@ import { parseCursor } from '../scan.ts';
 import { lfuFrequency } from '../eviction.ts';
 import { rdbOf } from './persistence.ts';
 import { parseTimeout } from '../blocking.ts';
+import { optIs } from '../bytes.ts';
 
 const EXPIRE_OPTS = '[NX | XX | GT | LT]';
 
@@ -240,21 +241,6 @@ export const commands: CommandSpec[] = [
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-/**
- * strcasecmp(arg, name) == 0 as Redis's C code sees it: `arg` up to its first NUL byte, compared
- * without case. `name` is lowercase.
- */
-function optIs(arg: string, name: string): boolean {
-  const n = name.length;
-  if (arg.length !== n && !(arg.length > n && arg.charCodeAt(n) === 0)) return false;
-  for (let i = 0; i < n; i++) {
-    let c = arg.charCodeAt(i);
-    if (c >= 65 && c <= 90) c += 32;
-    if (c !== name.charCodeAt(i)) return false;
-  }
-  return true;
-}
 
 /** A byte string as a C string: up to its first NUL (what Redis prints with %s). */
 function cstr(s: string): string {

@@ -20,6 +20,7 @@ import {
 } from '../types/geohash.ts';
 import { ZSet } from '../types/zset.ts';
 import { parseScore } from './sorted_set.ts';
+import { optIs } from '../bytes.ts';
 
 // Error texts of src/geo.c (kept here with the only commands that use them).
 const GEO_ERR = {
@@ -138,18 +139,6 @@ function georadiusGetKeys(argv: readonly string[]): number[] {
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
-
-/** strcasecmp(arg, name) == 0, with `arg` read up to its first NUL as C sees it; `name` lowercase. */
-function optIs(arg: string, name: string): boolean {
-  const n = name.length;
-  if (arg.length !== n && !(arg.length > n && arg.charCodeAt(n) === 0)) return false;
-  for (let i = 0; i < n; i++) {
-    let c = arg.charCodeAt(i);
-    if (c >= 65 && c <= 90) c += 32;
-    if (c !== name.charCodeAt(i)) return false;
-  }
-  return true;
-}
 
 /** The sorted set at `key` for reading: undefined when absent, null after WRONGTYPE. */
 function lookupZSet(c: Client, key: string): ZSet | undefined | null {

@@ -16,6 +16,7 @@ import { globMatch } from '../glob.ts';
 import { parseCursor } from '../scan.ts';
 import { HashValue } from '../types/hash.ts';
 import { parseScanOptions } from './generic.ts';
+import { optIs } from '../bytes.ts';
 
 export const commands: CommandSpec[] = [
   {
@@ -129,21 +130,6 @@ export const commands: CommandSpec[] = [
 
 // ---------------------------------------------------------------------------------------------
 // Helpers, some shared with core/commands/set.ts
-
-/**
- * strcasecmp(arg, name) == 0 as Redis's C code sees it: `arg` up to its first NUL byte, compared
- * without case. `name` is lowercase.
- */
-export function optIs(arg: string, name: string): boolean {
-  const n = name.length;
-  if (arg.length !== n && !(arg.length > n && arg.charCodeAt(n) === 0)) return false;
-  for (let i = 0; i < n; i++) {
-    let c = arg.charCodeAt(i);
-    if (c >= 65 && c <= 90) c += 32;
-    if (c !== name.charCodeAt(i)) return false;
-  }
-  return true;
-}
 
 /**
  * A canonical signed 64-bit integer (Redis's string2ll): a number when it has at most 15 digits

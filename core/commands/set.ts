@@ -17,7 +17,8 @@ import { globMatch } from '../glob.ts';
 import { parseCursor } from '../scan.ts';
 import { SetValue } from '../types/set.ts';
 import { parseScanOptions } from './generic.ts';
-import { eachDistinctPos, int64Of, MAX_RANDOM_REPEATS, optIs, randomCountArg, removeMembers } from './hash.ts';
+import { eachDistinctPos, int64Of, MAX_RANDOM_REPEATS, randomCountArg, removeMembers } from './hash.ts';
+import { optIs } from '../bytes.ts';
 
 export const commands: CommandSpec[] = [
   {

@@ -27,6 +27,7 @@ import { formatDouble, parseInt64, parseInteger } from '../numbers.ts';
 import { parseCursor } from '../scan.ts';
 import { listpackScore, ZSet } from '../types/zset.ts';
 import { parseScanOptions } from './generic.ts';
+import { optIs } from '../bytes.ts';
 
 const RANGE_OPTS = '[BYSCORE | BYLEX] [REV] [LIMIT offset count]';
 const SETOP_OPTS = '[WEIGHTS weight [weight ...]] [AGGREGATE <SUM | MIN | MAX>]';
@@ -312,21 +313,6 @@ function numkeysKeys(argv: readonly string[], at: number): number[] {
 function storeKeys(argv: readonly string[]): number[] {
   const inputs = numkeysKeys(argv, 2);
   return inputs.length === 0 ? [] : [1, ...inputs];
-}
-
-/**
- * strcasecmp(arg, name) == 0 as Redis's C code sees it: `arg` up to its first NUL byte, compared
- * without case. `name` is lowercase.
- */
-function optIs(arg: string, name: string): boolean {
-  const n = name.length;
-  if (arg.length !== n && !(arg.length > n && arg.charCodeAt(n) === 0)) return false;
-  for (let i = 0; i < n; i++) {
-    let c = arg.charCodeAt(i);
-    if (c >= 65 && c <= 90) c += 32;
-    if (c !== name.charCodeAt(i)) return false;
-  }
-  return true;
 }
 
 /** getLongFromObjectOrReply: a 64-bit integer, or null after replying with the error. */
