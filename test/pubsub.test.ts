@@ -65,6 +65,25 @@ async function floodUntil(pub: RespClient, msg: string, done: () => Promise<bool
   throw new Error(`Still not done after ${max} messages`);
 }
 
+/**
+ * A server with these client-output-buffer-limit values (and no active expiry, so the injected
+ * clock moves only when a test moves it), a publisher, and a subscriber to "flood" that has
+ * stopped reading; omem() is the subscriber's CLIENT LIST omem, -1 once it is gone.
+ */
+async function stalledSubscriber(limit: string[]) {
+  const srv = await start({ 'client-output-buffer-limit': limit });
+  srv.server.activeExpire = false;
+  const pub = await RespClient.connect(srv.port);
+  const sub = await RespClient.connect(srv.port);
+  await sub.call('SUBSCRIBE', 'flood');
+  sub.socket.pause();
+  const omem = async (): Promise<number> => {
+    const list = String(await pub.call('CLIENT', 'LIST', 'TYPE', 'pubsub'));
+    return list === '' ? -1 : field(list, 'omem');
+  };
+  return { srv, pub, sub, omem };
+}
+
 const limits = suite('client-output-buffer-limit');
 
 limits('a subscriber that stops reading is closed at the hard limit, with Redis log line', async () => {
@@ -94,17 +113,8 @@ limits('a subscriber that stops reading is closed at the hard limit, with Redis 
 });
 
 limits('the soft limit closes a subscriber only once exceeded for longer than its seconds', async () => {
-  const srv = await start({ 'client-output-buffer-limit': ['pubsub', '0', '256kb', '10'] });
-  srv.server.activeExpire = false;
-  const pub = await RespClient.connect(srv.port);
-  const sub = await RespClient.connect(srv.port);
+  const { srv, pub, sub, omem } = await stalledSubscriber(['pubsub', '0', '256kb', '10']);
   try {
-    await sub.call('SUBSCRIBE', 'flood');
-    sub.socket.pause();
-    const omem = async (): Promise<number> => {
-      const list = String(await pub.call('CLIENT', 'LIST', 'TYPE', 'pubsub'));
-      return list === '' ? -1 : field(list, 'omem');
-    };
     const msg = 'y'.repeat(16 * 1024);
     // Fill the kernel's buffers, then the transport's queue beyond the soft limit.
     await floodUntil(pub, msg, async () => (await omem()) >= 300 * 1024);
@@ -128,17 +138,8 @@ limits('the soft limit closes a subscriber only once exceeded for longer than it
 });
 
 limits('the soft limit runs out with no more traffic: the cron closes the subscriber', async () => {
-  const srv = await start({ 'client-output-buffer-limit': ['pubsub', '0', '256kb', '10'] });
-  srv.server.activeExpire = false;
-  const pub = await RespClient.connect(srv.port);
-  const sub = await RespClient.connect(srv.port);
+  const { srv, pub, sub, omem } = await stalledSubscriber(['pubsub', '0', '256kb', '10']);
   try {
-    await sub.call('SUBSCRIBE', 'flood');
-    sub.socket.pause();
-    const omem = async (): Promise<number> => {
-      const list = String(await pub.call('CLIENT', 'LIST', 'TYPE', 'pubsub'));
-      return list === '' ? -1 : field(list, 'omem');
-    };
     await floodUntil(pub, 'z'.repeat(16 * 1024), async () => (await omem()) >= 300 * 1024);
     // Nothing more is published: only the cron can see the time run out.
     srv.clock.now += 11000;
