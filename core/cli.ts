@@ -109,6 +109,8 @@ export async function runCli(host: Host, available: readonly Plugin<any>[]): Pro
     host.exit(1);
     return null;
   }
+  // Before anything of the server exists (see ServerOptions.heapBaseline).
+  const heapBaseline = host.settledHeap?.() ?? null;
   if (cl.configFile !== null && cl.configFile !== '-') {
     try {
       host.readText(cl.configFile);
@@ -157,7 +159,7 @@ export async function runCli(host: Host, available: readonly Plugin<any>[]): Pro
     return null;
   }
 
-  const server = new Server({ config, host, plugins, exitOnShutdown: true });
+  const server = new Server({ config, host, plugins, exitOnShutdown: true, heapBaseline });
   const log = server.log;
   log.notice('oO0OoO0OoO0Oo echokv is starting oO0OoO0OoO0Oo');
   log.notice(`echokv version=${VERSION}, redis_version=${REDIS_VERSION}, bits=64, runtime=${host.runtime} ${host.runtimeVersion}, pid=${host.pid}, just started`);

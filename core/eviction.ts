@@ -15,7 +15,9 @@
 //   of recorded keys are recomputed (settle()) before the next command is checked against the
 //   limit, and whenever the figure is read (INFO, MEMORY STATS), so a command that touches a key
 //   a thousand times costs one recomputation.
-// - used_memory = used_memory_startup (the heap measured once before the dataset was loaded)
+// - used_memory = used_memory_startup (measured once before the dataset is loaded: from the
+//   CLI, what building and starting the server allocated, between two forced collections, as
+//   Redis counts its start-up allocations and not its binary; embedded, the whole heap then)
 //   + client query and reply buffers (sampled every cron tick: summing them per command would
 //   cost O(clients)) + the dataset estimate. INFO used_memory and MEMORY STATS report this
 //   figure, so what users see is what eviction compares with maxmemory.

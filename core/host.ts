@@ -52,6 +52,12 @@ export interface Host {
   stderr(text: string): void;
   /** Resident set size and JS heap use, in bytes. */
   memory(): { rss: number; heapUsed: number; heapTotal: number; external: number };
+  /**
+   * The JS heap in use plus memory held outside it, right after a full garbage collection; null
+   * (or absent) where the runtime cannot be asked for one. The CLI measures the server's own
+   * start-up allocations with it (INFO used_memory_startup).
+   */
+  settledHeap?(): number | null;
   /** CPU time used by the process, in microseconds. */
   cpu(): { user: number; system: number };
   onSignal(signal: 'SIGTERM' | 'SIGINT' | 'SIGHUP', fn: () => void): void;

@@ -70,6 +70,11 @@ export interface ServerOptions {
   clock?: () => number;
   /** Exit the process when SHUTDOWN runs (the CLI sets this; embedded servers do not). */
   exitOnShutdown?: boolean;
+  /**
+   * The settled heap (Host.settledHeap) before the server was built: the CLI measures it so that
+   * used_memory_startup is what the server allocated, not the runtime and the code.
+   */
+  heapBaseline?: number | null;
 }
 
 /** Counters behind INFO stats. */
@@ -181,6 +186,7 @@ export class Server {
   latencyTracking = true;
   /** Used memory measured when the server started (INFO used_memory_startup). */
   startupMemory = 0;
+  private readonly heapBaseline: number | null;
   /** A handler sets this to send its reply although CLIENT REPLY OFF/SKIP was in effect when it
    * started (CLIENT REPLY ON, which Redis answers after clearing the flags). */
   forceReply = false;
@@ -247,6 +253,7 @@ export class Server {
     this.plugins = opts.plugins;
     this.pluginOpts = opts.pluginOptions ?? {};
     this.exitOnShutdown = opts.exitOnShutdown ?? false;
+    this.heapBaseline = opts.heapBaseline ?? null;
     this.keyspace = new Keyspace({ databases: this.config.num('databases'), clock: opts.clock });
     this.keyspace.hooks = {
       expired: (db, key) => {
@@ -407,8 +414,13 @@ export class Server {
       const inst = await p.setup(this, pluginOptions(p, this.pluginOpts[p.name]));
       this.instances.set(p.name, inst);
     }
-    // Measured before the dataset is loaded, as Redis measures used_memory_startup.
-    this.startupMemory = this.heapMemory();
+    // Measured before the dataset is loaded, as Redis measures used_memory_startup. With a
+    // baseline (the CLI), what building and starting the server allocated, as Redis counts what
+    // it allocated at start-up and not its binary; the runtime and echokv's code (about 11 MB
+    // under Node) would otherwise leave a maxmemory under 12 MB no room for any data. Embedded,
+    // the whole heap at this point: the rest of the process is someone else's.
+    const settled = this.heapBaseline === null ? null : this.host.settledHeap?.() ?? null;
+    this.startupMemory = settled === null ? this.heapMemory() : Math.max(0, settled - this.heapBaseline!);
     // As redis-server does, listen first and then load: clients that connect while the dataset
     // loads (in slices that yield to the event loop) get -LOADING, and INFO shows the progress.
     this.loading = true;

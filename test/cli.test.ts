@@ -146,6 +146,28 @@ test('SIGINT shuts down cleanly with exit code 0', async () => {
   assert.ok(p.output().includes('Received SIGINT scheduling shutdown...'));
 });
 
+test('used_memory_startup is what the server allocated, so a small maxmemory still takes data, and maxmemory 1 none', async () => {
+  const port = await freePort();
+  const p = spawnEchokv(['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--maxmemory', '10mb']);
+  try {
+    await until('the port to accept', async () => (await canConnect(port)) || p.child.exitCode !== null);
+    const c = await RespClient.connect(port);
+    try {
+      // Redis's own start-up is under 1 MB; the runtime and code (about 11 MB) are not counted.
+      const startup = Number(/used_memory_startup:(\d+)/.exec(String(await c.call('INFO', 'memory')))?.[1]);
+      assert.ok(startup > 0 && startup < 4 * 1024 * 1024, `used_memory_startup ${startup}`);
+      assert.is(await c.call('SET', 'k', 'v'), 'OK');
+      assert.is(await c.call('CONFIG', 'SET', 'maxmemory', '1'), 'OK');
+      const r = await c.callRaw('SET', 'k2', 'v');
+      assert.match(r.bytes, /^-OOM command not allowed when used memory > 'maxmemory'/);
+    } finally {
+      c.close();
+    }
+  } finally {
+    await p.stop();
+  }
+});
+
 test('a taken port logs "Failed listening on port" and exits 1', async () => {
   const blocker = net.createServer();
   await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));

@@ -9,6 +9,8 @@ import process from 'node:process';
 import { setImmediate } from 'node:timers';
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import type { Host, RuntimeName } from '../../core/host.ts';
 import { useFastLatin1 } from '../../core/bytes.ts';
 
@@ -38,6 +40,33 @@ export function installFastLatin1(): void {
     decode: (bytes, start, end) => slice.call(bytes, start, end),
     encodeInto: (s, into, at) => at + write.call(into, s, at, s.length),
   }, 17);
+}
+
+let forcedGc: (() => void) | null | undefined;
+
+/**
+ * A full garbage collection on demand, or null. V8 (Node, Deno) has one only behind --expose-gc,
+ * which can still be turned on at run time: a context created afterwards gets the gc() function.
+ * Bun has Bun.gc. It is asked for only by the CLI (never when echokv is embedded in someone
+ * else's process).
+ */
+function fullGc(): (() => void) | null {
+  if (forcedGc !== undefined) return forcedGc;
+  forcedGc = null;
+  const rt = runtime().name;
+  if (rt === 'bun') {
+    const bun = Bun as unknown as { gc(force: boolean): void };
+    forcedGc = () => bun.gc(true);
+  } else {
+    try {
+      v8.setFlagsFromString('--expose-gc');
+      const gc = vm.runInNewContext('gc') as unknown;
+      if (typeof gc === 'function') forcedGc = () => (gc as () => void)();
+    } catch {
+      forcedGc = null;
+    }
+  }
+  return forcedGc;
 }
 
 /**
@@ -127,6 +156,15 @@ export function createHost(args: readonly string[] = process.argv.slice(2)): Hos
     memory: () => {
       const m = process.memoryUsage();
       return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external };
+    },
+    settledHeap: () => {
+      const gc = fullGc();
+      if (gc === null) return null;
+      // Twice: the first collection's finalizers and weak callbacks may free more.
+      gc();
+      gc();
+      const m = process.memoryUsage();
+      return m.heapUsed + m.external;
     },
     cpu: () => {
       const u = process.cpuUsage();
