@@ -5,7 +5,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type CompatContext, compatSuite, propagationOf } from './_compat.ts';
-import { RespClient, startEchokv, startRedis } from '../_helpers.ts';
+import { prng, RespClient, startEchokv, startRedis } from '../_helpers.ts';
 
 const test = compatSuite('bitmap');
 
@@ -22,16 +22,6 @@ async function wrongType(ctx: CompatContext, key: string): Promise<void> {
   const db = ctx.echokv.server.keyspace.dbs[0];
   db.delete(key);
   db.add(key, { type: 'list', dup() { return this; } });
-}
-
-function prng(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 test('SETBIT and GETBIT: growth, values, offsets and errors', async (ctx) => {

@@ -5,6 +5,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compatSuite, propagationOf, sameKeyspaceEvents } from './_compat.ts';
+import { prng } from '../_helpers.ts';
 
 const test = compatSuite('hyperloglog');
 
@@ -170,17 +171,6 @@ test('wrong types and corrupted values: WRONGTYPE and INVALIDOBJ as Redis replie
     ['PFADD'], ['PFCOUNT'], ['PFMERGE'], ['PFDEBUG', 'x'], ['PFSELFTEST', 'x'],
   ]);
 });
-
-// A deterministic PRNG (mulberry32) so random cases reproduce.
-function prng(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('random sparse bodies, valid and corrupted, behave as in Redis', async ({ c }) => {
   const rnd = prng(7);

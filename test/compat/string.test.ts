@@ -5,7 +5,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type CompatContext, compatSuite, show, readRedisAof, sameKeyspaceEvents } from './_compat.ts';
-import { RespClient, startEchokv, startRedis } from '../_helpers.ts';
+import { prng, RespClient, startEchokv, startRedis } from '../_helpers.ts';
 import { plain } from '../_resp.ts';
 import { join } from 'node:path';
 
@@ -37,17 +37,6 @@ async function sameTtl(ctx: CompatContext, key: string): Promise<void> {
   if (r < 0 || eTtl < 0) assert.is(eTtl < 0 ? Math.round(eTtl) : 'ttl', r < 0 ? r : 'ttl', `TTL of ${show(key)}`);
   // Beyond 2^53 ms both are rounded the same way; below, they differ by the time between commands.
   else assert.ok(Math.abs(r - eTtl) < 5000 || r === eTtl, `TTL of ${show(key)}: redis ${r}, echokv ${eTtl}`);
-}
-
-// A deterministic PRNG (mulberry32) so random cases reproduce.
-function prng(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const BIN = 'a\x00b\xff\r\n\x80z';

@@ -7,7 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join } from 'node:path';
 import { type Compat, type CompatContext, compatSuite, readRedisAof, resetZsetLimits, sameKeyspaceEvents, show } from './_compat.ts';
-import { RespClient, startEchokv, startRedis } from '../_helpers.ts';
+import { prng, RespClient, startEchokv, startRedis } from '../_helpers.ts';
 import { plain } from '../_resp.ts';
 
 const test = compatSuite('sorted set');
@@ -627,17 +627,6 @@ test('large sets: ranks, ranges, removal and pops agree after many changes', asy
 });
 
 test.run();
-
-// A deterministic PRNG (mulberry32) so random cases reproduce.
-function prng(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // What each command propagates: Redis's AOF (appendfsync always) against echokv's propagate hook.
