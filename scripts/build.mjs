@@ -27,6 +27,15 @@ const common = {
   platform: 'node',
   target: 'node20',
   legalComments: 'none',
+  // Minified for the memory it saves, not the bytes: node reads the entry file into one malloc'd
+  // buffer, and freeing a buffer that large makes glibc raise its mmap threshold to that size and
+  // its trim threshold to twice it for the rest of the process, so each arena the optimizing
+  // compiler's threads use keeps up to twice the bundle's size after they finish. At 1.1 MB that
+  // was about 5 MB of resident memory; at 0.6 MB it is about 3 MB less (paired runs, the list
+  // memory row: 27-28 bytes per element before, 22-24 after). keepNames keeps the names that log
+  // lines and stack traces show.
+  minify: true,
+  keepNames: true,
   logLevel: 'warning',
   // mod.ts starts the server when it is the entry point of deno or bun; in a bundle the entry
   // below does it instead.
