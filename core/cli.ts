@@ -159,7 +159,16 @@ export async function runCli(host: Host, available: readonly Plugin<any>[]): Pro
     return null;
   }
 
-  const server = new Server({ config, host, plugins, exitOnShutdown: true, heapBaseline });
+  let server: Server;
+  try {
+    server = new Server({ config, host, plugins, exitOnShutdown: true, heapBaseline });
+  } catch (e) {
+    // A rename-command line that names no command is found once the command table exists.
+    if (!(e instanceof ConfigFileError)) throw e;
+    fatalConfig(host, e.reason, e);
+    host.exit(1);
+    return null;
+  }
   const log = server.log;
   log.notice('oO0OoO0OoO0Oo echokv is starting oO0OoO0OoO0Oo');
   log.notice(`echokv version=${VERSION}, redis_version=${REDIS_VERSION}, bits=64, runtime=${host.runtime} ${host.runtimeVersion}, pid=${host.pid}, just started`);

@@ -331,31 +331,78 @@ function implicitCategories(spec: CommandSpec): AclCategory[] {
   return ACL_CATEGORIES.filter((x) => c.has(x));
 }
 
-/** All commands by name; lookups are case-insensitive and cheap for the usual spellings. */
+/**
+ * All commands by name; lookups are case-insensitive and cheap for the usual spellings. The
+ * table that dispatches is the current one, which `rename-command` lines change (as Redis's
+ * server.commands); the original names stay reachable for what echokv runs by name itself and
+ * for replayed commands (as Redis's server.orig_commands and lookupCommandOrOriginal).
+ */
 export class CommandTable {
   private readonly byName = new Map<string, Command>();
-  private readonly all: Command[] = [];
+  private readonly originals = new Map<string, Command>();
+  private all: Command[] = [];
 
   add(specs: readonly CommandSpec[]): void {
     for (const spec of specs) {
       if (spec.name !== spec.name.toLowerCase()) throw new Error(`Command name must be lowercase: ${spec.name}`);
-      if (this.byName.has(spec.name)) throw new Error(`Command registered twice: ${spec.name}`);
+      if (this.originals.has(spec.name)) throw new Error(`Command registered twice: ${spec.name}`);
       if (!spec.handler && !spec.subcommands) throw new Error(`Command has no handler: ${spec.name}`);
       const cmd = new Command(spec, null);
-      this.byName.set(spec.name, cmd);
-      this.byName.set(spec.name.toUpperCase(), cmd);
+      this.originals.set(spec.name, cmd);
+      this.bind(spec.name, cmd);
       this.all.push(cmd);
     }
   }
 
-  /** The command named `name` in any letter case, or undefined. */
+  private bind(name: string, cmd: Command): void {
+    this.byName.set(name.toLowerCase(), cmd);
+    this.byName.set(name.toUpperCase(), cmd);
+  }
+
+  /** The command the name `name` (any letter case) runs now, or undefined. */
   get(name: string): Command | undefined {
     return this.byName.get(name) ?? this.byName.get(name.toLowerCase());
   }
 
-  /** Top-level commands in registration order. */
+  /** The command originally named `name`, renamed or not. */
+  original(name: string): Command | undefined {
+    return this.originals.get(name) ?? this.originals.get(name.toLowerCase());
+  }
+
+  /** The command `name` runs now, else the one it named originally (a replayed command). */
+  getOrOriginal(name: string): Command | undefined {
+    return this.get(name) ?? this.original(name);
+  }
+
+  /**
+   * A `rename-command from to` line: `from` stops naming its command, and `to` names it unless
+   * it is empty. Returns Redis's error text, or null.
+   */
+  rename(from: string, to: string): string | null {
+    const cmd = from.includes('|') ? undefined : this.get(from);
+    if (cmd === undefined) return 'No such command in rename-command';
+    this.byName.delete(from.toLowerCase());
+    this.byName.delete(from.toUpperCase());
+    if (to === '') {
+      this.all = this.all.filter((c) => c !== cmd);
+      return null;
+    }
+    if (this.get(to) !== undefined) {
+      // Redis has already dropped the old name when it finds the new one taken; start-up stops.
+      return 'Target command name already exists';
+    }
+    this.bind(to, cmd);
+    return null;
+  }
+
+  /** The current table's commands, in registration order. */
   list(): readonly Command[] {
     return this.all;
+  }
+
+  /** Every command, renamed or removed ones too. */
+  everyCommand(): IterableIterator<Command> {
+    return this.originals.values();
   }
 
   get size(): number {

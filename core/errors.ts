@@ -145,14 +145,19 @@ export function execAbortBecause(error: string): string {
   return 'EXECABORT Transaction discarded because of: ' + (error.startsWith('ERR ') ? error.slice(4) : error);
 }
 
-/** `ERR unknown subcommand 'x'. Try CONFIG HELP.` */
+/** The container as Redis names it in these errors: the name typed (a renamed command's new name), upper-cased as C's toupper. */
+function helpName(container: string): string {
+  return container.replace(/[a-z]+/g, (m) => m.toUpperCase());
+}
+
+/** `ERR unknown subcommand 'x'. Try CONFIG HELP.` (`container` as typed). */
 export function unknownSubcommand(sub: string, container: string): string {
-  return `ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${container.toUpperCase()} HELP.`;
+  return `ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${helpName(container)} HELP.`;
 }
 
 /** `ERR unknown subcommand or wrong number of arguments for 'x'. Try CLIENT HELP.` (as typed). */
 export function subcommandSyntax(sub: string, container: string): string {
-  return `ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try ${container.toUpperCase()} HELP.`;
+  return `ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try ${helpName(container)} HELP.`;
 }
 
 /** `ERR Unknown PFDEBUG subcommand 'x'` */

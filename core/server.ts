@@ -9,6 +9,7 @@ import { LatencyMonitor } from './latency.ts';
 import { Command, CommandTable } from './command.ts';
 import { ALL_COMMANDS } from './commands/mod.ts';
 import { allowProtectedAction, Config } from './config/mod.ts';
+import { ConfigFileError } from './config/parse.ts';
 import { ERR, pubsubContext, unknownCommand, unknownSubcommand, wrongArity } from './errors.ts';
 import type { Host } from './host.ts';
 import { endMemberMemo, newMemberMemo, setMemberPos } from './types/byte_table.ts';
@@ -308,6 +309,11 @@ export class Server {
       this.parserLimits.maxQueryBuffer = x as number;
     });
     this.commands.add(ALL_COMMANDS);
+    for (const d of this.config.fileDirectives) {
+      if (d.name !== 'rename-command') continue;
+      const error = this.commands.rename(d.args[0], d.args[1]);
+      if (error !== null) throw new ConfigFileError(d.line.file, d.line.line, d.line.text, error);
+    }
     // Installs the keyspace notify hook (a no-op while notify-keyspace-events selects nothing).
     this.pubsub = new PubSub(this);
     checkPlugins(this.plugins);
@@ -854,7 +860,7 @@ export class Server {
     }
     const sub = cmd.subcommands.get(argv[1].toLowerCase());
     if (sub === undefined) {
-      this.rejectCommand(c, unknownSubcommand(argv[1], cmd.name), null);
+      this.rejectCommand(c, unknownSubcommand(argv[1], argv[0]), null);
       return null;
     }
     return sub;

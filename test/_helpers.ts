@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from '../mod.ts';
+import { quoteArg } from '../core/config/parse.ts';
 import { createHost } from '../plugins/host/node.ts';
 import type { Server } from '../core/server.ts';
 import { decodeReply, encodeCommand, plain, type Reply } from './_resp.ts';
@@ -140,12 +141,18 @@ export interface Running {
 /** echokv in this process on a free loopback port. `config` holds redis.conf directives. */
 export async function startEchokv(
   config: Record<string, string | number | readonly string[]> = {},
-  opts: { clock?: () => number } = {},
+  opts: { clock?: () => number; lines?: readonly (readonly string[])[] } = {},
 ): Promise<Running> {
+  // In memory unless a test asks for persistence: nothing lands in the working directory.
+  // DEBUG is enabled as startRedis enables it for redis-server.
+  const record = { port: 0, bind: '127.0.0.1', persistence: 'none', 'enable-debug-command': 'yes', ...config };
+  // Directives that repeat (rename-command) come as whole lines after the others.
+  const text = [
+    ...Object.entries(record).map(([k, v]) => [k, ...(Array.isArray(v) ? v : [String(v)])]),
+    ...(opts.lines ?? []),
+  ].map((l) => l.map((x) => quoteArg(String(x))).join(' ')).join('\n');
   const server = createServer({
-    // In memory unless a test asks for persistence: nothing lands in the working directory.
-    // DEBUG is enabled as startRedis enables it for redis-server.
-    config: { port: 0, bind: '127.0.0.1', persistence: 'none', 'enable-debug-command': 'yes', ...config },
+    config: text,
     pluginOptions: { tcp: { anyPort: true } },
     clock: opts.clock,
     // Server logs stay out of test output unless ECHOKV_TEST_LOG=1.

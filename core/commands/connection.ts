@@ -675,7 +675,7 @@ function clientUnblock(c: Client, argv: string[]): void {
       return;
     }
   } else if (argv.length > 4) {
-    c.server.replyError(c, subcommandSyntax(argv[1], 'client'));
+    c.server.replyError(c, subcommandSyntax(argv[1], argv[0]));
     return;
   }
   const target = c.server.clients.get(id);

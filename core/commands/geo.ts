@@ -362,7 +362,7 @@ function geoadd(c: Client, argv: string[]): void {
     zargv.push(String(score), argv[longidx + i * 3 + 2]);
   }
   c.server.propagateAs = [zargv];
-  c.server.commands.get('zadd')!.handler!(c, zargv);
+  c.server.commands.original('zadd')!.handler!(c, zargv);
 }
 
 // GEODIST

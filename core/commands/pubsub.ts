@@ -113,7 +113,7 @@ export const commands: CommandSpec[] = [
 /** PUBSUB CHANNELS / SHARDCHANNELS: channels with subscribers, matching the pattern if given. */
 function channelList(c: Client, argv: string[], map: Map<string, Members>): void {
   if (argv.length > 3) {
-    c.server.replyError(c, subcommandSyntax(argv[1], 'pubsub'));
+    c.server.replyError(c, subcommandSyntax(argv[1], argv[0]));
     return;
   }
   const pattern = argv.length === 3 ? argv[2] : null;

@@ -123,7 +123,7 @@ const FUNCTION_HELP = [
 // FUNCTION FLUSH [ASYNC|SYNC]
 function functionFlush(c: Client, argv: string[]): void {
   if (argv.length > 3) {
-    c.server.replyError(c, subcommandSyntax(argv[1], 'FUNCTION'));
+    c.server.replyError(c, subcommandSyntax(argv[1], argv[0]));
     return;
   }
   if (argv.length === 3 && !/^(a?sync)$/i.test(argv[2])) {
@@ -199,7 +199,7 @@ function functionLoad(c: Client, argv: string[]): void {
 // FUNCTION RESTORE payload [FLUSH|APPEND|REPLACE]
 function functionRestore(c: Client, argv: string[]): void {
   if (argv.length > 4) {
-    c.server.replyError(c, subcommandSyntax(argv[1], 'FUNCTION'));
+    c.server.replyError(c, subcommandSyntax(argv[1], argv[0]));
     return;
   }
   if (argv.length === 4 && !/^(append|replace|flush)$/i.test(argv[3])) {

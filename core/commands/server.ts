@@ -811,7 +811,7 @@ function debug(c: Client, argv: string[]): void {
   } else if (sub === 'protocol' && argv.length === 3) {
     debugProtocol(c, argv[2].toLowerCase());
   } else {
-    server.replyError(c, subcommandSyntax(argv[1], 'DEBUG'));
+    server.replyError(c, subcommandSyntax(argv[1], argv[0]));
   }
 }
 

@@ -1623,7 +1623,7 @@ function xgroup(c: Client, argv: string[]): void {
       entriesRead = v;
       i += 2;
     } else {
-      server.replyError(c, subcommandSyntax(cstr(argv[1]), 'xgroup'));
+      server.replyError(c, subcommandSyntax(cstr(argv[1]), cstr(argv[0])));
       return;
     }
   }
@@ -1710,7 +1710,7 @@ function xgroup(c: Client, argv: string[]): void {
     notify(db, 'xgroup-delconsumer', key);
     c.out.int(pending);
   } else {
-    server.replyError(c, subcommandSyntax(cstr(argv[1]), 'xgroup'));
+    server.replyError(c, subcommandSyntax(cstr(argv[1]), cstr(argv[0])));
   }
 }
 
@@ -1834,7 +1834,7 @@ function xinfoStream(c: Client, argv: string[]): void {
   let count = 10;
   if (optc > 0) {
     if ((optc !== 1 && optc !== 3) || !is(argv[3], 'full') || (optc === 3 && !is(argv[4], 'count'))) {
-      c.server.replyError(c, subcommandSyntax(cstr(argv[1]), 'xinfo'));
+      c.server.replyError(c, subcommandSyntax(cstr(argv[1]), cstr(argv[0])));
       return;
     }
     full = true;

@@ -39,7 +39,7 @@ export class Config {
    * Config-file lines that are not values (rename-command, user, loadmodule, module configs),
    * in order, for the subsystems that will act on them.
    */
-  readonly fileDirectives: { name: string; args: string[] }[] = [];
+  readonly fileDirectives: { name: string; args: string[]; line: ConfigLine }[] = [];
   /** Absolute path of the config file, '' when started without one (CONFIG REWRITE needs it). */
   file = '';
 
@@ -148,7 +148,7 @@ export class Config {
           this.loadLines(readInclude(line, io!.read, io), seen, io);
           continue;
         }
-        this.fileDirectives.push({ name: line.name, args: line.args });
+        this.fileDirectives.push({ name: line.name, args: line.args, line });
         if (!fileDir.implemented) this.unimplementedSeen.add(line.name);
         continue;
       }
@@ -161,7 +161,7 @@ export class Config {
       if (line.name.includes('.')) {
         // A module's configuration (`module.name value`): kept for when modules exist.
         if (line.args.length !== 1) fail(line, 'Module config specified without value');
-        this.fileDirectives.push({ name: line.name, args: line.args });
+        this.fileDirectives.push({ name: line.name, args: line.args, line });
         this.unimplementedSeen.add(line.name);
         continue;
       }

@@ -706,7 +706,7 @@ export const DIRECTIVE_BY_NAME: ReadonlyMap<string, Directive> = (() => {
  */
 export const FILE_DIRECTIVES: ReadonlyMap<string, { argc: (n: number) => boolean; implemented: boolean }> = new Map([
   ['include', { argc: (n: number) => n === 1, implemented: true }],
-  ['rename-command', { argc: (n: number) => n === 2, implemented: false }],
+  ['rename-command', { argc: (n: number) => n === 2, implemented: true }],
   ['user', { argc: (n: number) => n >= 1, implemented: false }],
   ['loadmodule', { argc: (n: number) => n >= 1, implemented: false }],
 ]);

@@ -150,14 +150,20 @@ export interface CompatContext {
 
 /**
  * A uvu suite whose tests get `c`, a Compat over fresh servers; the dataset is flushed between
- * tests. `config` holds extra directives given to both servers. With `rdb`, echokv runs the rdb
+ * tests. `config` holds extra directives given to both servers, `opts.lines` directives that
+ * repeat (rename-command). With `rdb`, echokv runs the rdb
  * persistence plugin (no save points) in a temp dir of its own, as redis-server always can
  * (DEBUG RELOAD).
  */
-export function compatSuite(name: string, config: Record<string, string> = {}, opts: { rdb?: boolean } = {}): uvu.Test<CompatContext> {
+export function compatSuite(
+  name: string,
+  config: Record<string, string> = {},
+  opts: { rdb?: boolean; lines?: readonly (readonly string[])[] } = {},
+): uvu.Test<CompatContext> {
   const s = suite<CompatContext>(`compat: ${name}`, {} as CompatContext);
   const extra: string[] = [];
   for (const [k, v] of Object.entries(config)) extra.push(`--${k}`, v);
+  for (const [k, ...args] of opts.lines ?? []) extra.push(`--${k}`, ...args);
   const opened: RespClient[] = [];
   let skipped = false;
   let rdbDir: string | null = null;
@@ -169,7 +175,9 @@ export function compatSuite(name: string, config: Record<string, string> = {}, o
     }
     ctx.redisProc = redis;
     if (opts.rdb) rdbDir = tempDir('echokv-compat-rdb-');
-    ctx.echokv = await startEchokv(rdbDir === null ? config : { ...config, persistence: 'rdb', dir: rdbDir, save: '' });
+    ctx.echokv = await startEchokv(rdbDir === null ? config : { ...config, persistence: 'rdb', dir: rdbDir, save: '' }, {
+      lines: opts.lines,
+    });
     ctx.redisPort = redis.port;
     ctx.echoPort = ctx.echokv.port;
     ctx.connect = async () => {

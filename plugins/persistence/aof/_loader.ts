@@ -344,7 +344,7 @@ function* replay(
       }
       const argv = r.argv;
       const cmdName = argv[0].toLowerCase();
-      if (server.commands.get(argv[0]) === undefined) {
+      if (server.commands.getOrOriginal(argv[0]) === undefined) {
         log.warning(`Unknown command '${strToUtf8(argv[0])}' reading the append only file ${name} (at offset ${validUpTo})`);
         throw new AofLoadError(`Unknown command '${strToUtf8(argv[0])}' in ${name}`);
       }
@@ -393,7 +393,7 @@ function run(opts: LoadOptions, client: Client, argv: string[], file: string, of
     server.log.warning(`Error replaying '${strToUtf8(argv[0])}' (at offset ${offset}) from the append only file ${file}: ${why}`);
     throw new AofLoadError(`Command at offset ${offset} of ${file} failed: ${why}`);
   };
-  let cmd = server.commands.get(argv[0]);
+  let cmd = server.commands.getOrOriginal(argv[0]);
   if (cmd === undefined) return fail('unknown command');
   if (cmd.subcommands !== null && argv.length > 1) {
     const sub = cmd.subcommands.get(argv[1].toLowerCase());
