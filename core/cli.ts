@@ -42,21 +42,40 @@ function loadConfigLines(
   // Patterns in `include` (conf.d/*.conf) are expanded by listing directories through the host.
   const read = (p: string): string => host.readText(p);
   const io = { read, list: (d: string): string[] => host.listDir(d) };
+  // Redis reads the file, then stdin, then a newline and the options as one text, and numbers the
+  // lines of that text: the options' lines come after every line of the file and stdin.
+  let before = 0;
+  const newlines = (t: string): number => t.split('\n').length - 1;
   if (configFile === '-') stdin = true;
   else if (configFile !== null) {
-    lines.push(...loadConfigFile(configFile, read, io));
+    let main: string | null = null;
+    // The first file read is the config file itself; the others are its includes.
+    lines.push(...loadConfigFile(configFile, (p) => {
+      const t = read(p);
+      main ??= t;
+      return t;
+    }, io));
+    before += newlines(main ?? '');
     config.file = host.resolve(configFile);
   }
-  if (stdin) lines.push(...parseConfigText(host.readText('/dev/stdin'), 'stdin'));
-  lines.push(...parseConfigText(options, 'command line'));
+  if (stdin) {
+    const text = host.readText('/dev/stdin');
+    lines.push(...parseConfigText(text, 'stdin', before + 1));
+    before += newlines(text);
+  }
+  lines.push(...parseConfigText(options, 'command line', before + 2));
   config.load(lines, io);
   return { config, lines };
 }
 
-/** A FATAL CONFIG FILE ERROR block as redis-server prints it (plus the file name). */
+/**
+ * A FATAL CONFIG FILE ERROR block as redis-server prints it. Like Redis it names no file: the
+ * line number counts in the config file, then stdin, then the command line's options, or in the
+ * included file the line is from.
+ */
 function fatalConfig(host: Host, reason: string, at?: { file: string; line: number; text: string }): void {
   host.stderr(`\n*** FATAL CONFIG FILE ERROR (echokv ${VERSION}) ***\n` +
-    (at ? `Reading the configuration file ${at.file}, at line ${at.line}\n>>> '${at.text}'\n` : '') +
+    (at ? `Reading the configuration file, at line ${at.line}\n>>> '${at.text}'\n` : '') +
     `${reason}\n`);
 }
 

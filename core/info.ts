@@ -506,7 +506,7 @@ function sectionFields(server: Server, section: Section): Fields {
         ['mem_allocator', host.runtime === 'bun' ? 'javascriptcore' : 'v8'],
         ['active_defrag_running', 0],
         ['lazyfree_pending_objects', 0],
-        ['lazyfreed_objects', 0],
+        ['lazyfreed_objects', server.keyspace.stats.lazyfreedObjects],
       ];
     }
     case 'persistence':

@@ -144,7 +144,7 @@ let snapshotEpoch = 0;
 /** The events the keyspace emits; the server wires them (a fixed list, not an event bus). */
 export interface KeyspaceHooks {
   /** A key was removed because its TTL passed (the server propagates DEL and notifies). */
-  expired(db: Database, key: string): void;
+  expired(db: Database, key: string, value: Value): void;
   /** A key was changed: WATCH and client-side caching listen. */
   modified(db: Database, key: string): void;
   /** A keyspace notification: class letter (Redis's notify-keyspace-events) and event name. */
@@ -224,6 +224,8 @@ export class Keyspace {
     hits: 0, misses: 0, expired: 0, expiredStalePerc: 0, expiredTimeCapReached: 0,
     /** Time spent in activeExpireCycle, ms (INFO expire_cycle_cpu_milliseconds). */
     expireCycleTimeUsed: 0,
+    /** Values Redis would have freed in the background (core/lazyfree.ts). */
+    lazyfreedObjects: 0,
   };
   /** SCAN cursors of every database (and later of HSCAN, SSCAN, ZSCAN): core/scan.ts. */
   readonly scans = new ScanCursors();
@@ -668,7 +670,7 @@ export class Database {
     this.ks.stats.expired++;
     this.ks.hooks.modified(this, key);
     this.ks.hooks.notify('x', 'expired', key, this);
-    this.ks.hooks.expired(this, key);
+    this.ks.hooks.expired(this, key, e.value);
   }
 
   /** Removes every key; returns how many there were. */

@@ -23,11 +23,12 @@ import {
 import { ReplyWriter } from './resp/writer.ts';
 import { LatencyHistogram } from './info.ts';
 import type { ParserLimits } from './resp/parser.ts';
-import { utf8ToStr } from './bytes.ts';
+import { repr, utf8ToStr } from './bytes.ts';
 import { Blocking } from './blocking.ts';
 import { PUBSUB_CONTEXT_COMMANDS, PubSub } from './pubsub.ts';
 import { RUN_IN_MULTI, Transactions } from './multi.ts';
 import { Eviction } from './eviction.ts';
+import { lazyFreed } from './lazyfree.ts';
 import type { Tracking } from './tracking.ts';
 
 export const VERSION = '0.1.0';
@@ -257,11 +258,11 @@ export class Server {
     this.heapBaseline = opts.heapBaseline ?? null;
     this.keyspace = new Keyspace({ databases: this.config.num('databases'), clock: opts.clock });
     this.keyspace.hooks = {
-      expired: (db, key) => {
+      expired: (db, key, value) => {
         // Redis's propagateDeletion: an UNLINK when expired keys are freed lazily.
-        if (this.hooks.propagate.length > 0) {
-          this.propagate(db.id, [this.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]);
-        }
+        const lazy = this.config.bool('lazyfree-lazy-expire');
+        if (lazy) lazyFreed(this, value);
+        if (this.hooks.propagate.length > 0) this.propagate(db.id, [lazy ? 'UNLINK' : 'DEL', key]);
       },
       // Installed by listenModified() while WATCH or the memory estimate needs it.
       modified: noModified,
@@ -1182,26 +1183,6 @@ export class Server {
 
 const MULTI_ARGV: readonly string[] = ['MULTI'];
 const EXEC_ARGV: readonly string[] = ['EXEC'];
-
-/** Redis's sdscatrepr: a quoted, escaped rendering of bytes (MONITOR, CLIENT LIST). */
-export function repr(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    switch (c) {
-      case 92: out += '\\\\'; break;
-      case 34: out += '\\"'; break;
-      case 10: out += '\\n'; break;
-      case 13: out += '\\r'; break;
-      case 9: out += '\\t'; break;
-      case 7: out += '\\a'; break;
-      case 8: out += '\\b'; break;
-      default:
-        out += c >= 32 && c <= 126 ? s[i] : '\\x' + c.toString(16).padStart(2, '0');
-    }
-  }
-  return out + '"';
-}
 
 function randomHex(n: number): string {
   const b = new Uint8Array(n / 2);

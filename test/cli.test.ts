@@ -8,7 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
-import { freePort, RespClient, ROOT, sleep, startProcess, tempDir } from './_helpers.ts';
+import { freePort, haveRedis, RespClient, ROOT, sleep, startProcess, tempDir } from './_helpers.ts';
 
 // Under deno or bun the bundle is still run by node (as npm start does): the node on the PATH.
 const NODE = process.versions.bun || process.versions.deno
@@ -333,14 +333,14 @@ test('config errors print the FATAL CONFIG FILE ERROR block and exit 1', () => {
   let r = runToEnd([file]);
   assert.is(r.code, 1);
   assert.ok(r.stderr.includes('*** FATAL CONFIG FILE ERROR (echokv'), r.stderr);
-  assert.ok(r.stderr.includes(`Reading the configuration file ${file}, at line 3`), r.stderr);
+  assert.ok(r.stderr.includes('Reading the configuration file, at line 3'), r.stderr);
   assert.ok(r.stderr.includes(">>> 'foo bar'"), r.stderr);
   assert.ok(r.stderr.includes('Bad directive or wrong number of arguments'), r.stderr);
 
   writeFileSync(file, 'port abc\n');
   r = runToEnd([file]);
   assert.is(r.code, 1);
-  assert.ok(r.stderr.includes(`Reading the configuration file ${file}, at line 1`), r.stderr);
+  assert.ok(r.stderr.includes('Reading the configuration file, at line 1'), r.stderr);
   assert.ok(r.stderr.includes(">>> 'port abc'"), r.stderr);
 
   r = runToEnd(['--port', '7000', '--dir', join(base, 'missing')]);
@@ -357,6 +357,33 @@ test('config errors print the FATAL CONFIG FILE ERROR block and exit 1', () => {
   assert.is(r.code, 1);
   assert.ok(r.stdout.includes(`Fatal error, can't open config file '${join(base, 'nope.conf')}': No such file or directory`), r.stdout);
   rmSync(base, { recursive: true, force: true });
+});
+
+test('a refused configuration is reported as redis-server reports it: the line number and the line', () => {
+  if (!haveRedis()) return;
+  const base = tempDir();
+  const file = join(base, 'x.conf');
+  writeFileSync(file, '# two lines\nport 7000\n');
+  const cases = [
+    // Redis's unit/introspection "command line arguments - error cases".
+    ['--port'], ['--port', '6380', '--loglevel'], ['--port', '6379', '6380'], ['--port', '--loglevel', 'verbose'],
+    ['--port', '--bla', '--loglevel', 'verbose'], ['--logfile', '--my--log--file', '--loglevel', '--bla'],
+    ['--shutdown-on-sigint'], ['--shutdown-on-sigint', 'now force', '--shutdown-on-sigterm'],
+    ['--replicaof', '127.0.0.1', 'abc'], ['--replicaof', '--127.0.0.1', 'abc'], ['--replicaof', '--127.0.0.1', '--abc'],
+    // After a config file, the options' lines are numbered after the file's; values are quoted.
+    [file, '--port', 'x y'], [file, '--maxmemory', '1\tgb\u00e9'], ['--rename-command', 'nosuch', 'x'],
+  ];
+  try {
+    for (const args of cases) {
+      const e = runToEnd(args);
+      const r = spawnSync('redis-server', args, { cwd: base, encoding: 'utf8', timeout: 20000 });
+      const tail = (s: string) => s.trim().split('\n').slice(-3).join('\n');
+      assert.is(e.code, 1, args.join(' '));
+      assert.is(tail(e.stderr), tail(r.stderr), args.join(' '));
+    }
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
 });
 
 test.run();

@@ -908,7 +908,7 @@ socket('CONFIG HELP and the container errors', async () => {
 // -------------------------------------------------------------------------------------------------
 const startup = suite('start-up failures');
 
-startup('a bad config file stops echokv with the file, the line and the reason', () => {
+startup('a bad config file stops echokv with the line and the reason', () => {
   const dir = mkdtempSync(join(tmpdir(), 'echokv-badconf-'));
   try {
     const file = join(dir, 'bad.conf');
@@ -919,7 +919,7 @@ startup('a bad config file stops echokv with the file, the line and the reason',
     const r = spawnSync(node, [join(ROOT, 'scripts/run_sources.mjs'), file], { cwd: dir, encoding: 'utf8', timeout: 60000 });
     assert.is(r.status, 1, r.stdout + r.stderr);
     assert.match(r.stderr, /\*\*\* FATAL CONFIG FILE ERROR \(echokv [^)]+\) \*\*\*\n/);
-    assert.match(r.stderr, new RegExp(`Reading the configuration file ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}, at line 4\n`));
+    assert.match(r.stderr, /\nReading the configuration file, at line 4\n/);
     assert.match(r.stderr, />>> 'maxmemory 12 parsecs'\nwrong number of arguments\n/);
     assert.not.ok(existsSync(join(dir, 'dump.rdb')));
   } finally {

@@ -12,6 +12,7 @@ import { lfuFrequency } from '../eviction.ts';
 import { rdbOf } from './persistence.ts';
 import { parseTimeout } from '../blocking.ts';
 import { optIs } from '../bytes.ts';
+import { lazyFreed } from '../lazyfree.ts';
 
 const EXPIRE_OPTS = '[NX | XX | GT | LT]';
 
@@ -312,24 +313,31 @@ function notify(db: Database, event: string, key: string): void {
 
 // DEL
 function del(c: Client, argv: string[]): void {
+  deleteKeys(c, argv, c.server.config.bool('lazyfree-lazy-user-del'));
+}
+
+// UNLINK
+function unlink(c: Client, argv: string[]): void {
+  // Freeing memory is the garbage collector's job either way: UNLINK differs from DEL only in
+  // what INFO's lazyfreed_objects counts.
+  deleteKeys(c, argv, true);
+}
+
+function deleteKeys(c: Client, argv: string[], lazy: boolean): void {
   const db = c.db;
   let n = 0;
   db.prefetch(argv, 1, argv.length, 1);
   for (let i = 1; i < argv.length; i++) {
     const key = argv[i];
     // An expired key is deleted (and propagated) as expired, and does not count.
-    if (db.peek(key) === undefined) continue;
+    const e = db.peek(key);
+    if (e === undefined) continue;
+    if (lazy) lazyFreed(c.server, e.value);
     db.delete(key);
     notify(db, 'del', key);
     n++;
   }
   c.out.int(n);
-}
-
-// UNLINK
-function unlink(c: Client, argv: string[]): void {
-  // Freeing memory is the JS garbage collector's job either way, so UNLINK is DEL.
-  del(c, argv);
 }
 
 // EXISTS
@@ -652,20 +660,26 @@ function dbsize(c: Client): void {
   c.out.int(c.db.size);
 }
 
-/** FLUSHDB and FLUSHALL take ASYNC or SYNC; false after replying with the error. */
-function flushArgsOk(c: Client, argv: string[]): boolean {
-  if (argv.length === 1 || (argv.length === 2 && (optIs(argv[1], 'sync') || optIs(argv[1], 'async')))) {
-    return true;
-  }
+/**
+ * FLUSHDB and FLUSHALL take ASYNC or SYNC: whether the flush is asynchronous (without either,
+ * lazyfree-lazy-user-flush says), or null after replying with the error.
+ */
+function flushIsAsync(c: Client, argv: string[]): boolean | null {
+  if (argv.length === 1) return c.server.config.bool('lazyfree-lazy-user-flush');
+  if (argv.length === 2 && (optIs(argv[1], 'sync') || optIs(argv[1], 'async'))) return optIs(argv[1], 'async');
   c.server.replyError(c, ERR.syntax);
-  return false;
+  return null;
 }
 
 // FLUSHDB
 function flushdb(c: Client, argv: string[]): void {
-  if (!flushArgsOk(c, argv)) return;
-  // Freeing is the garbage collector's work, so ASYNC and SYNC do the same.
-  c.db.ks.dirty += c.db.flush();
+  const lazy = flushIsAsync(c, argv);
+  if (lazy === null) return;
+  // Freeing is the garbage collector's work, so ASYNC and SYNC do the same, but for what
+  // lazyfreed_objects counts: every key of an asynchronous flush, as Redis's emptyDbAsync.
+  const n = c.db.flush();
+  if (lazy) c.db.ks.stats.lazyfreedObjects += n;
+  c.db.ks.dirty += n;
   // Propagated even when the database was already empty, as Redis does.
   c.server.forcePropagate = true;
   c.out.ok();
@@ -673,10 +687,12 @@ function flushdb(c: Client, argv: string[]): void {
 
 // FLUSHALL
 function flushall(c: Client, argv: string[]): void {
-  if (!flushArgsOk(c, argv)) return;
+  const lazy = flushIsAsync(c, argv);
+  if (lazy === null) return;
   const ks = c.db.ks;
   let n = 0;
   for (const db of ks.dbs) n += db.flush();
+  if (lazy) ks.stats.lazyfreedObjects += n;
   ks.dirty += n;
   // As Redis 7.0: a running BGSAVE stops and, with save points, the empty dataset is saved (which
   // resets the change count); FLUSHALL propagates even when nothing was there to flush.

@@ -7,7 +7,7 @@
 // the file, as redis-server builds them, so they override it.
 
 import { splitArgs } from '../resp/parser.ts';
-import { strToBytes, utf8ToStr } from '../bytes.ts';
+import { repr, strToBytes, utf8ToStr } from '../bytes.ts';
 import { globMatch } from '../glob.ts';
 
 /** One directive occurrence with where it came from, for error messages. */
@@ -53,7 +53,7 @@ function trimLine(s: string): string {
 }
 
 /** Splits config text into directive lines (a line with unbalanced quotes carries the error). */
-export function parseConfigText(text: string, file: string): ConfigLine[] {
+export function parseConfigText(text: string, file: string, firstLine = 1): ConfigLine[] {
   const out: ConfigLine[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
@@ -63,30 +63,18 @@ export function parseConfigText(text: string, file: string): ConfigLine[] {
     const bytes = strToBytes(utf8ToStr(trimmed));
     const args = splitArgs(bytes, 0, bytes.length);
     if (args === null) {
-      out.push({ name: '', args: [], text: trimmed, file, line: i + 1, error: 'Unbalanced quotes in configuration line' });
+      out.push({ name: '', args: [], text: trimmed, file, line: i + firstLine, error: 'Unbalanced quotes in configuration line' });
       continue;
     }
     if (args.length === 0) continue;
-    out.push({ name: args[0].toLowerCase(), args: args.slice(1), text: trimmed, file, line: i + 1 });
+    out.push({ name: args[0].toLowerCase(), args: args.slice(1), text: trimmed, file, line: i + firstLine });
   }
   return out;
 }
 
 /** Quotes an argument for a config line when it needs it (sdscatrepr style). */
 export function quoteArg(s: string): string {
-  if (s !== '' && !/[\s"'\\\x00-\x1f\x7f-\xff]/.test(s)) return s;
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    const ch = s[i];
-    if (ch === '\\' || ch === '"') out += '\\' + ch;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (c < 32 || c > 126) out += '\\x' + c.toString(16).padStart(2, '0');
-    else out += ch;
-  }
-  return out + '"';
+  return s !== '' && !/[\s"'\\\x00-\x1f\x7f-\xff]/.test(s) ? s : repr(s);
 }
 
 export interface CommandLine {
@@ -151,8 +139,9 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
         }
       }
     } else {
-      // Arguments are text: their UTF-8 bytes go into the line, escaped, as from a config file.
-      options += quoteArg(utf8ToStr(a)) + ' ';
+      // Arguments are text: their UTF-8 bytes go into the line quoted as redis-server quotes them
+      // (sdscatrepr), which is also how a refused line is shown (`port "6379" "6380"`).
+      options += repr(utf8ToStr(a)) + ' ';
       handled = true;
     }
   }

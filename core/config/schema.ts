@@ -11,8 +11,9 @@ import {
   type Args, argsSchema, type ConfigValue, cstr, type Directive, type EnumSpec, enumSpec,
   formatNumeric, formatPercentile, INT_MAX, INT_MIN, isBaseName, LLONG_MAX, memtoull,
   type NumericOptions, numberValue, oneArg, parseDouble, parseEnum, parseFlagsEnum, parseNumeric,
-  parseYesNo, Refusal, repr, type RewriteLine, rewriteNumeric, strtoll, UINT_MAX, ULLONG_MAX,
+  parseYesNo, Refusal, type RewriteLine, rewriteNumeric, strtoll, UINT_MAX, ULLONG_MAX,
 } from './types.ts';
+import { repr } from '../bytes.ts';
 
 interface Flags {
   aliases?: readonly string[];
@@ -603,7 +604,7 @@ export const DIRECTIVES: readonly Directive[] = [
   bool('lazyfree-lazy-expire', false, { implemented: true }),
   bool('lazyfree-lazy-server-del', false),
   bool('lazyfree-lazy-user-del', false, { implemented: true }),
-  bool('lazyfree-lazy-user-flush', false),
+  bool('lazyfree-lazy-user-flush', false, { implemented: true }),
 
   // Scripting, cluster.
   num('busy-reply-threshold', 5000n, LONG_RANGE, { aliases: ['lua-time-limit'] }),

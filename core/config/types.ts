@@ -105,26 +105,6 @@ export function cstr(s: string): string {
   return nul < 0 ? s : s.slice(0, nul);
 }
 
-/** Redis's sdscatrepr: always quoted, with C escapes and \xHH for bytes outside 0x20-0x7e. */
-export function repr(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    switch (c) {
-      case 92: out += '\\\\'; break;
-      case 34: out += '\\"'; break;
-      case 10: out += '\\n'; break;
-      case 13: out += '\\r'; break;
-      case 9: out += '\\t'; break;
-      case 7: out += '\\a'; break;
-      case 8: out += '\\b'; break;
-      default:
-        out += c >= 32 && c <= 126 ? s[i] : '\\x' + c.toString(16).padStart(2, '0');
-    }
-  }
-  return out + '"';
-}
-
 // -------------------------------------------------------------------------------------------------
 // Numbers
 

@@ -217,6 +217,11 @@ export class PackedList {
     return this.len;
   }
 
+  /** Chunks the list is held in (each up to CHUNK_BYTES, as quicklist nodes at the default fill). */
+  get chunks(): number {
+    return this.nchunks;
+  }
+
   // -------------------------------------------------------------------------------------------
   // The ring of chunks
 

@@ -26,7 +26,7 @@
 import { splitArgs } from '../../../core/resp/parser.ts';
 import { strToBytes, strToUtf8 } from '../../../core/bytes.ts';
 import type { Host } from '../../../core/host.ts';
-import { repr } from '../../../core/server.ts';
+import { repr } from '../../../core/bytes.ts';
 
 /**
  * A file's role:
