@@ -55,6 +55,8 @@ export interface BlockState {
   type: BlockedType;
   /** XREADGROUP: released with an error once its stream is deleted or replaced. */
   readgroup: boolean;
+  /** Microseconds the command took when it ran and blocked (Redis's c->duration). */
+  firstUs: number;
 }
 
 export type BlockedType = 'list' | 'zset' | 'stream';
@@ -115,7 +117,7 @@ export class Blocking {
     const state: BlockState = {
       db, keys: [...new Set(spec.keys)], cmd, argv, onTimeout: spec.onTimeout, timer: null,
       deadline: spec.timeoutMs > 0 ? this.server.keyspace.clock() + spec.timeoutMs : 0,
-      type: BLOCKED_TYPE[cmd.fullname] ?? 'list', readgroup: cmd.fullname === 'xreadgroup',
+      type: BLOCKED_TYPE[cmd.fullname] ?? 'list', readgroup: cmd.fullname === 'xreadgroup', firstUs: 0,
     };
     c.blocked = state;
     this.count++;
@@ -222,12 +224,14 @@ export class Blocking {
     const server = this.server;
     this.retrying = c;
     this.blockedAgain = false;
+    let replyUs = 0;
     try {
-      server.call(c, st.cmd, st.argv, true);
+      replyUs = server.call(c, st.cmd, st.argv, true);
     } finally {
       this.retrying = null;
     }
     if (this.blockedAgain) return;
+    server.unblocked(c, st.cmd, st.argv, st.firstUs, replyUs);
     this.unpark(c);
     this.resume(c);
   }
@@ -306,6 +310,9 @@ export class Blocking {
     // Redis 7.0 counts either way as a failed call of the blocked command (its CLIENT UNBLOCK
     // calls updateStatsOnUnblock with had_errors set).
     st.cmd.stats.failed++;
+    // Redis 7.0 has already reset the client when it logs it, so the slowlog entry of a command
+    // released by CLIENT UNBLOCK has no arguments.
+    this.server.unblocked(c, st.cmd, [], st.firstUs, 0);
     this.unpark(c);
     // The unblocked client's reply goes out with the CLIENT UNBLOCK caller's batch.
     this.server.wake(c);

@@ -338,13 +338,9 @@ export class PubSub {
    * client is closing and nothing more must be written to it. Cheap when no limit applies.
    */
   checkOutputLimit(c: Client): boolean {
-    const flags = c.flags;
-    let lim: ObufLimit;
-    if (flags.size === 0) lim = this.normalLimit;
-    else if (flags.has('close_asap')) return true;
-    else if (flags.has('replica')) return false;
-    else lim = flags.has('pubsub') && !flags.has('master') ? this.pubsubLimit : this.normalLimit;
-    if (lim.hard === 0 && lim.soft === 0) return false;
+    if (c.flags.has('close_asap')) return true;
+    const lim = this.limitOf(c);
+    if (lim === null || (lim.hard === 0 && lim.soft === 0)) return false;
     // Redis counts only what overflows a client's 16 KB static reply buffer (reply_bytes), so
     // small replies never count, whatever the limits; the same share is left out here.
     const used = c.pushOut.size + c.conn.bufferedAmount - STATIC_REPLY_BUFFER;
@@ -364,6 +360,19 @@ export class PubSub {
     if (!over) return false;
     this.closeAsap(c);
     return true;
+  }
+
+  /** The output buffer limits of `c`'s class; null for a replica (never limited). */
+  private limitOf(c: Client): ObufLimit | null {
+    const flags = c.flags;
+    if (flags.size === 0) return this.normalLimit;
+    if (flags.has('replica')) return null;
+    return flags.has('pubsub') && !flags.has('master') ? this.pubsubLimit : this.normalLimit;
+  }
+
+  /** Whether a hard output buffer limit would cut off a reply to `c` that grows without end. */
+  hasHardLimit(c: Client): boolean {
+    return (this.limitOf(c)?.hard ?? 0) > 0;
   }
 
   /**

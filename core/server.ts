@@ -986,10 +986,12 @@ export class Server {
 
   /**
    * Redis's call(): runs the handler with stats, slowlog, MONITOR feed and propagation. `retry`
-   * is set when core/blocking.ts runs a parked command again to serve it: the command was counted,
-   * fed to MONITOR and slow-logged when it first ran, so only its time and errors are added.
+   * is set when core/blocking.ts runs a parked command again to serve it: the command was counted
+   * and fed to MONITOR when it first ran, so only its time and errors are added. A command that
+   * blocks is slow-logged (and its latency recorded) once it is served (unblocked()), as Redis
+   * does. Returns the handler's time in microseconds.
    */
-  call(c: Client, cmd: Command, argv: string[], retry = false): void {
+  call(c: Client, cmd: Command, argv: string[], retry = false): number {
     const ks = this.keyspace;
     const dirty = ks.dirty;
     const realOut = c.out;
@@ -1038,7 +1040,10 @@ export class Server {
     const st = cmd.stats;
     if (!retry) st.calls++;
     st.usec += us;
-    if (this.latencyTracking && !retry) (st.latency ??= new LatencyHistogram()).record(ns);
+    // This call parked the client: the time so far is kept for when it is served.
+    const parked = !retry && c.blocked !== null && c.blocked.argv === argv;
+    if (parked) c.blocked!.firstUs = us;
+    if (this.latencyTracking && !retry && !parked) (st.latency ??= new LatencyHistogram()).record(ns);
     // Errors replied by commands run inside this one (EXEC) are theirs, not its own, as Redis
     // attributes errors to the call that was last counted (its static prev_err_count).
     if (this.stats.totalErrorReplies > Math.max(errors, this.errorsCounted)) st.failed++;
@@ -1050,11 +1055,23 @@ export class Server {
     }
     if (collects) this.propagatePending();
     if (this.monitors.size > 0 && !cmd.skipMonitor && !cmd.isAdmin && !retry) this.feedMonitors(c, argv);
-    if (us >= this.slowlogThreshold && !cmd.skipSlowlog && !retry) this.slowlogPush(c, argv, us);
+    if (us >= this.slowlogThreshold && !cmd.skipSlowlog && !retry && !parked) this.slowlogPush(c, argv, us);
     if (this.latencyThreshold > 0 && !retry) this.latencySample(cmd.isFast ? 'fast-command' : 'command', Math.floor(us / 1000));
     // Clients blocked on keys this command gave data are served once it is over (for EXEC,
     // once the whole transaction is).
     if (prevCurrent === null && this.blocking.hasReady) this.blocking.handleReady();
+    return us;
+  }
+
+  /**
+   * Redis's updateStatsOnUnblock: a blocked command was served (after `replyUs` of work) or
+   * released by CLIENT UNBLOCK; its whole time goes to the latency histogram and the slowlog.
+   */
+  unblocked(c: Client, cmd: Command, argv: readonly string[], firstUs: number, replyUs: number): void {
+    const us = firstUs + replyUs;
+    if (this.latencyTracking) (cmd.stats.latency ??= new LatencyHistogram()).record(us * 1000);
+    if (us >= this.slowlogThreshold && !cmd.skipSlowlog) this.slowlogPush(c, argv, us);
+    if (this.latencyThreshold > 0) this.latencySample('command-unblocking', Math.floor(replyUs / 1000));
   }
 
   /** Runs `argv` as if `c` sent it (used by EXEC and scripting later). */

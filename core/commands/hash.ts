@@ -177,11 +177,28 @@ export function randomCountArg(c: Client, s: string): number | null {
 
 /**
  * Random picks with repetition (a negative count) produce |count| elements whatever the size of
- * the collection. Redis 7.0 tries to build such replies of any size (and for counts near 2^63
- * crashes or never finishes); echokv refuses counts above this with `ERR value is out of range`
- * rather than stall every client while it fills memory.
+ * the collection. Redis 7.0 builds such replies of any size, checking the client's output buffer
+ * limit as it goes: over a hard limit the client is closed and the reply stops mid-run; with no
+ * limit (the default for normal clients) it fills memory, and for counts near 2^63 never
+ * finishes. echokv does the same under a hard limit, and without one refuses counts above this
+ * with `ERR value is out of range` rather than stall every client while it fills memory.
  */
-export const MAX_RANDOM_REPEATS = 1 << 24;
+const MAX_RANDOM_REPEATS = 1 << 24;
+
+/** Whether `n` random picks with repetition may be written to `c`; false after the error reply. */
+export function repeatsAllowed(c: Client, n: number): boolean {
+  if (n <= MAX_RANDOM_REPEATS || c.server.pubsub.hasHardLimit(c)) return true;
+  c.server.replyError(c, ERR.valueOutOfRange);
+  return false;
+}
+
+/**
+ * Whether the reply being written, at its k-th pick, got `c` closed for its output buffer limit
+ * (checked every 1024 picks): the loop then stops, as Redis's does on CLIENT_CLOSE_ASAP.
+ */
+export function cutOff(c: Client, k: number): boolean {
+  return (k & 1023) === 1023 && c.server.pubsub.checkOutputLimit(c);
+}
 
 /** Calls `fn` with `n` distinct random positions of `v` (n < size, its size), in random order
  * (HRANDFIELD and SRANDMEMBER with a positive count). */
@@ -601,12 +618,12 @@ function hrandfieldWithCount(c: Client, key: string, count: number, withValues: 
   // A negative count: that many independent picks, repeats allowed (also how one pick goes).
   if (count < 0 || count === 1) {
     const n = Math.abs(count);
-    if (n > MAX_RANDOM_REPEATS) {
-      c.server.replyError(c, ERR.valueOutOfRange);
-      return;
-    }
+    if (!repeatsAllowed(c, n)) return;
     out.array(n * perItem);
-    for (let k = 0; k < n; k++) writeOne(h.randomPos());
+    for (let k = 0; k < n; k++) {
+      writeOne(h.randomPos());
+      if (cutOff(c, k)) return;
+    }
     return;
   }
   // At least the whole hash: all of it, in its order.

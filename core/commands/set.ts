@@ -17,7 +17,7 @@ import { globMatch } from '../glob.ts';
 import { parseCursor } from '../scan.ts';
 import { SetValue } from '../types/set.ts';
 import { parseScanOptions } from './generic.ts';
-import { eachDistinctPos, int64Of, MAX_RANDOM_REPEATS, randomCountArg, removeMembers } from './hash.ts';
+import { cutOff, eachDistinctPos, int64Of, randomCountArg, removeMembers, repeatsAllowed } from './hash.ts';
 import { optIs } from '../bytes.ts';
 
 export const commands: CommandSpec[] = [
@@ -431,12 +431,12 @@ function srandmemberWithCount(c: Client, key: string, count: number): void {
   // A negative count: that many independent picks, repeats allowed (also how one pick goes).
   if (count < 0 || count === 1) {
     const n = Math.abs(count);
-    if (n > MAX_RANDOM_REPEATS) {
-      c.server.replyError(c, ERR.valueOutOfRange);
-      return;
-    }
+    if (!repeatsAllowed(c, n)) return;
     out.array(n);
-    for (let k = 0; k < n; k++) out.bulk(s.randomMember());
+    for (let k = 0; k < n; k++) {
+      out.bulk(s.randomMember());
+      if (cutOff(c, k)) return;
+    }
     return;
   }
   // At least the whole set: all of it, in its order (ascending for an intset).

@@ -28,6 +28,7 @@ import { parseCursor } from '../scan.ts';
 import { listpackScore, ZSet } from '../types/zset.ts';
 import { parseScanOptions } from './generic.ts';
 import { optIs } from '../bytes.ts';
+import { cutOff, repeatsAllowed } from './hash.ts';
 
 const RANGE_OPTS = '[BYSCORE | BYLEX] [REV] [LIMIT offset count]';
 const SETOP_OPTS = '[WEIGHTS weight [weight ...]] [AGGREGATE <SUM | MIN | MAX>]';
@@ -1776,10 +1777,12 @@ function zrandmemberWithCount(c: Client, key: string, l: number, withScores: boo
   }
   const idx = z.index;
   if (!uniq || count === 1) {
+    if (!repeatsAllowed(c, count)) return;
     pairsHeader(c, count, withScores);
     for (let i = 0; i < count; i++) {
       const r = Math.floor(Math.random() * size);
       writePair(c, idx.memberAt(r), idx.scoreAt(r), withScores);
+      if (cutOff(c, i)) return;
     }
     return;
   }

@@ -422,6 +422,43 @@ test('MONITOR shows a blocked command once, when it is sent', async (ctx) => {
   assert.equal(r, ['"BLPOP" "mon" "0"', '"RPUSH" "mon" "x"', '"ECHO" "marker"']);
 });
 
+test('a blocked command is slow-logged once served (with its own arguments) or unblocked (Redis\'s unit/slowlog)', async (ctx) => {
+  const { c } = ctx;
+  await c.same('CONFIG', 'SET', 'slowlog-log-slower-than', '0');
+  try {
+    const a = await ctx.connect();
+    const [rid, eid] = await ids(a);
+    // The argument vectors of the newest entries, on each side (client ids left out).
+    const entries = async (): Promise<[unknown, unknown]> => {
+      const pick = (r: unknown) => (r as unknown[][]).map((e) => (e[3] as string[]).filter((a) => a !== rid && a !== eid));
+      return [pick(await c.echo.call('SLOWLOG', 'GET', '3')), pick(await c.redis.call('SLOWLOG', 'GET', '3'))];
+    };
+    await c.same('SLOWLOG', 'RESET');
+    send(a, 'BLPOP', 'sl', '0');
+    await waitBlocked(c, 1);
+    let [e, r] = await entries();
+    assert.equal(e, r, 'nothing logged while it waits');
+    await c.same('MULTI');
+    await c.same('LPUSH', 'sl', 'foo');
+    await c.same('SLOWLOG', 'RESET');
+    await c.same('EXEC');
+    await reply(a, 'BLPOP served after EXEC');
+    [e, r] = await entries();
+    assert.equal(e, r, 'BLPOP logged once served');
+    assert.equal((r as unknown[])[0], ['BLPOP', 'sl', '0']);
+    // Released by CLIENT UNBLOCK: logged too.
+    await c.same('SLOWLOG', 'RESET');
+    send(a, 'BRPOP', 'sl2', '0');
+    await waitBlocked(c, 1);
+    await Promise.all([c.redis.call('CLIENT', 'UNBLOCK', rid), c.echo.call('CLIENT', 'UNBLOCK', eid)]);
+    await reply(a, 'BRPOP unblocked');
+    [e, r] = await entries();
+    assert.equal(e, r, 'BRPOP logged once unblocked');
+  } finally {
+    await c.same('CONFIG', 'SET', 'slowlog-log-slower-than', '10000');
+  }
+});
+
 test.run();
 
 // ---------------------------------------------------------------------------------------------

@@ -552,6 +552,30 @@ test('client-output-buffer-limit normal: a reply over the hard limit closes the 
   }
 });
 
+test('client-output-buffer-limit normal: huge counts of random picks stop mid-run (Redis\'s obuf-limits)', async ({ c, connect }) => {
+  await c.same('HSET', 'h', 'a', 'b');
+  await c.same('SADD', 's', 'a', 'b');
+  await c.same('ZADD', 'z', '1', 'a');
+  // Without a hard limit Redis would build the whole reply (gigabytes); echokv refuses it.
+  for (const cmd of [['HRANDFIELD', 'h'], ['SRANDMEMBER', 's'], ['ZRANDMEMBER', 'z']]) {
+    assert.equal(await c.echo.call(...cmd, '-999999999'), { error: 'ERR value is out of range' });
+  }
+  await c.same('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 1000000 0 0');
+  try {
+    for (const cmd of [['HRANDFIELD', 'h', '-999999999'], ['SRANDMEMBER', 's', '-999999999'],
+      ['ZRANDMEMBER', 'z', '-9223372036854775807'], ['HRANDFIELD', 'h', '-999999999', 'WITHVALUES']]) {
+      const g = await connect();
+      send(g.redis, cmd);
+      send(g.echo, cmd);
+      assert.ok(await g.redis.waitClosed(10000), `redis-server closed the connection (${cmd.join(' ')})`);
+      assert.ok(await g.echo.waitClosed(10000), `echokv closed the connection (${cmd.join(' ')})`);
+    }
+    await c.same('HRANDFIELD', 'h', '-3');
+  } finally {
+    await c.same('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 0 0 0');
+  }
+});
+
 test('SUBSCRIBE runs inside MULTI, SSUBSCRIBE does not', async ({ c, connect, echokv }) => {
   if (echokv.server.commands.get('multi') === undefined) {
     console.log('  (MULTI is not in echokv yet: transaction case not run)');
