@@ -200,7 +200,6 @@ export async function runCli(host: Host, available: readonly Plugin<any>[]): Pro
     log.warning(`Directives accepted but not implemented by echokv yet (they have no effect): ${[...config.unimplementedSeen].join(', ')}`);
   }
   const port = config.num('port');
-  log.notice(`echokv ${VERSION} (Redis ${REDIS_VERSION} compatible) on ${host.runtime} ${host.runtimeVersion}, standalone mode, port ${port}, PID: ${host.pid}`);
 
   let signals = 0;
   const onSignal = (name: 'SIGTERM' | 'SIGINT'): void => {
@@ -222,9 +221,15 @@ export async function runCli(host: Host, available: readonly Plugin<any>[]): Pro
   host.onSignal('SIGTERM', () => onSignal('SIGTERM'));
   host.onSignal('SIGINT', () => onSignal('SIGINT'));
 
-  log.notice('Server initialized');
   try {
-    await server.start();
+    // As redis-server's logo (with the PID) and "Server initialized", once the ports are bound:
+    // tools such as Redis's test suite connect as soon as they read the PID.
+    await server.start({
+      listening: () => {
+        log.notice(`echokv ${VERSION} (Redis ${REDIS_VERSION} compatible) on ${host.runtime} ${host.runtimeVersion}, standalone mode, port ${port}, PID: ${host.pid}`);
+        log.notice('Server initialized');
+      },
+    });
   } catch (e) {
     if (!(e instanceof StartupAborted)) log.warning((e as Error).message);
     host.exit(1);

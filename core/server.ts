@@ -413,8 +413,13 @@ export class Server {
     this.pendingCount = 0;
   }
 
-  /** Sets up plugins, loads data, starts listening. Rejects (after logging) when it cannot. */
-  async start(): Promise<void> {
+  /**
+   * Sets the plugins up, listens, then loads the dataset; rejects (after logging) when it
+   * cannot. `listening` runs once every transport listens and before loading starts (the CLI
+   * logs "Server initialized" there, as redis-server does once its ports are bound: tools
+   * connect as soon as they read it).
+   */
+  async start(opts: { listening?: () => void } = {}): Promise<void> {
     const order = ['persistence', 'replication', 'policy', 'transport'];
     const sorted = [...this.plugins].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
     for (const p of sorted) {
@@ -432,6 +437,7 @@ export class Server {
     // loads (in slices that yield to the event loop) get -LOADING, and INFO shows the progress.
     this.loading = true;
     for (const inst of this.instances.values()) if (inst.listen) await inst.listen();
+    opts.listening?.();
     try {
       for (const inst of this.instances.values()) if (inst.load) await inst.load();
     } catch (e) {

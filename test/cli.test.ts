@@ -386,4 +386,28 @@ test('a refused configuration is reported as redis-server reports it: the line n
   }
 });
 
+test('the PID is logged once the port is bound: a client that connects on reading it gets in', async () => {
+  // Redis's test suite (and other tools) connect as soon as the log shows the PID.
+  const dir = tempDir();
+  const port = await freePort();
+  const child = spawn(NODE, [BUNDLE, '--port', String(port), '--save', ''], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    let out = '';
+    const first = await new Promise<boolean | string>((resolve) => {
+      const timer = setTimeout(() => resolve(`no PID line within 20 s:\n${out}`), 20000);
+      child.stdout!.on('data', (d) => {
+        const seen = out.includes(`PID: ${child.pid}`);
+        out += d;
+        if (seen || !out.includes(`PID: ${child.pid}`)) return;
+        clearTimeout(timer);
+        void canConnect(port).then(resolve);
+      });
+    });
+    assert.is(first, true, 'connected on reading the PID line');
+  } finally {
+    assert.is(await stopChild(child, 'SIGTERM'), 0);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test.run();
