@@ -3,6 +3,7 @@
 // its log lines: the PID, "Ready to accept connections", "Failed listening on port", and a clean
 // exit on SIGTERM/SIGINT (saving first when the configuration asks for it).
 
+import { logCrashReport } from './crash.ts';
 import { Config } from './config/mod.ts';
 import { ConfigFileError, type ConfigLine, loadConfigFile, parseCommandLine, parseConfigText } from './config/parse.ts';
 import { strToUtf8, utf8ToStr } from './bytes.ts';
@@ -189,6 +190,7 @@ export async function runCli(host: Host, available: readonly Plugin<any>[]): Pro
     return null;
   }
   const log = server.log;
+  host.onCrash?.((cause) => logCrashReport(server, cause));
   log.notice('oO0OoO0OoO0Oo echokv is starting oO0OoO0OoO0Oo');
   log.notice(`echokv version=${VERSION}, redis_version=${REDIS_VERSION}, bits=64, runtime=${host.runtime} ${host.runtimeVersion}, pid=${host.pid}, just started`);
   if (cl.configFile === null) {

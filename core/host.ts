@@ -61,6 +61,13 @@ export interface Host {
   /** CPU time used by the process, in microseconds. */
   cpu(): { user: number; system: number };
   onSignal(signal: 'SIGTERM' | 'SIGINT' | 'SIGHUP', fn: () => void): void;
+  /**
+   * Calls `fn` when the process is about to die of SIGABRT sent to it or of an error nothing
+   * caught (core/crash.ts writes the report); the host then ends it as the runtime would have.
+   */
+  onCrash?(fn: (cause: CrashCause) => void): void;
+  /** Ends the process by `signal`'s default action (DEBUG SEGFAULT). */
+  raise?(signal: 'SIGSEGV'): void;
   exit(code: number): void;
   /** Monotonic milliseconds with sub-ms precision. */
   now(): number;
@@ -72,3 +79,8 @@ export interface Host {
    */
   defer(fn: () => void): void;
 }
+
+/** What killed the server (core/crash.ts). */
+export type CrashCause =
+  | { signal: string; number: number; code: number; address?: string }
+  | { error: unknown };

@@ -410,4 +410,26 @@ test('the PID is logged once the port is bound: a client that connects on readin
   }
 });
 
+test('a crash is reported in the log, as Redis reports one: DEBUG SEGFAULT and SIGABRT', async () => {
+  for (const how of ['DEBUG SEGFAULT', 'SIGABRT'] as const) {
+    const p = await startProcess(NODE, [BUNDLE, '--save', '', '--enable-debug-command', 'yes']);
+    const exited = new Promise<string | null>((resolve) => p.child.on('exit', (_code, signal) => resolve(signal)));
+    if (how === 'SIGABRT') {
+      p.child.kill('SIGABRT');
+    } else {
+      const c = await RespClient.connect(p.port);
+      await c.callRaw('DEBUG', 'SEGFAULT').catch(() => null);
+      c.close();
+    }
+    const signal = await exited;
+    const out = p.output();
+    assert.is(signal, how === 'SIGABRT' ? 'SIGABRT' : 'SIGSEGV', out);
+    assert.ok(out.includes('=== ECHOKV BUG REPORT START: Cut & paste starting from here ==='), out);
+    assert.ok(out.includes(`crashed by signal: ${how === 'SIGABRT' ? '6, si_code: 0' : '11, si_code: 1'}`), out);
+    assert.ok(out.includes('------ INFO OUTPUT ------') && out.includes('# Server'), out);
+    assert.ok(out.includes('=== ECHOKV BUG REPORT END.'), out);
+    await p.stop();
+  }
+});
+
 test.run();

@@ -3,6 +3,7 @@ import type { Command, CommandSpec } from '../command.ts';
 import type { Client } from '../client.ts';
 import { commandArgs, keySpecFlagNames, writeCommandDocs, writeCommandInfo } from '../command_docs.ts';
 import { ERR, subcommandSyntax } from '../errors.ts';
+import { logCrashReport } from '../crash.ts';
 import { globMatch } from '../glob.ts';
 import { datasetDigest, valueDigest } from '../digest.ts';
 import { rdbControl } from './persistence.ts';
@@ -706,6 +707,8 @@ const DEBUG_HELP = [
   '      existing RDB file.',
   '    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB',
   '      file to the database.',
+  'SEGFAULT',
+  '    Crash the server with sigsegv.',
   'SET-ACTIVE-EXPIRE <0|1>',
   '    Setting it to 0 disables expiring keys in background when they are not',
   '    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the',
@@ -769,6 +772,10 @@ function debug(c: Client, argv: string[]): void {
   const server = c.server;
   if (sub === 'help' && argv.length === 2) {
     c.out.help(DEBUG_HELP);
+  } else if (sub === 'segfault' && argv.length === 2 && server.host.raise !== undefined) {
+    // What Redis's DEBUG SEGFAULT (a write to address -1) reports, then the signal itself.
+    logCrashReport(server, { signal: 'SIGSEGV', number: 11, code: 1, address: '0xffffffffffffffff' });
+    server.host.raise('SIGSEGV');
   } else if (sub === 'sleep' && argv.length === 3) {
     blockFor(strtodPrefix(argv[2]) * 1000);
     c.out.ok();

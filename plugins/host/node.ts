@@ -171,6 +171,39 @@ export function createHost(args: readonly string[] = process.argv.slice(2)): Hos
       return { user: u.user - cpu0.user, system: u.system - cpu0.system };
     },
     onSignal: (signal, fn) => void process.on(signal, fn),
+    onCrash: (fn) => {
+      // Deno and Bun run this host too; a runtime that refuses one of these listeners keeps
+      // its own behaviour for it.
+      const listen = (event: string, handler: (...args: never[]) => void): void => {
+        try {
+          process.on(event as 'SIGABRT', handler);
+        } catch {
+          // Not supported here.
+        }
+      };
+      listen('uncaughtException', (e: unknown) => {
+        try {
+          fn({ error: e });
+        } finally {
+          // What node does without a listener: the error on stderr, exit code 1.
+          process.stderr.write(`${(e as Error)?.stack ?? e}\n`);
+          process.exit(1);
+        }
+      });
+      // Only a SIGABRT sent by kill reaches a listener; abort() inside the runtime kills first.
+      listen('SIGABRT', () => {
+        try {
+          fn({ signal: 'SIGABRT', number: 6, code: 0 });
+        } finally {
+          process.removeAllListeners('SIGABRT');
+          process.kill(process.pid, 'SIGABRT');
+        }
+      });
+    },
+    raise: (signal) => {
+      process.removeAllListeners(signal);
+      process.kill(process.pid, signal);
+    },
     exit: (code) => process.exit(code),
     now: () => perf.now(),
     sha1: (data) => createHash('sha1').update(data).digest(),
