@@ -25,6 +25,7 @@ import {
   isMaxId, isZeroId, keyId, keyText, MAX_ID, Nack, parseId, type ParsedId, Stream, type StreamID,
   type StreamNode, type TrimArgs, type U64, u64Inc, u64IncWrap, asInt64, U64_MAX,
 } from '../types/stream.ts';
+import { optIs } from '../bytes.ts';
 
 const READ_KEYS: CommandSpec['keyFlags'] = ['RO', 'ACCESS'];
 
@@ -222,18 +223,6 @@ export const commands: CommandSpec[] = [
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-/** strcasecmp(arg, name) == 0 as Redis's C code sees it: `arg` up to its first NUL byte,
- * compared without ASCII case. `name` is lowercase. */
-function is(arg: string, name: string): boolean {
-  const n = name.length;
-  if (arg.length !== n && !(arg.length > n && arg.charCodeAt(n) === 0)) return false;
-  for (let i = 0; i < n; i++) {
-    let ch = arg.charCodeAt(i);
-    if (ch >= 65 && ch <= 90) ch += 32;
-    if (ch !== name.charCodeAt(i)) return false;
-  }
-  return true;
-}
 
 /** A byte string as a C string: up to its first NUL (what strcmp and %s see). */
 function cstr(s: string): string {
@@ -434,7 +423,7 @@ function parseAddTrim(c: Client, argv: string[], xadd: boolean): AddTrimArgs | n
     const opt = argv[i];
     // The common case: `*`, the auto-generated ID.
     if (xadd && opt.charCodeAt(0) === 42 && (opt.length === 1 || opt.charCodeAt(1) === 0)) break;
-    if (more > 0 && (is(opt, 'maxlen') || is(opt, 'minid'))) {
+    if (more > 0 && (optIs(opt, 'maxlen') || optIs(opt, 'minid'))) {
       if (strategy !== 'none') {
         server.replyError(c, STREAM_ERR.maxlenAndMinid);
         return null;
@@ -447,7 +436,7 @@ function parseAddTrim(c: Client, argv: string[], xadd: boolean): AddTrimArgs | n
       } else if (more >= 2 && next === '=') {
         i++;
       }
-      if (is(opt, 'maxlen')) {
+      if (optIs(opt, 'maxlen')) {
         const v = intArg(c, argv[i + 1]);
         if (v === null) return null;
         if (v < 0) {
@@ -464,7 +453,7 @@ function parseAddTrim(c: Client, argv: string[], xadd: boolean): AddTrimArgs | n
       }
       i++;
       thresholdIdx = i;
-    } else if (more > 0 && is(opt, 'limit')) {
+    } else if (more > 0 && optIs(opt, 'limit')) {
       const v = intArg(c, argv[i + 1]);
       if (v === null) return null;
       if (v < 0) {
@@ -474,7 +463,7 @@ function parseAddTrim(c: Client, argv: string[], xadd: boolean): AddTrimArgs | n
       limit = v;
       limitGiven = true;
       i++;
-    } else if (xadd && is(opt, 'nomkstream')) {
+    } else if (xadd && optIs(opt, 'nomkstream')) {
       noMkstream = true;
     } else if (xadd) {
       // Not an option: the ID.
@@ -655,7 +644,7 @@ function xrangeGeneric(c: Client, argv: string[], rev: boolean): void {
   if (end === null) return;
   let count = -1;
   for (let j = 4; j < argv.length; j++) {
-    if (is(argv[j], 'count') && j + 1 < argv.length) {
+    if (optIs(argv[j], 'count') && j + 1 < argv.length) {
       const v = intArg(c, argv[j + 1]);
       if (v === null) return;
       count = v < 0 ? 0 : v;
@@ -757,7 +746,7 @@ function xreadgroup(c: Client, argv: string[]): void {
 function streamsKeys(argv: readonly string[], from: number): number[] {
   let first = 0;
   for (let i = from; i < argv.length - 1; i++) {
-    if (is(argv[i], 'streams')) {
+    if (optIs(argv[i], 'streams')) {
       first = i + 1;
       break;
     }
@@ -809,7 +798,7 @@ function xreadGeneric(c: Client, argv: string[], isGroup: boolean): void {
   for (let i = 1; i < n; i++) {
     const more = n - i - 1;
     const o = argv[i];
-    if (more > 0 && is(o, 'block')) {
+    if (more > 0 && optIs(o, 'block')) {
       i++;
       const t = intArg(c, argv[i], ERR.timeoutNotInteger);
       if (t === null) return;
@@ -818,12 +807,12 @@ function xreadGeneric(c: Client, argv: string[], isGroup: boolean): void {
         return;
       }
       timeout = t;
-    } else if (more > 0 && is(o, 'count')) {
+    } else if (more > 0 && optIs(o, 'count')) {
       i++;
       const v = intArg(c, argv[i]);
       if (v === null) return;
       count = v < 0 ? 0 : v;
-    } else if (more > 0 && is(o, 'streams')) {
+    } else if (more > 0 && optIs(o, 'streams')) {
       streamsArg = i + 1;
       nstreams = n - streamsArg;
       if (nstreams % 2 !== 0) {
@@ -832,7 +821,7 @@ function xreadGeneric(c: Client, argv: string[], isGroup: boolean): void {
       }
       nstreams /= 2;
       break;
-    } else if (more >= 2 && is(o, 'group')) {
+    } else if (more >= 2 && optIs(o, 'group')) {
       if (!isGroup) {
         server.replyError(c, STREAM_ERR.groupOnlyInXreadgroup);
         return;
@@ -840,7 +829,7 @@ function xreadGeneric(c: Client, argv: string[], isGroup: boolean): void {
       group = argv[i + 1];
       consumer = argv[i + 2];
       i += 2;
-    } else if (is(o, 'noack')) {
+    } else if (optIs(o, 'noack')) {
       if (!isGroup) {
         server.replyError(c, STREAM_ERR.noackOnlyInXreadgroup);
         return;
@@ -1213,7 +1202,7 @@ function xpending(c: Client, argv: string[]): void {
   // The range is checked before the key, so syntax errors win over NOGROUP.
   if (argc >= 6) {
     let at = 3;
-    if (is(argv[3], 'idle')) {
+    if (optIs(argv[3], 'idle')) {
       const v = intArg(c, argv[4]);
       if (v === null) return;
       minIdle = v;
@@ -1317,23 +1306,23 @@ function xclaim(c: Client, argv: string[]): void {
   for (; j < argv.length; j++) {
     const more = argv.length - 1 - j;
     const opt = argv[j];
-    if (is(opt, 'force')) {
+    if (optIs(opt, 'force')) {
       force = true;
-    } else if (is(opt, 'justid')) {
+    } else if (optIs(opt, 'justid')) {
       justid = true;
-    } else if (more > 0 && is(opt, 'idle')) {
+    } else if (more > 0 && optIs(opt, 'idle')) {
       const v = intArg(c, argv[++j], STREAM_ERR.xclaimIdle);
       if (v === null) return;
       deliveryTime = now - v;
-    } else if (more > 0 && is(opt, 'time')) {
+    } else if (more > 0 && optIs(opt, 'time')) {
       const v = intArg(c, argv[++j], STREAM_ERR.xclaimTime);
       if (v === null) return;
       deliveryTime = v;
-    } else if (more > 0 && is(opt, 'retrycount')) {
+    } else if (more > 0 && optIs(opt, 'retrycount')) {
       const v = int64Arg(c, argv[++j], STREAM_ERR.xclaimRetryCount);
       if (v === null) return;
       retryCount = v;
-    } else if (more > 0 && is(opt, 'lastid')) {
+    } else if (more > 0 && optIs(opt, 'lastid')) {
       const v = idArg(c, argv[++j], 0, true);
       if (v === null) return;
       lastId = v;
@@ -1440,7 +1429,7 @@ function xautoclaim(c: Client, argv: string[]): void {
   let justid = false;
   for (let j = 6; j < argv.length; j++) {
     const more = argv.length - 1 - j;
-    if (more > 0 && is(argv[j], 'count')) {
+    if (more > 0 && optIs(argv[j], 'count')) {
       const v = parseInt64(argv[j + 1]);
       if (v === null || v < 1n || v > AUTOCLAIM_MAX_COUNT) {
         server.replyError(c, STREAM_ERR.xautoclaimCount);
@@ -1448,7 +1437,7 @@ function xautoclaim(c: Client, argv: string[]): void {
       }
       count = Number(v);
       j++;
-    } else if (is(argv[j], 'justid')) {
+    } else if (optIs(argv[j], 'justid')) {
       justid = true;
     } else {
       server.replyError(c, ERR.syntax);
@@ -1542,7 +1531,7 @@ function xsetid(c: Client, argv: string[]): void {
   let maxDeleted: StreamID = { ms: 0, seq: 0 };
   for (let i = 3; i < argv.length; i += 2) {
     const more = argv.length - 1 - i;
-    if (more > 0 && is(argv[i], 'entriesadded')) {
+    if (more > 0 && optIs(argv[i], 'entriesadded')) {
       const v = int64Arg(c, argv[i + 1]);
       if (v === null) return;
       if (v < 0) {
@@ -1550,7 +1539,7 @@ function xsetid(c: Client, argv: string[]): void {
         return;
       }
       entriesAdded = v;
-    } else if (more > 0 && is(argv[i], 'maxdeletedid')) {
+    } else if (more > 0 && optIs(argv[i], 'maxdeletedid')) {
       const v = idArg(c, argv[i + 1], 0, true);
       if (v === null) return;
       if (idCmp(id, v) < 0) {
@@ -1610,10 +1599,10 @@ function xgroup(c: Client, argv: string[]): void {
   let entriesRead: U64 = INVALID_ENTRIES_READ;
   let g: Group | undefined;
   for (let i = 5; i < argc;) {
-    if (sub === 'create' && is(argv[i], 'mkstream')) {
+    if (sub === 'create' && optIs(argv[i], 'mkstream')) {
       mkstream = true;
       i++;
-    } else if ((sub === 'create' || sub === 'setid') && is(argv[i], 'entriesread') && i + 1 < argc) {
+    } else if ((sub === 'create' || sub === 'setid') && optIs(argv[i], 'entriesread') && i + 1 < argc) {
       const v = int64Arg(c, argv[i + 1]);
       if (v === null) return;
       if (v < 0 && v !== INVALID_ENTRIES_READ) {
@@ -1833,7 +1822,7 @@ function xinfoStream(c: Client, argv: string[]): void {
   let full = false;
   let count = 10;
   if (optc > 0) {
-    if ((optc !== 1 && optc !== 3) || !is(argv[3], 'full') || (optc === 3 && !is(argv[4], 'count'))) {
+    if ((optc !== 1 && optc !== 3) || !optIs(argv[3], 'full') || (optc === 3 && !optIs(argv[4], 'count'))) {
       c.server.replyError(c, subcommandSyntax(cstr(argv[1]), cstr(argv[0])));
       return;
     }
