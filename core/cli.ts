@@ -203,10 +203,9 @@ export async function runCli(host: Host, available: readonly Plugin<any>[]): Pro
   }
   const port = config.num('port');
 
-  let signals = 0;
   const onSignal = (name: 'SIGTERM' | 'SIGINT'): void => {
-    signals++;
-    if (signals > 1 && name === 'SIGINT') {
+    // A second SIGINT while a shutdown is asked for or running: the user insists (Redis).
+    if (name === 'SIGINT' && (server.shutdownAsap !== null || server.isShuttingDown)) {
       log.warning('You insist... exiting now.');
       host.exit(1);
       return;
@@ -216,9 +215,14 @@ export async function runCli(host: Host, available: readonly Plugin<any>[]): Pro
     const mode = config.get<string[]>(name === 'SIGINT' ? 'shutdown-on-sigint' : 'shutdown-on-sigterm');
     const save = mode.includes('save') ? true : mode.includes('nosave') ? false : undefined;
     const force = mode.includes('force');
-    void server.shutdown({ save, force }).then((ok) => {
-      if (!ok) signals = 0;
-    });
+    if (server.loading) {
+      // The cron starts after loading; Redis too shuts down from its loading loop at once.
+      void server.shutdown({ save, force });
+      return;
+    }
+    // Started by the next cron tick, as Redis's serverCron does (SHUTDOWN ABORT cancels it
+    // until then); a failed shutdown leaves the server running and the next signal asks again.
+    server.shutdownAsap = { save, force };
   };
   host.onSignal('SIGTERM', () => onSignal('SIGTERM'));
   host.onSignal('SIGINT', () => onSignal('SIGINT'));

@@ -238,6 +238,13 @@ export class Server {
   private readonly pluginOpts: Record<string, unknown>;
   private readonly exitOnShutdown: boolean;
   private shuttingDown: Promise<boolean> | null = null;
+  /**
+   * A shutdown a signal asked for, started by the next cron tick as Redis's shutdown_asap is;
+   * SHUTDOWN ABORT can cancel it until then.
+   */
+  shutdownAsap: { save?: boolean; force?: boolean } | null = null;
+  /** DEBUG PAUSE-CRON: while set, the cron does nothing (shutdowns asked for by signals wait). */
+  cronPaused = false;
   private readonly sink = new ReplyWriter();
   /** Shared by every client's parser, so CONFIG SET of these limits applies to open connections. */
   readonly parserLimits: ParserLimits;
@@ -462,6 +469,12 @@ export class Server {
 
   /** serverCron: expiry, idle clients, metrics, plugin timers. */
   cron(): void {
+    if (this.cronPaused) return;
+    const req = this.shutdownAsap;
+    if (req !== null && this.shuttingDown === null) {
+      this.shutdownAsap = null;
+      void this.shutdown(req);
+    }
     const now = this.keyspace.clock();
     // Redis gives the slow expire cycle 25% of a tick, scaled by active-expire-effort.
     const effort = this.config.num('active-expire-effort');

@@ -432,4 +432,24 @@ test('a crash is reported in the log, as Redis reports one: DEBUG SEGFAULT and S
   }
 });
 
+test('a signal schedules the shutdown for the cron, which SHUTDOWN ABORT can cancel (Redis\'s unit/shutdown)', async () => {
+  const p = await startProcess(NODE, [BUNDLE, '--save', '', '--enable-debug-command', 'yes']);
+  try {
+    const c = await RespClient.connect(p.port);
+    assert.is((await c.callRaw('SHUTDOWN', 'ABORT')).bytes, '-ERR No shutdown in progress.\r\n');
+    assert.is(await c.call('DEBUG', 'PAUSE-CRON', '1'), 'OK');
+    p.child.kill('SIGTERM');
+    await sleep(300);
+    assert.is(await c.call('SHUTDOWN', 'ABORT'), 'OK');
+    assert.ok(p.output().includes('Shutdown manually aborted.'), p.output());
+    assert.is(await c.call('DEBUG', 'PAUSE-CRON', '0'), 'OK');
+    await sleep(300);
+    assert.is(await c.call('PING'), 'PONG');
+    c.close();
+  } finally {
+    // The next SIGTERM shuts down as usual.
+    assert.is(await stopChild(p.child, 'SIGTERM'), 0);
+  }
+});
+
 test.run();

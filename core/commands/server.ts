@@ -462,8 +462,15 @@ function shutdown(c: Client, argv: string[]): void {
     return;
   }
   if (abort) {
-    // A shutdown never waits for lagging replicas here, so none is ever in progress to abort.
-    c.server.replyError(c, ERR.noShutdownInProgress);
+    // What can be aborted is a shutdown a signal asked for that the cron has not started yet (a
+    // shutdown never waits for lagging replicas here).
+    if (c.server.shutdownAsap === null) {
+      c.server.replyError(c, ERR.noShutdownInProgress);
+      return;
+    }
+    c.server.shutdownAsap = null;
+    c.server.log.notice('Shutdown manually aborted.');
+    c.out.ok();
     return;
   }
   if (nosave) save = false;
@@ -720,6 +727,8 @@ const DEBUG_HELP = [
   '    Enables or disables checksum checks for RDB files and RESTORE\'s payload.',
   'SLEEP <seconds>',
   '    Stop the server for <seconds>. Decimals allowed.',
+  'PAUSE-CRON <0|1>',
+  '    Stop periodic cron job processing.',
   'HELP',
   '    Prints this help.',
 ];
@@ -776,6 +785,9 @@ function debug(c: Client, argv: string[]): void {
     // What Redis's DEBUG SEGFAULT (a write to address -1) reports, then the signal itself.
     logCrashReport(server, { signal: 'SIGSEGV', number: 11, code: 1, address: '0xffffffffffffffff' });
     server.host.raise('SIGSEGV');
+  } else if (sub === 'pause-cron' && argv.length === 3) {
+    server.cronPaused = atoi(argv[2]) !== 0;
+    c.out.ok();
   } else if (sub === 'sleep' && argv.length === 3) {
     blockFor(strtodPrefix(argv[2]) * 1000);
     c.out.ok();
