@@ -432,24 +432,36 @@ test('a crash is reported in the log, as Redis reports one: DEBUG SEGFAULT and S
   }
 });
 
-test('a signal schedules the shutdown for the cron, which SHUTDOWN ABORT can cancel (Redis\'s unit/shutdown)', async () => {
-  const p = await startProcess(NODE, [BUNDLE, '--save', '', '--enable-debug-command', 'yes']);
-  try {
-    const c = await RespClient.connect(p.port);
-    assert.is((await c.callRaw('SHUTDOWN', 'ABORT')).bytes, '-ERR No shutdown in progress.\r\n');
-    assert.is(await c.call('DEBUG', 'PAUSE-CRON', '1'), 'OK');
-    p.child.kill('SIGTERM');
-    await sleep(300);
-    assert.is(await c.call('SHUTDOWN', 'ABORT'), 'OK');
-    assert.ok(p.output().includes('Shutdown manually aborted.'), p.output());
-    assert.is(await c.call('DEBUG', 'PAUSE-CRON', '0'), 'OK');
-    await sleep(300);
-    assert.is(await c.call('PING'), 'PONG');
-    c.close();
-  } finally {
-    // The next SIGTERM shuts down as usual.
-    assert.is(await stopChild(p.child, 'SIGTERM'), 0);
+test('a signal schedules the shutdown for the cron, which SHUTDOWN ABORT can cancel, as in redis-server (Redis\'s unit/shutdown)', async () => {
+  // The same sequence against echokv and, when installed, redis-server: the replies must match.
+  const servers: [string, string[]][] = [['echokv', [NODE, BUNDLE]]];
+  if (haveRedis()) servers.push(['redis-server', ['redis-server']]);
+  const replies: string[][] = [];
+  for (const [name, [cmd, ...pre]] of servers) {
+    const dir = tempDir();
+    const p = await startProcess(cmd, [...pre, '--save', '', '--enable-debug-command', 'yes', '--dir', dir]);
+    const got: string[] = [];
+    try {
+      const c = await RespClient.connect(p.port);
+      got.push((await c.callRaw('SHUTDOWN', 'ABORT')).bytes);
+      got.push((await c.callRaw('DEBUG', 'PAUSE-CRON', '1')).bytes);
+      p.child.kill('SIGTERM');
+      await sleep(300);
+      got.push((await c.callRaw('SHUTDOWN', 'ABORT')).bytes);
+      assert.ok(p.output().includes('Shutdown manually aborted.'), `${name}: ${p.output()}`);
+      got.push((await c.callRaw('DEBUG', 'PAUSE-CRON', '0')).bytes);
+      await sleep(300);
+      got.push((await c.callRaw('PING')).bytes);
+      c.close();
+    } finally {
+      // The next SIGTERM shuts down as usual.
+      assert.is(await stopChild(p.child, 'SIGTERM'), 0);
+      rmSync(dir, { recursive: true, force: true });
+    }
+    replies.push(got);
   }
+  assert.equal(replies[0], ['-ERR No shutdown in progress.\r\n', '+OK\r\n', '+OK\r\n', '+OK\r\n', '+PONG\r\n']);
+  if (replies.length > 1) assert.equal(replies[0], replies[1]);
 });
 
 test.run();
