@@ -58,7 +58,6 @@ import type { Client } from './client.ts';
 import type { Command } from './command.ts';
 import { keyMemoryUsage } from './info.ts';
 import type { Database, Entry, LfuCounter } from './keyspace.ts';
-import { lazyFreed } from './lazyfree.ts';
 import type { KeyTable } from './key_table.ts';
 import type { Server } from './server.ts';
 
@@ -411,8 +410,7 @@ export class Eviction {
     const ks = db.ks;
     const e = db.keys.get(key)!;
     const bytes = e.mem;
-    if (this.lazy) lazyFreed(server, e.value);
-    db.delete(key);
+    db.delete(key, this.lazy);
     // Redis does not count evictions as changes to save.
     ks.dirty--;
     server.stats.evictedKeys++;

@@ -154,6 +154,8 @@ export interface KeyspaceHooks {
   /** Every key of `db` is about to go (FLUSHDB, FLUSHALL, a full sync) or, with `replacement`, to
    * be exchanged for that database's keys (SWAPDB): WATCH and the memory estimate listen. */
   emptying(db: Database, replacement: Database | null): void;
+  /** A value was freed the way Redis frees one lazily (core/lazyfree.ts counts it). */
+  lazyFreed(value: Value): void;
 }
 
 /**
@@ -165,7 +167,9 @@ export interface KeyspaceHooks {
 export const noNotify = (): void => {};
 export const noModified = (): void => {};
 
-const noHooks: KeyspaceHooks = { expired() {}, modified: noModified, notify: noNotify, ready() {}, emptying() {} };
+const noHooks: KeyspaceHooks = {
+  expired() {}, modified: noModified, notify: noNotify, ready() {}, emptying() {}, lazyFreed() {},
+};
 
 /** LFU access counting (core/eviction.ts), set on the keyspace while maxmemory-policy is an LFU one. */
 export interface LfuCounter {
@@ -216,6 +220,9 @@ export class Keyspace {
   /** The active snapshot's observer and epoch (see "Snapshots" above); null when none. */
   snapshot: SnapshotObserver | null = null;
   snapEpoch = 0;
+  /** lazyfree-lazy-server-del (kept current by the server): whether values that delete() and
+   * overwrites drop are freed lazily, as Redis's dbDelete and dbOverwrite decide. */
+  lazyServerDel = false;
   /** Whether new keys and read misses are reported (notify-keyspace-events n and m, set by
    * core/pubsub.ts): off, these hot paths skip the notify call. */
   notifyNew = false;
@@ -521,6 +528,7 @@ export class Database {
     } else {
       if (this.ks.snapshot !== null) this.willChange(key, e);
       if (this.ks.hasWaiters && isStream(e.value)) this.ks.hooks.ready(this, key);
+      if (this.ks.lazyServerDel && e.value !== value) this.ks.hooks.lazyFreed(e.value);
       e.value = value;
       // With LFU the key keeps its counter, as Redis's dbSetValue keeps the old object's.
       if (this.ks.lfu === null) e.lru = this.ks.lruClock();
@@ -558,6 +566,7 @@ export class Database {
     }
     if (this.ks.snapshot !== null) this.willChange(key, e);
     if (this.ks.hasWaiters && isStream(e.value)) this.ks.hooks.ready(this, key);
+    if (this.ks.lazyServerDel && e.value !== value) this.ks.hooks.lazyFreed(e.value);
     e.value = value;
     // SET's lookupKeyWrite counts as an access; the key keeps its LFU counter.
     e.lru = this.ks.accessed(e.lru);
@@ -572,6 +581,7 @@ export class Database {
   update(key: string, e: Entry, value: Value): void {
     if (this.ks.snapshot !== null) this.willChange(key, e);
     if (this.ks.hasWaiters && isStream(e.value)) this.ks.hooks.ready(this, key);
+    if (this.ks.lazyServerDel && e.value !== value) this.ks.hooks.lazyFreed(e.value);
     e.value = value;
     this.modified(key);
     if (this.ks.hasWaiters && isWaitable(value)) this.ks.hooks.ready(this, key);
@@ -595,10 +605,15 @@ export class Database {
     return e;
   }
 
-  /** Deletes `key`; true when it existed. Marks it modified. */
-  delete(key: string): boolean {
+  /**
+   * Deletes `key`; true when it existed. Marks it modified. `lazy` says whether its value is
+   * freed lazily (INFO lazyfreed_objects): the caller's choice, as Redis's dbAsyncDelete or
+   * dbSyncDelete; by default lazyfree-lazy-server-del's, as Redis's dbDelete.
+   */
+  delete(key: string, lazy = this.ks.lazyServerDel): boolean {
     const e = this.keys.get(key);
     if (e === undefined) return false;
+    if (lazy) this.ks.hooks.lazyFreed(e.value);
     if (this.ks.snapshot !== null) this.willChange(key, e);
     this.keys.delete(key);
     if (e.expireAt !== 0) this.expires.delete(key);
@@ -636,10 +651,15 @@ export class Database {
     if (this.ks.notifyNew) this.ks.hooks.notify('n', 'new', key, this);
   }
 
-  /** Removes `key` and returns its entry (undefined when absent), without change signals. */
-  detach(key: string): Entry | undefined {
+  /**
+   * Removes `key` and returns its entry (undefined when absent), without change signals. A
+   * command that drops the entry (RENAME's or COPY's target) passes `drops`: the value then goes
+   * as under delete().
+   */
+  detach(key: string, drops = false): Entry | undefined {
     const e = this.keys.get(key);
     if (e === undefined) return undefined;
+    if (drops && this.ks.lazyServerDel) this.ks.hooks.lazyFreed(e.value);
     if (this.ks.snapshot !== null) this.willChange(key, e);
     this.keys.delete(key);
     if (e.expireAt !== 0) this.expires.delete(key);

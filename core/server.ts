@@ -275,6 +275,7 @@ export class Server {
       modified: noModified,
       notify: () => {},
       ready: (db, key) => this.blocking.signalKeyReady(db, key),
+      lazyFreed: (value) => lazyFreed(this, value),
       emptying: (db, replacement) => {
         if (this.transactions.count > 0) this.transactions.touchAll(db, replacement);
         // Waiters on its keys are looked at again: XREADGROUP ones lose their stream.
@@ -284,6 +285,10 @@ export class Server {
         if (this.tracking !== null) this.tracking.onEmptying(replacement);
       },
     };
+    this.keyspace.lazyServerDel = this.config.bool('lazyfree-lazy-server-del');
+    this.config.onChange('lazyfree-lazy-server-del', (v) => {
+      this.keyspace.lazyServerDel = v as boolean;
+    });
     this.startTime = this.keyspace.clock();
     this.lastSave = this.startTime;
     this.eviction = new Eviction(this);

@@ -12,7 +12,6 @@ import { lfuFrequency } from '../eviction.ts';
 import { rdbOf } from './persistence.ts';
 import { parseTimeout } from '../blocking.ts';
 import { optIs } from '../bytes.ts';
-import { lazyFreed } from '../lazyfree.ts';
 
 const EXPIRE_OPTS = '[NX | XX | GT | LT]';
 
@@ -332,8 +331,7 @@ function deleteKeys(c: Client, argv: string[], lazy: boolean): void {
     // An expired key is deleted (and propagated) as expired, and does not count.
     const e = db.peek(key);
     if (e === undefined) continue;
-    if (lazy) lazyFreed(c.server, e.value);
-    db.delete(key);
+    db.delete(key, lazy);
     notify(db, 'del', key);
     n++;
   }
@@ -470,12 +468,12 @@ function expireGeneric(c: Client, argv: string[], basetime: number, seconds: boo
   // Redis's checkAlreadyExpired: a time not in the future deletes the key, except while loading
   // or on a replica, which waits for its master's DEL.
   if (when <= db.ks.time && !server.loading && !db.ks.replicaMode) {
-    db.delete(key);
+    // As Redis's expireGenericCommand: freed and propagated (UNLINK) lazily under
+    // lazyfree-lazy-expire.
+    const lazy = server.config.bool('lazyfree-lazy-expire');
+    db.delete(key, lazy);
     notify(db, 'del', key);
-    // As Redis's expireGenericCommand: an UNLINK when expired keys are freed lazily.
-    if (server.hasListeners('propagate')) {
-      server.propagateAs = [[server.config.bool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL', key]];
-    }
+    if (server.hasListeners('propagate')) server.propagateAs = [[lazy ? 'UNLINK' : 'DEL', key]];
     c.out.int(1);
     return;
   }
@@ -577,7 +575,7 @@ function renameGeneric(c: Client, from: string, to: string, nx: boolean): void {
       c.out.int(0);
       return;
     }
-    db.detach(to);
+    db.detach(to, true);
   }
   db.detach(from);
   db.attach(to, e);
@@ -739,7 +737,7 @@ function copy(c: Client, argv: string[]): void {
       c.out.int(0);
       return;
     }
-    dst.detach(to);
+    dst.detach(to, true);
   }
   const copied = newEntry(dupValue(e.value), dst.ks.lruClock());
   copied.expireAt = e.expireAt;

@@ -511,7 +511,7 @@ function spopWithCount(c: Client, argv: string[]): void {
   notify(db, 'spop', key);
   if (count >= size) {
     // All of it, in the order SUNION of the one set would give, then the key goes.
-    writeMembers(out, unionOf([s], maxIntset(c)));
+    replyBuilt(c, unionOf([s], maxIntset(c)));
     db.delete(key);
     ks.hooks.notify('g', 'del', key, db);
     c.server.propagateAs = [['DEL', key]];
@@ -651,18 +651,29 @@ function sintercard(c: Client, argv: string[]): void {
   c.out.int(intersection(sets as SetValue[], limit).length);
 }
 
+/**
+ * Replies with a union or difference built for the reply. Redis builds it as a set object and
+ * frees it lazily under lazyfree-lazy-server-del (sunionDiffGenericCommand), which INFO's
+ * lazyfreed_objects counts like any value.
+ */
+function replyBuilt(c: Client, s: SetValue): void {
+  writeMembers(c.out, s);
+  const ks = c.db.ks;
+  if (ks.lazyServerDel) ks.hooks.lazyFreed(s);
+}
+
 // SUNION
 function sunion(c: Client, argv: string[]): void {
   const sets = lookupSets(c, argv, 1, argv.length);
   if (sets === null) return;
-  writeMembers(c.out, unionOf(sets, maxIntset(c)));
+  replyBuilt(c, unionOf(sets, maxIntset(c)));
 }
 
 // SDIFF
 function sdiff(c: Client, argv: string[]): void {
   const sets = lookupSets(c, argv, 1, argv.length);
   if (sets === null) return;
-  writeMembers(c.out, differenceOf(sets, maxIntset(c)));
+  replyBuilt(c, differenceOf(sets, maxIntset(c)));
 }
 
 // SINTERSTORE

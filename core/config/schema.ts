@@ -599,10 +599,11 @@ export const DIRECTIVES: readonly Directive[] = [
 
   // Lazy freeing.
   bool('lazyfree-lazy-eviction', false, { implemented: true }),
-  // Freeing is the garbage collector's job; these two choose UNLINK or DEL in what GETDEL and
-  // GETEX propagate, as in Redis.
+  // Freeing is the garbage collector's job; these choose, as in Redis, UNLINK or DEL in what
+  // expiry, eviction, GETDEL and GETEX propagate, and what INFO's lazyfreed_objects counts
+  // (core/lazyfree.ts).
   bool('lazyfree-lazy-expire', false, { implemented: true }),
-  bool('lazyfree-lazy-server-del', false),
+  bool('lazyfree-lazy-server-del', false, { implemented: true }),
   bool('lazyfree-lazy-user-del', false, { implemented: true }),
   bool('lazyfree-lazy-user-flush', false, { implemented: true }),
 

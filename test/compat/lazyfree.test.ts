@@ -144,4 +144,79 @@ test('expired keys count under lazyfree-lazy-expire; CONFIG RESETSTAT zeroes the
   await c.same('DEBUG', 'SET-ACTIVE-EXPIRE', '1');
 });
 
+test('EXPIRE with a time in the past counts under lazyfree-lazy-expire', async ({ c }) => {
+  await c.same('CONFIG', 'RESETSTAT');
+  for (const lazy of ['no', 'yes']) {
+    await c.same('CONFIG', 'SET', 'lazyfree-lazy-expire', lazy);
+    await c.same('SADD', 'k', ...Array.from({ length: 100 }, (_, i) => `m${i}`));
+    await c.same('EXPIRE', 'k', '-1');
+    await c.same('EXISTS', 'k');
+    await sameCount(c, `EXPIRE in the past, lazyfree-lazy-expire ${lazy}`);
+  }
+  assert.is((await lazyfreed(c))[1], 1);
+  await c.same('CONFIG', 'SET', 'lazyfree-lazy-expire', 'no');
+});
+
+test('overwrites and server-side deletions count under lazyfree-lazy-server-del', async ({ c }) => {
+  // Past the listpack limits (128), so that hashes and sorted sets are hashtables and skiplists.
+  const big = (cmd: string, key: string, n = 150) => {
+    const m = Array.from({ length: n }, (_, i) => `m${i}`);
+    if (cmd === 'HSET') return c.same('HSET', key, ...m.flatMap((f) => [f, 'v']));
+    if (cmd === 'ZADD') return c.same('ZADD', key, ...m.flatMap((x, i) => [String(i), x]));
+    return c.same(cmd, key, ...m);
+  };
+  const dump = await c.redis.call('DUMP', 'nokey');
+  assert.is(dump, null);
+  await c.same('CONFIG', 'RESETSTAT');
+  for (const lazy of ['no', 'yes']) {
+    await c.same('CONFIG', 'SET', 'lazyfree-lazy-server-del', lazy);
+    // SET and the other setKey paths replace the old value (dbOverwrite).
+    await big('HSET', 'h');
+    await c.same('SET', 'h', 'x');
+    await sameCount(c, `SET over a big hash, server-del ${lazy}`);
+    await big('SADD', 'a');
+    await big('SADD', 'b', 170);
+    await big('SADD', 'dst');
+    await c.same('SUNIONSTORE', 'dst', 'a', 'b');
+    await sameCount(c, `SUNIONSTORE over a big set, server-del ${lazy}`);
+    // A *STORE with an empty result deletes the destination (dbDelete).
+    await c.same('SINTERSTORE', 'dst', 'a', 'nokey');
+    await sameCount(c, `SINTERSTORE of nothing over a big set, server-del ${lazy}`);
+    await big('ZADD', 'z');
+    await c.same('ZRANGESTORE', 'z', 'nokey', '0', '-1');
+    await sameCount(c, `ZRANGESTORE of nothing over a big zset, server-del ${lazy}`);
+    // RENAME's and COPY REPLACE's targets.
+    await big('ZADD', 'z');
+    await c.same('RENAME', 'a', 'z');
+    await sameCount(c, `RENAME onto a big zset, server-del ${lazy}`);
+    await big('HSET', 'h2');
+    await c.same('COPY', 'b', 'h2', 'REPLACE');
+    await sameCount(c, `COPY REPLACE onto a big hash, server-del ${lazy}`);
+    // SUNION and SDIFF build their result as a set, freed like a deleted one.
+    await big('SADD', 'a', 120);
+    await c.sameUnordered('SUNION', 'a', 'b');
+    await c.sameUnordered('SDIFF', 'b', 'nokey');
+    await c.sameUnordered('SDIFF', 'b', 'a');
+    await c.sameUnordered('SUNION', 'a', 'nokey');
+    await sameCount(c, `SUNION and SDIFF, server-del ${lazy}`);
+    // SPOP of the whole set replies with such a union, then deletes the key with the set in it.
+    await c.sameUnordered('SPOP', 'b', '500');
+    await sameCount(c, `SPOP of a whole big set, server-del ${lazy}`);
+    // RESTORE REPLACE.
+    await c.same('SET', 'small', 'v');
+    const payload = await c.redis.call('DUMP', 'small');
+    await big('SADD', 'r');
+    await c.same('RESTORE', 'r', '0', payload as string, 'REPLACE');
+    await sameCount(c, `RESTORE REPLACE over a big set, server-del ${lazy}`);
+    // Emptying a collection element by element frees nothing big.
+    await big('SADD', 'e', 70);
+    for (let i = 0; i < 70; i++) await c.same('SREM', 'e', `m${i}`);
+    await sameCount(c, `SREM of every member, server-del ${lazy}`);
+    await c.same('FLUSHALL');
+  }
+  // Each step above was compared; this shows the steps did make redis-server count.
+  assert.ok((await lazyfreed(c))[1] >= 8);
+  await c.same('CONFIG', 'SET', 'lazyfree-lazy-server-del', 'no');
+});
+
 test.run();
