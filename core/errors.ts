@@ -4,6 +4,8 @@
 
 export const ERR = {
   syntax: 'ERR syntax error',
+  // Redis's clusterCommand, READONLY and the others check server.cluster_enabled first.
+  clusterDisabled: 'ERR This instance has cluster support disabled',
   wrongType: 'WRONGTYPE Operation against a key holding the wrong kind of value',
   noKey: 'ERR no such key',
   notInteger: 'ERR value is not an integer or out of range',

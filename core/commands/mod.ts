@@ -19,6 +19,7 @@ import { commands as list } from './list.ts';
 import { commands as scripting } from './scripting.ts';
 import { commands as geo } from './geo.ts';
 import { commands as hyperloglog } from './hyperloglog.ts';
+import { commands as cluster } from './cluster.ts';
 
 export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...connection,
@@ -40,4 +41,5 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...scripting,
   ...geo,
   ...hyperloglog,
+  ...cluster,
 ];
