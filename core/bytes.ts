@@ -18,9 +18,14 @@ export interface Latin1Codec {
 }
 
 let fast: Latin1Codec | null = null;
-// Below this size JS beats crossing into native code (measured on Node: a native latin1 slice
-// costs about 70 ns a call, a 16-argument String.fromCharCode about 40 ns).
 let FAST_MIN = 17;
+/**
+ * Up to this length a byte string is made in JS (smallToStr) even where a native codec is
+ * installed: crossing into native code costs more. On Node a 20-byte string (redis-benchmark's
+ * members, keys such as user:1234567:name) took 58-87 ns through Buffer's latin1 slice and 32-40
+ * ns through a 20-argument String.fromCharCode.
+ */
+const SMALL_MAX = 24;
 
 /** Installs native helpers used for strings of at least `minLength` bytes. */
 export function useFastLatin1(codec: Latin1Codec | null, minLength = 17): void {
@@ -53,6 +58,14 @@ function smallToStr(b: Uint8Array, s: number, n: number): string {
     case 14: return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9], b[s + 10], b[s + 11], b[s + 12], b[s + 13]);
     case 15: return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9], b[s + 10], b[s + 11], b[s + 12], b[s + 13], b[s + 14]);
     case 16: return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9], b[s + 10], b[s + 11], b[s + 12], b[s + 13], b[s + 14], b[s + 15]);
+    case 17: return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9], b[s + 10], b[s + 11], b[s + 12], b[s + 13], b[s + 14], b[s + 15], b[s + 16]);
+    case 18: return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9], b[s + 10], b[s + 11], b[s + 12], b[s + 13], b[s + 14], b[s + 15], b[s + 16], b[s + 17]);
+    case 19: return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9], b[s + 10], b[s + 11], b[s + 12], b[s + 13], b[s + 14], b[s + 15], b[s + 16], b[s + 17], b[s + 18]);
+    case 20: return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9], b[s + 10], b[s + 11], b[s + 12], b[s + 13], b[s + 14], b[s + 15], b[s + 16], b[s + 17], b[s + 18], b[s + 19]);
+    case 21: return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9], b[s + 10], b[s + 11], b[s + 12], b[s + 13], b[s + 14], b[s + 15], b[s + 16], b[s + 17], b[s + 18], b[s + 19], b[s + 20]);
+    case 22: return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9], b[s + 10], b[s + 11], b[s + 12], b[s + 13], b[s + 14], b[s + 15], b[s + 16], b[s + 17], b[s + 18], b[s + 19], b[s + 20], b[s + 21]);
+    case 23: return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9], b[s + 10], b[s + 11], b[s + 12], b[s + 13], b[s + 14], b[s + 15], b[s + 16], b[s + 17], b[s + 18], b[s + 19], b[s + 20], b[s + 21], b[s + 22]);
+    case 24: return fcc(b[s], b[s + 1], b[s + 2], b[s + 3], b[s + 4], b[s + 5], b[s + 6], b[s + 7], b[s + 8], b[s + 9], b[s + 10], b[s + 11], b[s + 12], b[s + 13], b[s + 14], b[s + 15], b[s + 16], b[s + 17], b[s + 18], b[s + 19], b[s + 20], b[s + 21], b[s + 22], b[s + 23]);
     default: return fcc.apply(null, b.subarray(s, s + n) as unknown as number[]);
   }
 }
@@ -61,7 +74,7 @@ function smallToStr(b: Uint8Array, s: number, n: number): string {
 export function bytesToStr(bytes: Uint8Array, start = 0, end = bytes.length): string {
   const n = end - start;
   if (n <= 0) return '';
-  if (n <= 16) return smallToStr(bytes, start, n);
+  if (n <= SMALL_MAX) return smallToStr(bytes, start, n);
   if (fast !== null && n >= FAST_MIN) return fast.decode(bytes, start, end);
   if (n <= 8192) {
     return fcc.apply(null, bytes.subarray(start, end) as unknown as number[]);
