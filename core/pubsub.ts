@@ -92,6 +92,22 @@ export function keyspaceEventBits(letters: string): number {
 
 /** Redis's PROTO_REPLY_CHUNK_BYTES: the static reply buffer, not counted by the limits. */
 const STATIC_REPLY_BUFFER = 16 * 1024;
+/**
+ * What Redis holds beyond that buffer goes in a list of blocks of PROTO_REPLY_CHUNK_BYTES asked
+ * for with a 16-byte header: jemalloc's 20 KB size class, so 20464 bytes of replies a block, and
+ * each block counts whole (reply_bytes adds its size) plus its list node and header (40 bytes).
+ */
+const REPLY_BLOCK = 20480 - 16;
+const REPLY_BLOCK_OVERHEAD = 40;
+
+/**
+ * Redis's getClientOutputBufferMemoryUsage for `pending` bytes of replies not yet sent, as built
+ * by the small appends that make up most replies: whole blocks past the static buffer.
+ */
+function outputBufferUsage(pending: number): number {
+  const over = pending - STATIC_REPLY_BUFFER;
+  return over <= 0 ? 0 : Math.ceil(over / REPLY_BLOCK) * (REPLY_BLOCK + REPLY_BLOCK_OVERHEAD);
+}
 
 export class PubSub {
   private readonly server: Server;
@@ -341,9 +357,10 @@ export class PubSub {
     if (c.flags.has('close_asap')) return true;
     const lim = this.limitOf(c);
     if (lim === null || (lim.hard === 0 && lim.soft === 0)) return false;
-    // Redis counts only what overflows a client's 16 KB static reply buffer (reply_bytes), so
-    // small replies never count, whatever the limits; the same share is left out here.
-    const used = c.pushOut.size + c.conn.bufferedAmount - STATIC_REPLY_BUFFER;
+    // Redis counts only what overflows a client's 16 KB static reply buffer, so small replies
+    // never count, whatever the limits; the rest counts as Redis allocates it (see
+    // outputBufferUsage): a 100 KB KEYS reply passes a 100000-byte limit there, and here.
+    const used = outputBufferUsage(c.pushOut.size + c.conn.bufferedAmount);
     // Like Redis (reply_bytes == 0), an empty buffer is not checked and keeps any soft timer.
     if (used <= 0) return false;
     let over = lim.hard > 0 && used >= lim.hard;

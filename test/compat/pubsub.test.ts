@@ -576,6 +576,34 @@ test('client-output-buffer-limit normal: huge counts of random picks stop mid-ru
   }
 });
 
+test('client-output-buffer-limit normal: a reply counts as Redis allocates it (KEYS stopped mid-run)', async ({ c, connect }) => {
+  // Redis's obuf-limits test: 1000 keys of 100-character names, about 110 KB of KEYS reply
+  // against a 100000-byte limit. At 900 keys the reply is 99 KB, 83 KB past the static buffer:
+  // still over the limit, since Redis counts whole 20 KB blocks of it. At 700 keys it is not.
+  const prefix = 'long-key-name-prefix-of-100-chars' + '-'.repeat(67);
+  await c.same('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 100000 0 0');
+  try {
+    for (const [n, closes] of [[700, false], [900, true], [1000, true]] as const) {
+      await c.same('FLUSHALL');
+      for (let i = 0; i < n; i += 100) {
+        await c.same('MSET', ...Array.from({ length: 100 }, (_, j) => [`${prefix}${i + j}`, 'v']).flat());
+      }
+      const g = await connect();
+      if (!closes) {
+        await g.sameUnordered('KEYS', '*');
+        continue;
+      }
+      send(g.redis, ['KEYS', '*']);
+      send(g.echo, ['KEYS', '*']);
+      assert.ok(await g.redis.waitClosed(10000), `redis-server closed the connection (${n} keys)`);
+      assert.ok(await g.echo.waitClosed(10000), `echokv closed the connection (${n} keys)`);
+    }
+  } finally {
+    await c.same('CONFIG', 'SET', 'client-output-buffer-limit', 'normal 0 0 0');
+    await c.same('FLUSHALL');
+  }
+});
+
 test('SUBSCRIBE runs inside MULTI, SSUBSCRIBE does not', async ({ c, connect, echokv }) => {
   if (echokv.server.commands.get('multi') === undefined) {
     console.log('  (MULTI is not in echokv yet: transaction case not run)');
