@@ -217,7 +217,10 @@ async function scanAll(cl: Compat['redis'], cmd: Cmd): Promise<{ items: string[]
   const pairs = cmd[0] === 'HSCAN' || cmd[0] === 'ZSCAN';
   const found = new Set<string>();
   let cursor = '0';
-  for (let calls = 0; calls < 1000; calls++) {
+  // COUNT is a hint: a call may return one item or none, so a big keyspace takes more calls;
+  // a scan that keeps returning what it returned before still fails.
+  let calls = 0;
+  for (; calls < 1000 + 2 * found.size; calls++) {
     const argv = isKeyScan ? ['SCAN', cursor, ...cmd.slice(1)] : [cmd[0], cmd[1], cursor, ...cmd.slice(2)];
     const r = await cl.callRaw(...argv);
     if (r.reply.type === 'error') return { items: [], error: r.bytes };
@@ -227,7 +230,7 @@ async function scanAll(cl: Compat['redis'], cmd: Cmd): Promise<{ items: string[]
     cursor = next;
     if (cursor === '0') return { items: [...found].sort(), error: null };
   }
-  throw new Error(`${cmd.join(' ')} did not finish in 1000 calls`);
+  throw new Error(`${cmd.join(' ')} did not finish in ${calls} calls`);
 }
 
 /** SORT ... BY nosort without STORE: a set comes out in its own (hash table) order. */
