@@ -199,6 +199,12 @@ test('overwrites and server-side deletions count under lazyfree-lazy-server-del'
     await c.sameUnordered('SDIFF', 'b', 'a');
     await c.sameUnordered('SUNION', 'a', 'nokey');
     await sameCount(c, `SUNION and SDIFF, server-del ${lazy}`);
+    // SPOP of most of a set keeps the rest in a new set and drops the old one (dbOverwrite).
+    await big('SADD', 'p', 170);
+    const popped = await Promise.all([c.redis.call('SPOP', 'p', '150'), c.echo.call('SPOP', 'p', '150')]);
+    assert.equal(popped.map((r) => (r as string[]).length), [150, 150]);
+    await c.same('SCARD', 'p');
+    await sameCount(c, `SPOP of most of a big set, server-del ${lazy}`);
     // SPOP of the whole set replies with such a union, then deletes the key with the set in it.
     await c.sameUnordered('SPOP', 'b', '500');
     await sameCount(c, `SPOP of a whole big set, server-del ${lazy}`);
