@@ -48,8 +48,9 @@ export interface ObjectValue {
    * extrapolating (see core/info.ts for the model strings use). */
   memoryUsage?(samples: number): number;
   /** Reads ahead for looking up the members or fields cmds[at[k]][2], k in [from, to) (a
-   * pipeline's SADD, HSET, SISMEMBER, HGET ...; see Server.readAhead); changes nothing. */
-  prefetch?(cmds: readonly (readonly string[])[], at: Int32Array, from: number, to: number): void;
+   * pipeline's SADD, HSET, SISMEMBER, HGET ...; see Server.readAhead); changes nothing. Where
+   * arg2[at[k]] >= 0 that argument's bytes are also bytes[arg2[at[k]], + its length). */
+  prefetch?(cmds: readonly (readonly string[])[], at: Int32Array, from: number, to: number, bytes: Uint8Array, arg2: Int32Array): void;
 }
 
 export type Value = string | MutableString | ObjectValue;

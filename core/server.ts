@@ -37,6 +37,8 @@ const AHEAD = 16;
 /** prefetchBatch's scratch: the batch positions of the commands with a key, and its hashes. */
 const aheadAt = new Int32Array(AHEAD + 1);
 const aheadHashes = new Int32Array(AHEAD + 1);
+/** Per command of the batch, where its third argument lies in the batch's read buffer, or -1. */
+const aheadArg2 = new Int32Array(AHEAD + 1);
 const NO_ARGV: string[] = [];
 
 function isReset(argv: readonly string[]): boolean {
@@ -674,22 +676,29 @@ export class Server {
     c.aheadLen = 0;
     c.aheadMemo = false;
     if (isReset(first)) return;
+    const parser = c.parser;
     const input = (c.aheadInput ??= new Int32Array(AHEAD + 1));
-    input[1] = c.parser.pending;
-    let argv = c.parser.next();
+    input[1] = parser.pending;
+    // The batch's bytes stay put until the next read, so the read-ahead may use them (arg2At).
+    const bytes = parser.bytes;
+    const arg2 = aheadArg2;
+    arg2[0] = parser.arg2At;
+    let argv = parser.next();
     if (argv === null) return;
+    arg2[1] = parser.bytes === bytes ? parser.arg2At : -1;
     // A new (young) array per batch: storing the young arguments into it needs no write barrier.
     const batch: string[][] = [first, argv];
     while (batch.length <= AHEAD && !isReset(argv)) {
-      input[batch.length] = c.parser.pending;
-      argv = c.parser.next();
+      input[batch.length] = parser.pending;
+      argv = parser.next();
       if (argv === null) break;
+      arg2[batch.length] = parser.bytes === bytes ? parser.arg2At : -1;
       batch.push(argv);
     }
     c.ahead = batch;
     c.aheadPos = 1;
     c.aheadLen = batch.length;
-    c.aheadMemo = this.prefetchBatch(c.db, batch);
+    c.aheadMemo = this.prefetchBatch(c.db, batch, bytes);
   }
 
   /**
@@ -697,9 +706,8 @@ export class Server {
    * member or field after the key (SADD, HSET, SISMEMBER, HGET ... have one at position 2), a
    * run of commands on one value at a time.
    */
-  private prefetchBatch(db: Database, batch: string[][]): boolean {
+  private prefetchBatch(db: Database, batch: string[][], bytes: Uint8Array): boolean {
     const at = aheadAt;
-    let memo = false;
     let n = 0;
     let members = false;
     for (let i = 0; i < batch.length; i++) {
@@ -719,27 +727,41 @@ export class Server {
       const keys = aheadStrings();
       for (let j = 0; j < n; j++) hashes[j] = hashKey(keys[j] = batch[at[j]][1]);
       found = db.prefetchHashes(hashes, n, keys, at);
-      memo = true;
     } else if (members) {
+      // A small keyspace is in cache: the keys are looked up now (a run of commands on one key,
+      // the parser's same string, once) and the finds kept in the LookupMemo, so that each
+      // command's own lookup is not a second one.
       found = aheadValues<Entry>();
-      for (let j = 0; j < n; j++) found[j] = db.keys.get(batch[at[j]][1]);
+      const m = db.keys.newMemo();
+      let key = '';
+      let e: Entry | undefined;
+      for (let j = 0; j < n; j++) {
+        const k = batch[at[j]][1];
+        if (j === 0 || k !== key) e = db.keys.get(key = k);
+        found[j] = e;
+        if (e !== undefined) {
+          m.keys[at[j]] = k;
+          m.vals[at[j]] = e;
+        }
+      }
     } else {
       return false;
     }
-    if (!members) return memo;
+    if (!members) return true;
+    let memberMemo = false;
     for (let j = 0; j < n;) {
       const v = found[j]?.value;
       let k = j + 1;
       while (k < n && found[k]?.value === v) k++;
       if (v !== undefined && typeof v === 'object' && 'prefetch' in v) {
         // A member memo only for batches that reach into a big set or hash (not SET, MSET ...).
-        if (!memo) newMemberMemo();
-        memo = true;
-        (v as ObjectValue).prefetch!(batch, at, j, k);
+        if (!memberMemo) newMemberMemo();
+        memberMemo = true;
+        (v as ObjectValue).prefetch!(batch, at, j, k, bytes, aheadArg2);
       }
       j = k;
     }
-    return memo;
+    return true;
   }
 
   /**

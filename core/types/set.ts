@@ -164,8 +164,8 @@ export class SetValue implements ObjectValue {
   }
 
   /** See ObjectValue.prefetch; a small value is at hand already. */
-  prefetch(cmds: readonly (readonly string[])[], at: Int32Array, from: number, to: number): void {
-    if (this.table !== null) this.table.prefetch(cmds, at, from, to);
+  prefetch(cmds: readonly (readonly string[])[], at: Int32Array, from: number, to: number, bytes: Uint8Array, arg2: Int32Array): void {
+    if (this.table !== null) this.table.prefetch(cmds, at, from, to, bytes, arg2);
   }
 
   /** Slot of `member` in the sorted intset, or -(insertion point) - 1. */

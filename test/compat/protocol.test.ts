@@ -10,6 +10,7 @@ import { compatSuite, show } from './_compat.ts';
 import { RespClient } from '../_helpers.ts';
 import { encodeCommand } from '../_resp.ts';
 import { ReplyWriter } from '../../core/resp/writer.ts';
+import { rng } from '../types/_gen.ts';
 
 interface Exchange {
   bytes: string;
@@ -283,6 +284,70 @@ test('commands pipelined behind a blocked one run after it is served, in order',
   sameBytes(e.ex.bytes, r.ex.bytes, 'replies of the blocked pipeline');
   assert.is(e.ex.closed, r.ex.closed);
   assert.is(r.ex.bytes.startsWith('*2\r\n$1\r\nq\r\n$1\r\nv\r\n+OK\r\n$1\r\n1\r\n-ERR Protocol error'), true, show(r.ex.bytes));
+});
+
+test('pipelines on big sets and hashes, split at random bytes, inline commands mixed in, answer as redis-server', async (ctx) => {
+  // echokv reads a pipeline's members ahead from the read buffer's bytes (ByteTable.prefetch):
+  // most members here have one length, so bytes taken from the wrong place (another command's,
+  // an inline command's, a previous read's) would pass for a member that is there.
+  const r = rng(29);
+  const pool: string[] = [];
+  for (let i = 0; i < 300; i++) pool.push(`m:${String(i).padStart(6, '0')}`);
+  for (let i = 0; i < 40; i++) {
+    let m = '';
+    for (let n = 1 + Math.floor(r() * 200); n > 0; n--) m += String.fromCharCode(Math.floor(r() * 256));
+    pool.push(m);
+  }
+  const pick = (): string => pool[Math.floor(r() * pool.length)];
+  for (const fillers of [0, 9000]) {
+    // Past 8192 keys the keys are read ahead too (Database.prefetchHashes).
+    const setup: Uint8Array[] = [encodeCommand(['DEL', 'pbig', 'pbigh']), encodeCommand(['SADD', 'pbig', ...pool.slice(0, 200)]),
+      encodeCommand(['HSET', 'pbigh', ...pool.slice(0, 200).flatMap((m) => [m, 'v'])])];
+    for (let i = 0; i < fillers; i += 1000) {
+      setup.push(encodeCommand(['MSET', ...Array.from({ length: 1000 }, (_, k) => [`pfill:${i + k}`, 'x']).flat()]));
+    }
+    const cmds: Uint8Array[] = [];
+    for (let i = 0; i < 600; i++) {
+      const m = pick();
+      const op = Math.floor(r() * 9);
+      const argv = op === 0 ? ['SADD', 'pbig', m, pick()] : op === 1 ? ['SREM', 'pbig', m] : op === 2 ? ['SISMEMBER', 'pbig', m]
+        : op === 3 ? ['SMISMEMBER', 'pbig', m, pick()] : op === 4 ? ['HSET', 'pbigh', m, `v${i}`] : op === 5 ? ['HDEL', 'pbigh', m]
+        : op === 6 ? ['HGET', 'pbigh', m] : op === 7 ? ['HEXISTS', 'pbigh', m] : ['SADD', 'pbig', m];
+      if (/^[a-z0-9:]+$/.test(m) && r() < 0.25) cmds.push(toBytes(argv.join(' ') + '\r\n'));
+      else cmds.push(encodeCommand(argv));
+    }
+    cmds.push(encodeCommand(['SCARD', 'pbig']), encodeCommand(['HLEN', 'pbigh']), encodeCommand(['SMISMEMBER', 'pbig', ...pool]),
+      encodeCommand(['HMGET', 'pbigh', ...pool]), encodeCommand(['DEL', 'pbig', 'pbigh', ...Array.from({ length: fillers }, (_, k) => `pfill:${k}`)]));
+    const input = cat(...cmds);
+    // Cut anywhere: a command's member may come in a read before the rest of it.
+    const cuts = Array.from({ length: 30 }, () => Math.floor(r() * input.length)).sort((a, b) => a - b);
+    const pieces: Uint8Array[] = [cat(...setup)];
+    let from = 0;
+    for (const c of [...cuts, input.length]) {
+      if (c > from) pieces.push(input.subarray(from, c));
+      from = c;
+    }
+    await sameExchange(ctx, pieces, { gapMs: 3, quietMs: 500 });
+  }
+});
+
+test('a member read before the rest of its command arrived is not read ahead from the next read\'s bytes', async (ctx) => {
+  // SMISMEMBER's member y comes at the end of one read, the rest of the command in the next.
+  // The next read lands where the first did (echokv reads into one buffer), and puts the
+  // bytes of w, a member that is there, at the offset y had: a read-ahead of y from that
+  // offset would find w.
+  const w = 'w:000001';
+  const y = 'y:000001';
+  const members = Array.from({ length: 200 }, (_, i) => `w:${String(i).padStart(6, '0')}`);
+  const setup = cat(encodeCommand(['DEL', 'pstale']), encodeCommand(['SADD', 'pstale', ...members]));
+  const first = toBytes(`*4\r\n$10\r\nSMISMEMBER\r\n$6\r\npstale\r\n$8\r\n${y}\r\n`);
+  const at = first.length - 10;
+  const head = `$8\r\nz:000001\r\n*2\r\n$4\r\nECHO\r\n$40\r\n`;
+  const payload = 'a'.repeat(at - head.length) + w + 'a'.repeat(40 - (at - head.length) - w.length);
+  const second = toBytes(head + payload + `\r\n` + `*3\r\n$9\r\nSISMEMBER\r\n$6\r\npstale\r\n$8\r\n${w}\r\n`);
+  assert.is(String.fromCharCode(...second.subarray(at, at + 8)), w);
+  const r = await sameExchange(ctx, [setup, first, second], { gapMs: 100 });
+  assert.ok(r.bytes.endsWith(`*2\r\n:0\r\n:0\r\n$40\r\n${payload}\r\n:1\r\n`), show(r.bytes));
 });
 
 test("CLIENT INFO's qbuf is the whole input of the read being run, as Redis trims only after it", async (ctx) => {

@@ -7,7 +7,35 @@ import * as assert from 'uvu/assert';
 import { HashValue } from '../../core/types/hash.ts';
 import { isIntMember, SetValue } from '../../core/types/set.ts';
 import { bytes, rng } from './_gen.ts';
-import { newMemberMemo, setMemberPos } from '../../core/types/byte_table.ts';
+import { hashBytes, hashRange, newMemberMemo, setMemberPos } from '../../core/types/byte_table.ts';
+
+/**
+ * The read buffer a batch of commands came in, as the read-ahead sees it: each command's third
+ * argument laid out with other bytes around it, its offset at arg2[i], and -1 for some (an
+ * inline command, a big bulk), whose string alone is read.
+ */
+function argBytes(cmds: readonly (readonly string[])[], r: () => number): { bytes: Uint8Array; arg2: Int32Array } {
+  const parts: number[] = [];
+  const arg2 = new Int32Array(cmds.length + 1).fill(-1);
+  cmds.forEach((c, i) => {
+    for (let k = Math.floor(r() * 4); k > 0; k--) parts.push(Math.floor(r() * 256));
+    if (r() < 0.2) return;
+    arg2[i] = parts.length;
+    for (let k = 0; k < c[2].length; k++) parts.push(c[2].charCodeAt(k));
+  });
+  return { bytes: Uint8Array.from(parts), arg2 };
+}
+
+test('the read-ahead hashes bytes as it hashes the same string', () => {
+  const r = rng(5);
+  for (let n = 0; n < 300; n++) {
+    const s = n % 3 === 0 ? bytes(r, n) : `element:${String(n).padStart(12, '0')}`.slice(0, n);
+    const b = Uint8Array.from(s, (ch) => ch.charCodeAt(0));
+    const pad = new Uint8Array(b.length + 7).fill(0xff);
+    pad.set(b, 3);
+    assert.is(hashRange(pad, 3, b.length), hashBytes(s), `length ${s.length}`);
+  }
+});
 
 /** A field from a small pool, so sets, updates and deletes hit existing fields often. */
 function field(r: () => number): string {
@@ -112,8 +140,9 @@ test('reading ahead (prefetch) changes nothing, in every encoding', () => {
     // Pipelines mix present and absent members, and read ahead at every size.
     const probe = [f, `absent:${i}`, fields[Math.floor(r() * fields.length)], ''].map((m) => ['HGET', 'k', m]);
     const at = Int32Array.from(probe, (_, j) => j);
-    h.prefetch(probe, at, 0, probe.length);
-    s.prefetch(probe, at, 1, probe.length);
+    const { bytes: b, arg2 } = argBytes(probe, r);
+    h.prefetch(probe, at, 0, probe.length, b, arg2);
+    s.prefetch(probe, at, 1, probe.length, b, arg2);
   }
   assert.is(h.size, 3000);
   assert.is(s.size, 3000);
@@ -312,8 +341,9 @@ test('the read-ahead\'s member memo answers only while the members keep their sl
       const cmds = Array.from({ length: 8 }, () => ['X', 'k', `f${Math.floor(r() * 600)}`]);
       const even = Int32Array.from([0, 2, 4, 6]);
       const odd = Int32Array.from([1, 3, 5, 7]);
-      h.prefetch(cmds, even, 0, 4);
-      s.prefetch(cmds, odd, 0, 4);
+      const { bytes: b, arg2 } = argBytes(cmds, r);
+      h.prefetch(cmds, even, 0, 4, b, arg2);
+      s.prefetch(cmds, odd, 0, 4, b, arg2);
       memoCmds = cmds;
     } else if (op < 0.3) {
       h.set(f, `w${step}`);
@@ -344,7 +374,7 @@ test('the member memo is not used across a resize, a clear or a delete', () => {
     h.toHashtable();
     newMemberMemo();
     const cmds = [['HGET', 'k', 'f150']];
-    h.prefetch(cmds, Int32Array.from([0]), 0, 1);
+    h.prefetch(cmds, Int32Array.from([0]), 0, 1, Uint8Array.from('f150', (ch) => ch.charCodeAt(0)), Int32Array.from([0]));
     if (change === 'grow') for (let i = 200; i < 3000; i++) h.set(`f${i}`, `v${i}`);
     if (change === 'shrink') for (let i = 0; i < 190; i++) if (i !== 150) h.delete(`f${i}`);
     if (change === 'clear') for (let i = 0; i < 200; i++) h.delete(`f${i}`);
