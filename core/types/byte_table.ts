@@ -246,9 +246,7 @@ export class ByteTable implements Scannable<string> {
       hashes[n++] = q >= 0 ? hashRange(bytes, q, cmds[p][2].length) : hashBytes(cmds[p][2]);
     }
     for (let i = 0; i < n; i++) refs[i] = slots[2 * (hashes[i] & mask)];
-    const slabs = this.slabs;
     const found = aheadFound;
-    let touched = 0;
     for (let i = 0; i < n; i++) {
       // The member's slot: its first, or one of the next few (mostly in the same cache line).
       const h = hashes[i];
@@ -259,11 +257,21 @@ export class ByteTable implements Scannable<string> {
         ref = slots[2 * s];
       }
       if (ref !== EMPTY && slots[2 * s + 1] === h) {
-        touched += slabs[ref >>> 16][ref & 0xffff];
         found[i] = s;
+        refs[i] = ref;
       } else {
         found[i] = -1;
+        refs[i] = EMPTY;
       }
+    }
+    // The entries' loads in a loop of their own, short enough that all of them are in flight at
+    // once: issued from the probing loop, each waited for most of its own miss (half of the
+    // read-ahead's samples stalled there under SADD -P 16).
+    const slabs = this.slabs;
+    let touched = 0;
+    for (let i = 0; i < n; i++) {
+      const ref = refs[i];
+      if (ref !== EMPTY) touched += slabs[ref >>> 16][ref & 0xffff];
     }
     aheadTouched = touched;
     // Then, with the bytes in cache, the members that are really there go into the memo.
