@@ -208,7 +208,12 @@ export async function startProcess(
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // The dir is this process's alone (nothing returns it), so it goes when the process does,
+  // also when a test kills the process without stop().
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => {
+    if (ownDir !== null) rmSync(ownDir, { recursive: true, force: true });
+    resolve(code);
+  }));
   const deadline = Date.now() + (opts.timeoutMs ?? 20000);
   while (!out.includes('Ready to accept connections')) {
     if (child.exitCode !== null || Date.now() > deadline) {
@@ -226,7 +231,6 @@ export async function startProcess(
       const t = setTimeout(() => child.kill('SIGKILL'), 10000);
       const code = await exited;
       clearTimeout(t);
-      if (ownDir !== null) rmSync(ownDir, { recursive: true, force: true });
       return code;
     },
   };
