@@ -93,12 +93,7 @@ export function hashBytes(s: string): number {
   let h = BASIS;
   const n = s.length;
   for (let i = 0; i < n; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return finish(h);
 }
 
 /** hashBytes of the latin1 string of b[p, p + n): the same hash, read from bytes. */
@@ -106,6 +101,11 @@ export function hashRange(b: Uint8Array, p: number, n: number): number {
   let h = BASIS;
   const end = p + n;
   for (; p < end; p++) h = Math.imul(h ^ b[p], 0x01000193);
+  return finish(h);
+}
+
+/** murmur3's finalizer: FNV-1a alone leaves the low bits, the slot's, poorly mixed. */
+function finish(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
