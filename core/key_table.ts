@@ -106,6 +106,31 @@ export function hashKey(s: string): number {
   return h ^ (h >>> 16);
 }
 
+/** hashKey of the latin1 string of b[p, p + n): the same hash, read from bytes (a byte load
+ * costs a fraction of a charCodeAt; see Server.prefetchBatch). */
+export function hashKeyBytes(b: Uint8Array, p: number, n: number): number {
+  let h = SEED ^ n;
+  const end = p + n;
+  for (; p + 1 < end; p += 2) {
+    let k = b[p] | (b[p + 1] << 16);
+    k = Math.imul(k, 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+    h = (h << 13) | (h >>> 19);
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
+  }
+  if (p < end) {
+    let k = Math.imul(b[p], 0xcc9e2d51);
+    k = (k << 15) | (k >>> 17);
+    h ^= Math.imul(k, 0x1b873593);
+  }
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
 export class KeyTable<V> {
   private kv: (string | V | undefined)[] = [];
   /** Each entry's full hash, by position (rebuilding the index and deleting need it). */

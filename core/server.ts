@@ -14,7 +14,7 @@ import { ERR, pubsubContext, unknownCommand, unknownSubcommand, wrongArity } fro
 import type { Host } from './host.ts';
 import { endMemberMemo, newMemberMemo, setMemberPos } from './types/byte_table.ts';
 import { type Database, type Entry, Keyspace, noModified, type ObjectValue } from './keyspace.ts';
-import { aheadStrings, aheadValues, hashKey } from './key_table.ts';
+import { aheadStrings, aheadValues, hashKey, hashKeyBytes } from './key_table.ts';
 import { Logger, type LogLevel } from './log.ts';
 import {
   checkPlugins, type HookName, type HookSignatures, type Plugin, type PluginInstance,
@@ -37,7 +37,9 @@ const AHEAD = 16;
 /** prefetchBatch's scratch: the batch positions of the commands with a key, and its hashes. */
 const aheadAt = new Int32Array(AHEAD + 1);
 const aheadHashes = new Int32Array(AHEAD + 1);
-/** Per command of the batch, where its third argument lies in the batch's read buffer, or -1. */
+/** Per command of the batch, where its second and third arguments lie in the batch's read
+ * buffer, or -1 (see RequestParser.arg1At). */
+const aheadArg1 = new Int32Array(AHEAD + 1);
 const aheadArg2 = new Int32Array(AHEAD + 1);
 const NO_ARGV: string[] = [];
 
@@ -681,18 +683,24 @@ export class Server {
     input[1] = parser.pending;
     // The batch's bytes stay put until the next read, so the read-ahead may use them (arg2At).
     const bytes = parser.bytes;
+    const arg1 = aheadArg1;
     const arg2 = aheadArg2;
+    arg1[0] = parser.arg1At;
     arg2[0] = parser.arg2At;
     let argv = parser.next();
     if (argv === null) return;
-    arg2[1] = parser.bytes === bytes ? parser.arg2At : -1;
+    const same = parser.bytes === bytes;
+    arg1[1] = same ? parser.arg1At : -1;
+    arg2[1] = same ? parser.arg2At : -1;
     // A new (young) array per batch: storing the young arguments into it needs no write barrier.
     const batch: string[][] = [first, argv];
     while (batch.length <= AHEAD && !isReset(argv)) {
       input[batch.length] = parser.pending;
       argv = parser.next();
       if (argv === null) break;
-      arg2[batch.length] = parser.bytes === bytes ? parser.arg2At : -1;
+      const still = parser.bytes === bytes;
+      arg1[batch.length] = still ? parser.arg1At : -1;
+      arg2[batch.length] = still ? parser.arg2At : -1;
       batch.push(argv);
     }
     c.ahead = batch;
@@ -725,7 +733,12 @@ export class Server {
     if (db.prefetches) {
       const hashes = aheadHashes;
       const keys = aheadStrings();
-      for (let j = 0; j < n; j++) hashes[j] = hashKey(keys[j] = batch[at[j]][1]);
+      const arg1 = aheadArg1;
+      for (let j = 0; j < n; j++) {
+        const key = keys[j] = batch[at[j]][1];
+        const q = arg1[at[j]];
+        hashes[j] = q >= 0 ? hashKeyBytes(bytes, q, key.length) : hashKey(key);
+      }
       found = db.prefetchHashes(hashes, n, keys, at);
     } else if (members) {
       // A small keyspace is in cache: the keys are looked up now (a run of commands on one key,

@@ -93,6 +93,8 @@ export class RequestParser {
    * Valid until the next push().
    */
   arg2At = -1;
+  /** The same for the second argument (a key). */
+  arg1At = -1;
   /** Bytes held by argv so far, counted against the query buffer limit. */
   private argvBytes = 0;
   /** Length of the bulk being read, or -1 when its `$len` header comes next. */
@@ -130,6 +132,7 @@ export class RequestParser {
    */
   push(chunk: Uint8Array): void {
     if (this.error !== null || this.overflow) return;
+    this.arg1At = -1;
     this.arg2At = -1;
     if (this.big !== null) {
       chunk = this.fillBig(chunk);
@@ -234,6 +237,7 @@ export class RequestParser {
           return null;
         }
         if (this.buf[this.pos] !== 42 /* * */) {
+          this.arg1At = -1;
           this.arg2At = -1;
           const inline = this.inline();
           if (inline === null) return null;
@@ -252,6 +256,7 @@ export class RequestParser {
         this.pos = cr + 2;
         if (n <= 0) continue;
         this.argc = n;
+        this.arg1At = -1;
         this.arg2At = -1;
         this.argv = newArgv(n, '');
         this.argi = 0;
@@ -332,7 +337,8 @@ export class RequestParser {
         const i = this.argi;
         const s = this.recent[i];
         const p = this.pos;
-        if (i === 2) this.arg2At = p;
+        if (i === 1) this.arg1At = p;
+        else if (i === 2) this.arg2At = p;
         let j = s.length === n ? n - 1 : -2;
         while (j >= 0 && buf[p + j] === s.charCodeAt(j)) j--;
         if (j === -1) argv[this.argi++] = s;

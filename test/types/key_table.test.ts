@@ -4,8 +4,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { KeyTable, hashKey } from '../../core/key_table.ts';
-import { rng } from './_gen.ts';
+import { KeyTable, hashKey, hashKeyBytes } from '../../core/key_table.ts';
+import { bytes, rng } from './_gen.ts';
 
 type It = { map: Iterator<[string, number]>; table: Iterator<[string, number]>; done: boolean };
 
@@ -206,6 +206,16 @@ test('binary keys and keys that differ only in their last byte', () => {
   keys.forEach((k, i) => assert.is(table.get(k), i));
   assert.is(table.get('key:3'), undefined);
   assert.is(table.size, keys.length);
+});
+
+test('the read-ahead hashes a key\'s bytes as it hashes the same string', () => {
+  const r = rng(17);
+  for (let n = 0; n < 200; n++) {
+    const s = n % 2 === 0 ? bytes(r, n + 1).padEnd(n, 'x').slice(0, n) : `key:${String(n).padStart(12, '0')}`.slice(0, n);
+    const b = new Uint8Array(s.length + 9).fill(0xee);
+    for (let i = 0; i < s.length; i++) b[5 + i] = s.charCodeAt(i);
+    assert.is(hashKeyBytes(b, 5, s.length), hashKey(s), `length ${s.length}`);
+  }
 });
 
 test('hashKey spreads keys that share long prefixes', () => {
