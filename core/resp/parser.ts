@@ -258,15 +258,18 @@ export class RequestParser {
         this.argc = n;
         this.arg1At = -1;
         this.arg2At = -1;
-        this.argv = newArgv(n, '');
         this.argi = 0;
         this.bulkLen = -1;
-      }
-      if (!this.readBulks()) {
-        if (this.pos >= this.end) this.release();
-        return null;
+        // Kept in a local while the command is read whole (the usual case): stored in the
+        // parser, an old object, the new array would cost a write barrier's slow path.
+        const fresh = newArgv(n, '');
+        if (!this.readBulks(fresh)) return this.suspend(fresh);
+        this.argi = 0;
+        this.argvBytes = 0;
+        return fresh;
       }
       const argv = this.argv;
+      if (!this.readBulks(argv)) return this.suspend(argv);
       this.argv = NO_ARGS;
       this.argi = 0;
       this.argvBytes = 0;
@@ -274,9 +277,16 @@ export class RequestParser {
     }
   }
 
-  /** Reads the multibulk's remaining arguments; false when more bytes are needed or on error. */
-  private readBulks(): boolean {
-    const argv = this.argv;
+  /** A multibulk waits for more bytes (or parsing failed): its arguments so far stay here. */
+  private suspend(argv: string[]): null {
+    if (this.error === null) this.argv = argv;
+    if (this.pos >= this.end) this.release();
+    return null;
+  }
+
+  /** Reads the multibulk's remaining arguments into argv; false when more bytes are needed or
+   * on error. */
+  private readBulks(argv: string[]): boolean {
     while (this.argc > 0) {
       if (this.big !== null) return false;
       const buf = this.buf;
