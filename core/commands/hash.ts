@@ -276,14 +276,16 @@ function hashForRead(c: Client, key: string): HashValue | undefined | null {
 }
 
 /** Sets one field as hashTypeSet does: a field or value too long for a listpack converts first,
- * a listpack grown past hash-max-listpack-entries converts after. True when the field is new. */
+ * a listpack longer than hash-max-listpack-entries converts after, even when the field only got
+ * a new value (a threshold lowered by CONFIG SET since the hash was built). True when the field
+ * is new. */
 function hashSet(c: Client, h: HashValue, field: string, value: string): boolean {
   if (h.encoding === 'hashtable') return h.set(field, value);
   const cfg = c.server.config;
   const maxValue = cfg.num('hash-max-listpack-value');
   if (field.length > maxValue || value.length > maxValue) h.toHashtable();
   const added = h.set(field, value);
-  if (added && h.encoding === 'listpack' && h.size > cfg.num('hash-max-listpack-entries')) h.toHashtable();
+  if (h.encoding === 'listpack' && h.size > cfg.num('hash-max-listpack-entries')) h.toHashtable();
   return added;
 }
 
