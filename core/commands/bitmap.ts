@@ -370,6 +370,12 @@ function bitcount(c: Client, argv: string[]): void {
     }
     start = s;
     end = t;
+    // Redis 7.0 answers an empty negative range before it looks at the unit, so
+    // `BITCOUNT k -1 -2 FOO` is 0, not a syntax error.
+    if (start < 0 && end < 0 && startAfterEnd(start, end, argv[2], argv[3])) {
+      c.out.int(0);
+      return;
+    }
     let isBit = false;
     if (argv.length === 5) {
       const unit = token(argv[4]);
@@ -380,10 +386,6 @@ function bitcount(c: Client, argv: string[]): void {
       }
     }
     const total = isBit ? len * 8 : len;
-    if (start < 0 && end < 0 && startAfterEnd(start, end, argv[2], argv[3])) {
-      c.out.int(0);
-      return;
-    }
     if (start < 0) start = total + start;
     if (end < 0) end = total + end;
     if (start < 0) start = 0;

@@ -5,7 +5,7 @@ import type { CommandSpec } from '../command.ts';
 import type { Client } from '../client.ts';
 import { ERR, invalidExpire, ServerError } from '../errors.ts';
 import { globMatch } from '../glob.ts';
-import { type Database, MutableString, newEntry, typeName, type Value } from '../keyspace.ts';
+import { type Database, type Entry, MutableString, newEntry, typeName, type Value } from '../keyspace.ts';
 import { parseInteger } from '../numbers.ts';
 import { parseCursor } from '../scan.ts';
 import { lfuFrequency } from '../eviction.ts';
@@ -522,9 +522,26 @@ function ttlGeneric(c: Client, key: string, ms: boolean, absolute: boolean): voi
     c.out.int(-1);
     return;
   }
+  if (e.expireAt > Number.MAX_SAFE_INTEGER) {
+    ttlBeyondDoubles(c, e.expireAt, ms, absolute);
+    return;
+  }
   let t = absolute ? e.expireAt : e.expireAt - c.db.ks.time;
   if (t < 0) t = 0;
   c.out.int(ms ? t : Math.floor((t + 500) / 1000));
+}
+
+/**
+ * ttlGeneric for an expiry beyond 2^53 ms, which the keyspace holds as the nearest double. Its
+ * shortest digits (String) are taken as the time: they are exactly what a round time such as
+ * 9223372036854775000 was given as. The time never exceeds INT64_MAX (INT64_MAX itself becomes
+ * 2^63 as a double), and the rest is exact BigInt arithmetic.
+ */
+function ttlBeyondDoubles(c: Client, expireAt: number, ms: boolean, absolute: boolean): void {
+  let t = BigInt(String(expireAt));
+  if (t > I64_MAX) t = I64_MAX;
+  if (!absolute) t -= BigInt(c.db.ks.time);
+  c.out.int(ms ? t : (t + 500n) / 1000n);
 }
 
 // PERSIST
@@ -741,6 +758,7 @@ function copy(c: Client, argv: string[]): void {
   }
   const copied = newEntry(dupValue(e.value), dst.ks.lruClock());
   copied.expireAt = e.expireAt;
+  if (isSharedInteger(c, copied.value)) unsharedCopies.set(copied, copied.value);
   dst.attach(to, copied);
   c.server.blocking.signalKeyReady(dst, to);
   dst.ks.hooks.modified(dst, to);
@@ -908,8 +926,15 @@ function objectIdletime(c: Client, argv: string[]): void {
 function objectRefcount(c: Client, argv: string[]): void {
   const e = c.db.lookupReadNoTouch(argv[2]);
   if (e === undefined) c.out.nil();
-  else c.out.int(isSharedInteger(c, e.value) ? 2147483647 : 1);
+  else c.out.int(isSharedInteger(c, e.value) && unsharedCopies.get(e) !== e.value ? 2147483647 : 1);
 }
+
+/**
+ * Entries COPY made of a shared integer, with the value copied. Redis's dupStringObject gives the
+ * copy an integer object of its own (REFCOUNT 1) until a write stores a new object; a write of
+ * the very same digits keeps the mark here (strings have no identity), a known imprecision.
+ */
+const unsharedCopies = new WeakMap<Entry, Value>();
 
 /**
  * True when Redis would hold this value as one of its shared integer objects (0 to 9999), whose

@@ -190,8 +190,9 @@ function restore(c: Client, argv: string[]): void {
   const ks = db.ks;
   const dirty = ks.dirty;
   const deleted = replace && db.delete(key);
-  let ttl = Number(ttlArg);
-  if (ttl !== 0 && !absttl) ttl += ks.time;
+  // In 64-bit arithmetic, as Redis adds the time: a relative TTL that overflows wraps to a time
+  // in the past, and the key counts as already expired (OK, and no key).
+  const ttl = Number(ttlArg !== 0n && !absttl ? BigInt.asIntN(64, ttlArg + BigInt(Math.floor(ks.time))) : ttlArg);
   // checkAlreadyExpired: not while loading, not on a replica (its master sends the DEL).
   if (ttl !== 0 && ttl <= ks.time && !server.loading && !ks.replicaMode) {
     if (deleted) {
