@@ -3,7 +3,7 @@
 //
 // Each CommandSpec describes its arguments with a usage string in redis.io syntax, e.g.
 //   key [NX | XX] [GET] [EX seconds | PX milliseconds | KEEPTTL]
-// This file turns that string into Redis's argument tree (name, type, token, flags, nested
+// This file turns that string into Redis's argument tree (name, type, token, since, flags, nested
 // arguments) for COMMAND DOCS, which redis-cli reads at start-up for its help and hints, and
 // renders a tree back into the same syntax (tests compare echokv's and redis-server's trees that
 // way). The grammar, as redis.io renders Redis's argument JSON:
@@ -13,13 +13,25 @@
 //   TOKEN          a pure token (a flag such as NX or WITHSCORES)
 //   x [x ...]      multiple; `TOKEN x [TOKEN x ...]` repeats the token too (multiple_token)
 //   a b [a b ...]  a repeated block of several arguments
-//   [TOKEN a b]    a block introduced by a token
+//   [TOKEN a b]    a block introduced by a token (also when repeated: the token is the block's)
 //   name:type      an explicit type (integer, double, key, pattern, unix-time, string), for the
 //                  few names the table below cannot guess
-// What the usage string cannot say and COMMAND DOCS therefore omits or guesses: per-argument
-// `since`, and the names Redis gives to oneof/block groups (echokv joins the member names with
-// '_', which is what Redis itself does for many of them). History, doc flags and deprecation come
-// from the CommandSpec fields of the same names.
+// redis.io shows different trees alike, and leaves out what COMMAND DOCS also says. These
+// additions say it where Redis's JSON differs from what the plain syntax gives:
+//   x@6.2.0        `since`, right after the whole argument: `[GET]@6.2.0`, `EX seconds@2.6.12`,
+//                  `[NX | XX]@2.6.12`, `key [key ...]@7.0.0`; `x@-2.8.12` is `deprecated_since`
+//                  (CLIENT KILL's old `ip:port` form)
+//   name=x         the name of a group or pure token, before the whole argument, where it is not
+//                  the default (a group's member names joined with '_', a token in lowercase):
+//                  `wherefrom=<LEFT | RIGHT>`, `change=[CH]`, `equal==`
+//   <a b>          a required block, one argument rather than several (`GROUP <group consumer>`,
+//                  `trim=<...>`, a named alternative of a oneof)
+//   {a b}          a block exactly as written: of a single argument (PSUBSCRIBE's `{pattern}`,
+//                  CLIENT LIST's `ID {client-id [client-id ...]}`), or with the token left on its
+//                  first member (GEORADIUS's `count=[{COUNT count [ANY]}]`, an untokened block)
+// Rendering writes these only where the tree needs them, so a usage string written that way
+// renders back unchanged. Command-level history, doc flags and deprecation come from the
+// CommandSpec fields of the same names.
 
 import type { Command, KeySpec, KeySpecFlag } from './command.ts';
 import type { ReplyWriter } from './resp/writer.ts';
@@ -34,6 +46,10 @@ export interface ArgDoc {
   name: string;
   type: ArgType;
   token?: string;
+  /** The version that added the argument (`x@6.2.0`). */
+  since?: string;
+  /** The version that deprecated it (`x@-2.8.12`). */
+  deprecatedSince?: string;
   /** Index into the command's key specs, for `key` arguments. */
   keySpecIndex?: number;
   flags: ArgFlag[];
@@ -70,10 +86,34 @@ function leafType(name: string): ArgType {
   return 'string';
 }
 
+const BRACKETS: ReadonlySet<string> = new Set(['[', ']', '<', '>', '{', '}', '|', '...']);
+const OPENING: Record<string, string> = { '[': ']', '<': '>', '{': '}' };
+
+/** `@7.0.0` or `@-2.8.12`: the `since` or `deprecated_since` of the argument just before. */
+function isSince(w: string): boolean {
+  return /^@-?\d+\.\d+\.\d+$/.test(w);
+}
+
+/** Sets the version an `@` annotation gives. */
+function setVersion(a: ArgDoc, w: string): void {
+  if (w.startsWith('@-')) a.deprecatedSince = w.slice(2);
+  else a.since = w.slice(1);
+}
+
+/** `condition=`: the name of the argument just after. */
+function isName(w: string): boolean {
+  return /^[a-z][a-z0-9_-]*=$/.test(w);
+}
+
 /** A word of the usage syntax that is a token: no lowercase letters (NX, WITHSCORES, *, ~, ""). */
 function isTokenWord(w: string): boolean {
-  if (w === '[' || w === ']' || w === '<' || w === '>' || w === '|' || w === '...') return false;
+  if (BRACKETS.has(w) || isSince(w)) return false;
   return !/[a-z]/.test(w);
+}
+
+/** A word that becomes an argument (not a bracket, '|' or annotation). */
+function isArgWord(w: string): boolean {
+  return !BRACKETS.has(w) && !isSince(w) && !isName(w);
 }
 
 function tokenize(usage: string): string[] {
@@ -86,7 +126,7 @@ function tokenize(usage: string): string[] {
       i++;
       continue;
     }
-    if (ch === '[' || ch === ']' || ch === '<' || ch === '>' || ch === '|') {
+    if ('[]<>{}|'.includes(ch)) {
       out.push(ch);
       i++;
       continue;
@@ -97,8 +137,21 @@ function tokenize(usage: string): string[] {
       continue;
     }
     let j = i;
-    while (j < n && !' \t\n[]<>|'.includes(usage[j]) && !usage.startsWith('...', j)) j++;
-    out.push(usage.slice(i, j));
+    while (j < n && !' \t\n[]<>{}|'.includes(usage[j]) && !usage.startsWith('...', j)) j++;
+    let word = usage.slice(i, j);
+    // `name=x` and `x@1.2.3` come apart into the annotation and the word they annotate.
+    const named = /^([a-z][a-z0-9_-]*=)(.*)$/.exec(word);
+    if (named) {
+      out.push(named[1]);
+      word = named[2];
+    }
+    const versions: string[] = [];
+    for (let at = word.lastIndexOf('@'); at > 0 && isSince(word.slice(at)); at = word.lastIndexOf('@')) {
+      versions.unshift(word.slice(at));
+      word = word.slice(0, at);
+    }
+    if (word !== '') out.push(word);
+    out.push(...versions);
     i = j;
   }
   return out;
@@ -109,12 +162,12 @@ class UsageError extends Error {}
 /** Index of the bracket closing the one at `i`. */
 function closing(toks: readonly string[], i: number, end: number): number {
   const open = toks[i];
-  const close = open === '[' ? ']' : '>';
+  const close = OPENING[open];
   let depth = 0;
   for (let j = i; j < end; j++) {
     const t = toks[j];
-    if (t === '[' || t === '<') depth++;
-    else if (t === ']' || t === '>') {
+    if (t in OPENING) depth++;
+    else if (t === ']' || t === '>' || t === '}') {
       depth--;
       if (depth === 0) {
         if (t !== close) throw new UsageError(`mismatched '${open}'`);
@@ -126,8 +179,12 @@ function closing(toks: readonly string[], i: number, end: number): number {
 }
 
 interface Unit {
+  /** The unit's tokens, its own `name=` and `@since` included. */
   start: number;
   end: number;
+  /** The same without them: what `[x ...]` repeats of a single argument. */
+  coreStart: number;
+  coreEnd: number;
   /** null for a '|' separator. */
   arg: ArgDoc | null;
 }
@@ -146,13 +203,31 @@ function leaf(word: string): ArgDoc {
   return { name: word, type: leafType(word), flags: [] };
 }
 
+function tokenName(token: string): string {
+  return token === '' ? 'empty_string' : token.toLowerCase();
+}
+
 function pureToken(word: string): ArgDoc {
   const token = word === '""' ? '' : word;
-  return { name: token === '' ? 'empty_string' : token.toLowerCase(), type: 'pure-token', token, flags: [] };
+  return { name: tokenName(token), type: 'pure-token', token, flags: [] };
 }
 
 function groupName(args: readonly ArgDoc[]): string {
   return args.map((a) => a.name).join('_');
+}
+
+/** The name an argument gets when the usage string does not give one. */
+function defaultName(a: ArgDoc): string {
+  if (a.type === 'pure-token') return tokenName(a.token ?? '');
+  if (a.type === 'oneof' || a.type === 'block') return groupName(a.arguments ?? []);
+  return a.name;
+}
+
+/** Whether a block of `args` takes the token of its first member (`TOKEN a b`). */
+function takesToken(args: readonly ArgDoc[]): boolean {
+  const first = args[0];
+  return args.length > 1 && first.token !== undefined && first.type !== 'pure-token' &&
+    first.type !== 'oneof' && first.flags.length === 0;
 }
 
 /**
@@ -165,81 +240,96 @@ function parseContent(toks: readonly string[], s: number, e: number): { alts: Ar
   let repeated = false;
   let i = s;
   while (i < e) {
+    const start = i;
+    let name: string | undefined;
+    if (isName(toks[i])) {
+      name = toks[i].slice(0, -1);
+      i++;
+      if (i >= e || !(toks[i] in OPENING || isArgWord(toks[i]))) throw new UsageError(`'${name}=' names nothing`);
+    }
     const t = toks[i];
     if (t === '|') {
-      units.push({ start: i, end: i + 1, arg: null });
+      units.push({ start: i, end: i + 1, coreStart: i, coreEnd: i + 1, arg: null });
       i++;
       continue;
     }
-    if (t === ']' || t === '>' || t === '...') throw new UsageError(`unexpected '${t}'`);
-    if (t === '[' || t === '<') {
+    if (t === ']' || t === '>' || t === '}' || t === '...' || isSince(t)) throw new UsageError(`unexpected '${t}'`);
+    let arg: ArgDoc;
+    if (t === '[' && toks[closing(toks, i, e) - 1] === '...') {
+      // `X [X ...]`: the bracket repeats the units just before it.
       const j = closing(toks, i, e);
-      if (t === '[' && toks[j - 1] === '...') {
-        // `X [X ...]`: the bracket repeats the units just before it.
-        const r0 = i + 1;
-        const r1 = j - 1;
-        let matched = false;
-        for (let k = 1; k <= units.length && !matched; k++) {
-          const first = units[units.length - k];
-          const last = units[units.length - 1];
-          if (first.arg === null) continue;
-          if (sameTokens(toks, first.start, last.end, r0, r1)) {
-            const group = units.slice(units.length - k);
-            if (group.some((u) => u.arg === null)) {
-              if (k !== units.length || j + 1 !== e) throw new UsageError('a repeated oneof must be the whole group');
-              repeated = true;
-            } else if (k === 1) {
-              const a = first.arg;
-              a.flags.push('multiple');
-              if (a.token !== undefined && a.type !== 'pure-token') a.flags.push('multiple_token');
-            } else {
-              const args = group.map((u) => u.arg as ArgDoc);
-              units.splice(units.length - k, k, {
-                start: first.start, end: last.end,
-                arg: { name: groupName(args), type: 'block', flags: ['multiple'], arguments: args },
-              });
-            }
-            matched = true;
-          } else if (k === 1 && first.arg.token !== undefined && first.arg.type !== 'pure-token' &&
-            sameTokens(toks, first.start + 1, first.end, r0, r1)) {
-            // `TOKEN x [x ...]`: the token once, then many values.
-            first.arg.flags.push('multiple');
-            matched = true;
+      if (name !== undefined) throw new UsageError(`'${name}=' names a repetition`);
+      const r0 = i + 1;
+      const r1 = j - 1;
+      let matched = false;
+      for (let k = 1; k <= units.length && !matched; k++) {
+        const first = units[units.length - k];
+        const last = units[units.length - 1];
+        if (first.arg === null) continue;
+        if (k === 1 ? sameTokens(toks, first.coreStart, first.coreEnd, r0, r1) : sameTokens(toks, first.start, last.end, r0, r1)) {
+          const group = units.slice(units.length - k);
+          if (group.some((u) => u.arg === null)) {
+            if (k !== units.length || j + 1 !== e) throw new UsageError('a repeated oneof must be the whole group');
+            repeated = true;
+          } else {
+            const a = k === 1 ? first.arg : asOne(group.map((u) => u.arg as ArgDoc));
+            a.flags.push('multiple');
+            if (a.token !== undefined && a.type !== 'pure-token') a.flags.push('multiple_token');
+            if (k > 1) units.splice(units.length - k, k, { start: first.start, end: last.end, coreStart: first.start, coreEnd: last.end, arg: a });
           }
+          matched = true;
+        } else if (k === 1 && first.arg.token !== undefined && first.arg.type !== 'pure-token' &&
+          sameTokens(toks, first.coreStart + 1, first.coreEnd, r0, r1)) {
+          // `TOKEN x [x ...]`: the token once, then many values.
+          first.arg.flags.push('multiple');
+          matched = true;
         }
-        if (!matched) throw new UsageError(`'[... ...]' does not repeat what precedes it`);
-        i = j + 1;
-        continue;
       }
-      const arg = t === '[' ? optionalGroup(toks, i + 1, j) : requiredOneof(toks, i + 1, j);
-      units.push({ start: i, end: j + 1, arg });
+      if (!matched) throw new UsageError(`'[... ...]' does not repeat what precedes it`);
       i = j + 1;
+      // `x [x ...]@7.0.0`: the since of the repeated argument.
+      for (; i < e && isSince(toks[i]); i++) {
+        const u = units[units.length - 1];
+        if (repeated || u.arg === null) throw new UsageError(`'${toks[i]}' after a repeated oneof`);
+        setVersion(u.arg, toks[i]);
+        u.end = i + 1;
+      }
       continue;
     }
-    if (isTokenWord(t)) {
+    const coreStart = i;
+    if (t in OPENING) {
+      const j = closing(toks, i, e);
+      arg = t === '[' ? optionalGroup(toks, i + 1, j) : t === '<' ? requiredOneof(toks, i + 1, j) : exactBlock(toks, i + 1, j);
+      i = j + 1;
+    } else if (isTokenWord(t)) {
       const next = i + 1 < e ? toks[i + 1] : '';
-      if (next === '<') {
+      if (next === '<' || next === '{') {
         const j = closing(toks, i + 1, e);
-        const arg = requiredOneof(toks, i + 2, j);
+        arg = next === '<' ? requiredOneof(toks, i + 2, j) : exactBlock(toks, i + 2, j);
+        if (arg.token !== undefined) throw new UsageError(`two tokens on one argument: ${t} and ${arg.token}`);
         arg.token = t;
-        units.push({ start: i, end: j + 1, arg });
         i = j + 1;
-        continue;
-      }
-      if (next !== '' && next !== '[' && next !== '|' && next !== ']' && next !== '>' &&
-        next !== '...' && !isTokenWord(next)) {
-        const arg = leaf(next);
+      } else if (next !== '' && isArgWord(next) && !isTokenWord(next)) {
+        arg = leaf(next);
         arg.token = t;
-        units.push({ start: i, end: i + 2, arg });
         i += 2;
-        continue;
+      } else {
+        arg = pureToken(t);
+        i++;
       }
-      units.push({ start: i, end: i + 1, arg: pureToken(t) });
+    } else {
+      arg = leaf(t);
       i++;
-      continue;
     }
-    units.push({ start: i, end: i + 1, arg: leaf(t) });
-    i++;
+    const coreEnd = i;
+    if (name !== undefined) {
+      if (arg.type !== 'pure-token' && arg.type !== 'oneof' && arg.type !== 'block') {
+        throw new UsageError(`'${name}=' names a ${arg.type} argument (its word is its name)`);
+      }
+      arg.name = name;
+    }
+    for (; i < e && isSince(toks[i]); i++) setVersion(arg, toks[i]);
+    units.push({ start, end: i, coreStart, coreEnd, arg });
   }
   const alts: ArgDoc[][] = [[]];
   for (const u of units) {
@@ -254,9 +344,8 @@ function parseContent(toks: readonly string[], s: number, e: number): { alts: Ar
 function asOne(args: ArgDoc[]): ArgDoc {
   if (args.length === 1) return args[0];
   // `TOKEN a b`: a block introduced by the token (LIMIT offset count, AUTH username password).
-  const first = args[0];
-  if (first.token !== undefined && first.type !== 'pure-token' && first.flags.length === 0 &&
-    first.type !== 'oneof') {
+  if (takesToken(args)) {
+    const first = args[0];
     const inner: ArgDoc = { ...first, flags: [] };
     delete inner.token;
     const members = [inner, ...args.slice(1)];
@@ -289,6 +378,13 @@ function optionalGroup(toks: readonly string[], s: number, e: number): ArgDoc {
   return arg;
 }
 
+/** `{a b}`: a block of exactly these arguments, tokens staying where they are written. */
+function exactBlock(toks: readonly string[], s: number, e: number): ArgDoc {
+  const { alts, repeated } = parseContent(toks, s, e);
+  if (alts.length > 1 || repeated) throw new UsageError("'|' directly inside '{...}'");
+  return { name: groupName(alts[0]), type: 'block', flags: [], arguments: alts[0] };
+}
+
 /** Redis's argument tree for a usage string; throws an Error naming the problem when invalid. */
 export function parseUsage(usage: string): ArgDoc[] {
   const toks = tokenize(usage);
@@ -303,30 +399,47 @@ export function parseUsage(usage: string): ArgDoc[] {
   }
 }
 
-/** Renders arguments back into redis.io syntax (what redis.io shows for Redis's JSON). */
+/**
+ * Renders arguments back into the syntax above: what redis.io shows for Redis's JSON, plus the
+ * `name=`, `@since` and `{...}` that tell apart trees redis.io shows alike.
+ */
 export function renderUsage(args: readonly ArgDoc[]): string {
-  return args.map(renderArg).join(' ');
+  return args.map((a) => renderArg(a, false)).join(' ');
 }
 
-function renderArg(a: ArgDoc): string {
+function renderArg(a: ArgDoc, inOneof: boolean): string {
+  const members = a.arguments ?? [];
+  // A block the plain syntax would not give back: one member (but `[[x]]`, see optionalGroup),
+  // or a token left on the first.
+  const nested = a.token === undefined && a.flags.includes('optional') && members.length === 1 &&
+    members[0].flags.includes('optional');
+  const exact = a.type === 'block' && ((members.length === 1 && !nested) || takesToken(members));
   let inner: string;
-  if (a.type === 'block') inner = (a.arguments ?? []).map(renderArg).join(' ');
-  else if (a.type === 'oneof') inner = (a.arguments ?? []).map(renderArg).join(' | ');
+  if (exact) inner = `{${members.map((m) => renderArg(m, false)).join(' ')}}`;
+  else if (a.type === 'block') inner = members.map((m) => renderArg(m, false)).join(' ');
+  else if (a.type === 'oneof') inner = members.map((m) => renderArg(m, true)).join(' | ');
   else if (a.type === 'pure-token') inner = '';
   else inner = a.name;
   const optional = a.flags.includes('optional');
   const token = a.token === undefined ? undefined : a.token === '' ? '""' : a.token;
-  const angle = a.type === 'oneof' && (!optional || token !== undefined);
+  const multiple = a.flags.includes('multiple');
+  // A required block stays one argument only inside '<...>', but for an unnamed alternative of a
+  // oneof (`a b | c`).
+  const angle = (a.type === 'oneof' && (!optional || token !== undefined)) ||
+    (a.type === 'block' && !exact && !optional && !multiple && (!inOneof || a.name !== defaultName(a)));
   let s = optional ? '[' : '';
   if (token !== undefined) s += a.type === 'pure-token' ? token : token + ' ';
   if (angle) s += '<';
-  if (a.flags.includes('multiple')) {
+  if (multiple) {
     s += a.flags.includes('multiple_token') ? `${inner} [${token} ${inner} ...]` : `${inner} [${inner} ...]`;
   } else {
     s += inner;
   }
   if (angle) s = s.trimEnd() + '>';
   if (optional) s = s.trimEnd() + ']';
+  if (a.name !== defaultName(a)) s = `${a.name}=${s}`;
+  if (a.since !== undefined) s += `@${a.since}`;
+  if (a.deprecatedSince !== undefined) s += `@-${a.deprecatedSince}`;
   return s;
 }
 
@@ -440,6 +553,8 @@ function writeArgs(out: ReplyWriter, args: readonly ArgDoc[]): void {
     let n = 2;
     if (a.keySpecIndex !== undefined) n++;
     if (a.token !== undefined) n++;
+    if (a.since !== undefined) n++;
+    if (a.deprecatedSince !== undefined) n++;
     if (a.flags.length > 0) n++;
     if (a.arguments) n++;
     out.map(n);
@@ -454,6 +569,14 @@ function writeArgs(out: ReplyWriter, args: readonly ArgDoc[]): void {
     if (a.token !== undefined) {
       out.bulk('token');
       out.bulk(a.token);
+    }
+    if (a.since !== undefined) {
+      out.bulk('since');
+      out.bulk(a.since);
+    }
+    if (a.deprecatedSince !== undefined) {
+      out.bulk('deprecated_since');
+      out.bulk(a.deprecatedSince);
     }
     if (a.flags.length > 0) {
       out.bulk('flags');

@@ -30,14 +30,14 @@ export const commands: CommandSpec[] = [
     history: [['7.0.0', 'Added the `BYTE|BIT` option.']],
     keyFlags: ['RO', 'ACCESS'],
     summary: 'Count set bits in a string', since: '2.6.0', group: 'bitmap', complexity: 'O(N)',
-    args: 'key [start end [BYTE | BIT]]', handler: bitcount,
+    args: 'key index=[start end index_unit=[BYTE | BIT]@7.0.0]', handler: bitcount,
   },
   {
     name: 'bitpos', arity: -3, flags: ['readonly'], categories: ['bitmap'], keys: [1, 1, 1],
     history: [['7.0.0', 'Added the `BYTE|BIT` option.']],
     keyFlags: ['RO', 'ACCESS'],
     summary: 'Find first bit set or clear in a string', since: '2.8.7', group: 'bitmap',
-    complexity: 'O(N)', args: 'key bit [start [end [BYTE | BIT]]]', handler: bitpos,
+    complexity: 'O(N)', args: 'key bit index=[start end_index=[end index_unit=[BYTE | BIT]@7.0.0]]', handler: bitpos,
   },
   {
     name: 'bitop', arity: -4, flags: ['write', 'denyoom'], categories: ['bitmap'], keys: [2, -1, 1],
@@ -57,7 +57,7 @@ export const commands: CommandSpec[] = [
     keyFlagsOf: bitfieldKeyFlags,
     summary: 'Perform arbitrary bitfield integer operations on strings', since: '3.2.0', group: 'bitmap',
     complexity: 'O(1) for each subcommand specified',
-    args: 'key [GET encoding offset | [OVERFLOW <WRAP | SAT | FAIL>] <SET encoding offset value:integer | INCRBY encoding offset increment> [GET encoding offset | [OVERFLOW <WRAP | SAT | FAIL>] <SET encoding offset value:integer | INCRBY encoding offset increment> ...]]',
+    args: 'key operation=[GET encoding offset | write=<[OVERFLOW <WRAP | SAT | FAIL>] write_operation=<SET encoding offset value:integer | INCRBY encoding offset increment>> [GET encoding offset | write=<[OVERFLOW <WRAP | SAT | FAIL>] write_operation=<SET encoding offset value:integer | INCRBY encoding offset increment>> ...]]',
     handler: bitfield,
   },
   {

@@ -66,7 +66,7 @@ export const commands: CommandSpec[] = [
       {
         name: 'failover', arity: -2, flags: ADMIN, categories: [],
         summary: 'Forces a replica to perform a manual failover of its master.', since: '3.0.0', group: 'cluster',
-        complexity: 'O(1)', args: '[FORCE | TAKEOVER]', handler: clusterDisabled,
+        complexity: 'O(1)', args: 'options=[FORCE | TAKEOVER]', handler: clusterDisabled,
       },
       {
         name: 'flushslots', arity: 2, flags: ADMIN, categories: [],
@@ -109,7 +109,7 @@ export const commands: CommandSpec[] = [
         name: 'meet', arity: -4, flags: ADMIN, categories: [],
         summary: 'Force a node cluster to handshake with another node', since: '3.0.0', group: 'cluster',
         complexity: 'O(1)', history: [['4.0.0', 'Added the optional `cluster_bus_port` argument.']],
-        args: 'ip port [cluster_bus_port]', handler: clusterDisabled,
+        args: 'ip port [cluster_bus_port]@4.0.0', handler: clusterDisabled,
       },
       {
         name: 'myid', arity: 2, flags: ['stale'], categories: [],
@@ -149,7 +149,7 @@ export const commands: CommandSpec[] = [
       {
         name: 'setslot', arity: -4, flags: ADMIN, categories: [],
         summary: 'Bind a hash slot to a specific node', since: '3.0.0', group: 'cluster', complexity: 'O(1)',
-        args: 'slot <IMPORTING node-id | MIGRATING node-id | NODE node-id | STABLE>', handler: clusterDisabled,
+        args: 'slot subcommand=<IMPORTING node-id | MIGRATING node-id | NODE node-id | STABLE>', handler: clusterDisabled,
       },
       {
         name: 'shards', arity: 2, flags: ['stale'], categories: [], tips: NONDETERMINISTIC,

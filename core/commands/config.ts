@@ -22,7 +22,7 @@ export const commands: CommandSpec[] = [
         history: [['7.0.0', 'Added the ability to pass multiple pattern parameters in one call']],
         summary: 'Get the values of configuration parameters', since: '2.0.0', group: 'server',
         complexity: 'O(N) when N is the number of configuration parameters provided',
-        args: 'parameter [parameter ...]', handler: configGet,
+        args: '{parameter} [{parameter} ...]', handler: configGet,
       },
       {
         name: 'help', arity: 2, flags: ['loading', 'stale'], categories: [],

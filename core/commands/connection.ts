@@ -37,14 +37,14 @@ export const commands: CommandSpec[] = [
     summary: 'Authenticate to the server', since: '1.0.0', group: 'connection',
     complexity: 'O(N) where N is the number of passwords defined for the user',
     history: [['6.0.0', 'Added ACL style (username and password).']],
-    args: '[username] password', handler: auth,
+    args: '[username]@6.0.0 password', handler: auth,
   },
   {
     name: 'hello', arity: -1, flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'],
     categories: ['connection'],
     summary: 'Handshake with Redis', since: '6.0.0', group: 'connection', complexity: 'O(1)',
     history: [['6.2.0', "`protover` made optional; when called without arguments the command reports the current connection's context."]],
-    args: '[protover [AUTH username password] [SETNAME clientname]]', handler: hello,
+    args: 'arguments=[protover [AUTH username password] [SETNAME clientname]]', handler: hello,
   },
   {
     name: 'reset', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'],
@@ -85,7 +85,7 @@ export const commands: CommandSpec[] = [
           ['7.0.0', 'Added `resp`, `multi-mem`, `rbs` and `rbp` fields.'],
           ['7.0.3', 'Added `ssub` field.'],
         ],
-        args: '[TYPE <NORMAL | MASTER | REPLICA | PUBSUB>] [ID client-id [client-id ...]]',
+        args: '[TYPE <NORMAL | MASTER | REPLICA | PUBSUB>]@5.0.0 id=[ID {client-id [client-id ...]}]@6.2.0',
         handler: clientList,
       },
       {
@@ -106,10 +106,11 @@ export const commands: CommandSpec[] = [
           ['5.0.0', 'Replaced `slave` `TYPE` with `replica`. `slave` still supported for backward compatibility.'],
           ['6.2.0', '`LADDR` option.'],
         ],
-        args: '<ip:port | <[ID client-id] | [TYPE <NORMAL | MASTER | SLAVE | REPLICA | PUBSUB>] | ' +
-          '[USER username] | [ADDR ip:port] | [LADDR ip:port] | [SKIPME yes/no] [[ID client-id] | ' +
-          '[TYPE <NORMAL | MASTER | SLAVE | REPLICA | PUBSUB>] | [USER username] | [ADDR ip:port] | ' +
-          '[LADDR ip:port] | [SKIPME yes/no] ...]>>',
+        args: 'filter=<ip:port@-2.8.12 | new-format=<[ID client-id]@2.8.12 | ' +
+          'normal_master_slave_pubsub=[TYPE <NORMAL | MASTER@3.2.0 | SLAVE | REPLICA@5.0.0 | PUBSUB>]@2.8.12 | ' +
+          '[USER username] | [ADDR ip:port] | [LADDR ip:port]@6.2.0 | [SKIPME yes/no] [[ID client-id]@2.8.12 | ' +
+          'normal_master_slave_pubsub=[TYPE <NORMAL | MASTER@3.2.0 | SLAVE | REPLICA@5.0.0 | PUBSUB>]@2.8.12 | ' +
+          '[USER username] | [ADDR ip:port] | [LADDR ip:port]@6.2.0 | [SKIPME yes/no] ...]>>',
         handler: clientKill,
       },
       {
@@ -118,7 +119,7 @@ export const commands: CommandSpec[] = [
         summary: 'Stop processing commands from clients for some time', since: '2.9.50',
         group: 'connection', complexity: 'O(1)',
         history: [['6.2.0', '`CLIENT PAUSE WRITE` mode added along with the `mode` option.']],
-        args: 'timeout:integer [WRITE | ALL]', handler: clientPause,
+        args: 'timeout:integer mode=[WRITE | ALL]@6.2.0', handler: clientPause,
       },
       {
         name: 'unpause', arity: 2, flags: ['admin', 'noscript', 'loading', 'stale'],
@@ -136,7 +137,7 @@ export const commands: CommandSpec[] = [
         name: 'no-evict', arity: 3, flags: ['admin', 'noscript', 'loading', 'stale'],
         categories: ['connection'],
         summary: 'Set client eviction mode for the current connection', since: '7.0.0',
-        group: 'connection', complexity: 'O(1)', args: '<ON | OFF>', handler: clientNoEvict,
+        group: 'connection', complexity: 'O(1)', args: 'enabled=<ON | OFF>', handler: clientNoEvict,
       },
       {
         name: 'unblock', arity: -3, flags: ['admin', 'noscript', 'loading', 'stale'],
@@ -150,13 +151,13 @@ export const commands: CommandSpec[] = [
         name: 'tracking', arity: -3, flags: ['noscript', 'loading', 'stale'], categories: ['connection'],
         summary: 'Enable or disable server assisted client side caching support', since: '6.0.0',
         group: 'connection', complexity: 'O(1). Some options may introduce additional complexity.',
-        args: '<ON | OFF> [REDIRECT client-id] [PREFIX prefix [PREFIX prefix ...]] [BCAST] [OPTIN] [OPTOUT] [NOLOOP]',
+        args: 'status=<ON | OFF> [REDIRECT client-id] [PREFIX prefix [PREFIX prefix ...]] [BCAST] [OPTIN] [OPTOUT] [NOLOOP]',
         handler: clientTracking,
       },
       {
         name: 'caching', arity: 3, flags: ['noscript', 'loading', 'stale'], categories: ['connection'],
         summary: 'Instruct the server about tracking or not keys in the next request', since: '6.0.0',
-        group: 'connection', complexity: 'O(1)', args: '<YES | NO>', handler: clientCaching,
+        group: 'connection', complexity: 'O(1)', args: 'mode=<YES | NO>', handler: clientCaching,
       },
       {
         name: 'getredir', arity: 2, flags: ['noscript', 'loading', 'stale'], categories: ['connection'],

@@ -13,7 +13,7 @@ import { rdbOf } from './persistence.ts';
 import { parseTimeout } from '../blocking.ts';
 import { optIs } from '../bytes.ts';
 
-const EXPIRE_OPTS = '[NX | XX | GT | LT]';
+const EXPIRE_OPTS = 'condition=[NX | XX | GT | LT]@7.0.0';
 
 export const commands: CommandSpec[] = [
   {
@@ -149,7 +149,7 @@ export const commands: CommandSpec[] = [
     tips: ['nondeterministic_output', 'request_policy:special'],
     summary: 'Incrementally iterate the keys space', since: '2.8.0', group: 'generic',
     complexity: 'O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.',
-    args: 'cursor [MATCH pattern] [COUNT count] [TYPE type]', handler: scan,
+    args: 'cursor [MATCH pattern] [COUNT count] [TYPE type]@6.0.0', handler: scan,
   },
   {
     name: 'randomkey', arity: 1, flags: ['readonly'], categories: ['keyspace'],
@@ -168,7 +168,7 @@ export const commands: CommandSpec[] = [
     history: [['4.0.0', 'Added the `ASYNC` flushing mode modifier.'], ['6.2.0', 'Added the `SYNC` flushing mode modifier.']],
     tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
     summary: 'Remove all keys from the current database', since: '1.0.0', group: 'server',
-    complexity: 'O(N) where N is the number of keys in the selected database', args: '[ASYNC | SYNC]',
+    complexity: 'O(N) where N is the number of keys in the selected database', args: 'async=[ASYNC@4.0.0 | SYNC@6.2.0]',
     handler: flushdb,
   },
   {
@@ -176,7 +176,7 @@ export const commands: CommandSpec[] = [
     history: [['4.0.0', 'Added the `ASYNC` flushing mode modifier.'], ['6.2.0', 'Added the `SYNC` flushing mode modifier.']],
     tips: ['request_policy:all_shards', 'response_policy:all_succeeded'],
     summary: 'Remove all keys from all databases', since: '1.0.0', group: 'server',
-    complexity: 'O(N) where N is the total number of keys in all databases', args: '[ASYNC | SYNC]',
+    complexity: 'O(N) where N is the total number of keys in all databases', args: 'async=[ASYNC@4.0.0 | SYNC@6.2.0]',
     handler: flushall,
   },
   {

@@ -37,9 +37,12 @@ const GEO_ERR = {
 
 const SEARCH_COMPLEXITY = 'O(N+log(M)) where N is the number of elements inside the bounding box of the circular area delimited by center and radius and M is the number of items inside the index.';
 const GEOSEARCH_COMPLEXITY = 'O(N+log(M)) where N is the number of elements in the grid-aligned bounding box area around the shape provided as the filter and M is the number of items inside the shape';
-const UNIT = '<M | KM | FT | MI>';
-const RADIUS_OPTS = '[WITHCOORD] [WITHDIST] [WITHHASH] [COUNT count [ANY]] [ASC | DESC]';
-const SEARCH_ARGS = `<FROMMEMBER member | FROMLONLAT longitude latitude> <BYRADIUS radius ${UNIT} | BYBOX width height ${UNIT}> [ASC | DESC] [COUNT count [ANY]]`;
+const UNIT = 'unit=<M | KM | FT | MI>';
+// Redis's JSON dates ANY (6.2.0) in GEORADIUS and GEORADIUS_RO, not in the BYMEMBER variants.
+const RADIUS_OPTS = (anySince: string): string =>
+  `[WITHCOORD] [WITHDIST] [WITHHASH] count=[{COUNT count [ANY]${anySince}}] order=[ASC | DESC]`;
+const SEARCH_ARGS = 'from=<FROMMEMBER member | FROMLONLAT longitude latitude> ' +
+  `by=<circle={BYRADIUS radius ${UNIT}} | box={BYBOX width height ${UNIT}}> order=[ASC | DESC] count=[{COUNT count [ANY]}]`;
 const STORE_SPECS = (from: number) => [
   { flags: ['RO', 'ACCESS'] as const, begin: 1, find: { range: [0, 1, 0] as const } },
   { flags: ['OW', 'UPDATE'] as const, begin: { keyword: 'STORE', startFrom: from }, find: { range: [0, 1, 0] as const } },
@@ -53,13 +56,13 @@ export const commands: CommandSpec[] = [
     summary: 'Add one or more geospatial items in the geospatial index represented using a sorted set',
     since: '3.2.0', group: 'geo',
     complexity: 'O(log(N)) for each item added, where N is the number of elements in the sorted set.',
-    args: 'key [NX | XX] [CH] longitude latitude member [longitude latitude member ...]',
+    args: 'key condition=[NX | XX]@6.2.0 change=[CH]@6.2.0 longitude latitude member [longitude latitude member ...]',
     history: [['6.2.0', 'Added the `CH`, `NX` and `XX` options.']], handler: geoadd,
   },
   {
     name: 'geodist', arity: -4, flags: ['readonly'], categories: ['geo'], keys: [1, 1, 1],
     summary: 'Returns the distance between two members of a geospatial index', since: '3.2.0', group: 'geo',
-    complexity: 'O(log(N))', args: 'key member1 member2 [M | KM | FT | MI]', handler: geodist,
+    complexity: 'O(log(N))', args: 'key member1 member2 unit=[M | KM | FT | MI]', handler: geodist,
   },
   {
     name: 'geohash', arity: -2, flags: ['readonly'], categories: ['geo'], keys: [1, 1, 1],
@@ -77,7 +80,7 @@ export const commands: CommandSpec[] = [
     keySpecs: STORE_SPECS(6), getKeys: georadiusGetKeys,
     summary: 'Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a point',
     since: '3.2.0', group: 'geo', complexity: SEARCH_COMPLEXITY,
-    args: `key longitude latitude radius ${UNIT} ${RADIUS_OPTS} [STORE key] [STOREDIST key]`,
+    args: `key longitude latitude radius ${UNIT} ${RADIUS_OPTS('@6.2.0')} [STORE key] [STOREDIST key]`,
     history: [['6.2.0', 'Added the `ANY` option for `COUNT`.'], ['7.0.0', 'Added support for uppercase unit names.']],
     docFlags: ['deprecated'], deprecatedSince: '6.2.0',
     replacedBy: '`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` argument', handler: georadius,
@@ -85,7 +88,7 @@ export const commands: CommandSpec[] = [
   {
     name: 'georadius_ro', arity: -6, flags: ['readonly'], categories: ['geo'], keys: [1, 1, 1],
     summary: 'A read-only variant for GEORADIUS', since: '3.2.10', group: 'geo', complexity: SEARCH_COMPLEXITY,
-    args: `key longitude latitude radius ${UNIT} ${RADIUS_OPTS}`,
+    args: `key longitude latitude radius ${UNIT} ${RADIUS_OPTS('@6.2.0')}`,
     history: [['6.2.0', 'Added the `ANY` option for `COUNT`.']], docFlags: ['deprecated'], deprecatedSince: '6.2.0',
     replacedBy: '`GEOSEARCH` with the `BYRADIUS` argument', handler: georadiusRo,
   },
@@ -94,7 +97,7 @@ export const commands: CommandSpec[] = [
     keySpecs: STORE_SPECS(5), getKeys: georadiusGetKeys,
     summary: 'Query a sorted set representing a geospatial index to fetch members matching a given maximum distance from a member',
     since: '3.2.0', group: 'geo', complexity: SEARCH_COMPLEXITY,
-    args: `key member radius ${UNIT} ${RADIUS_OPTS} [STORE key] [STOREDIST key]`,
+    args: `key member radius ${UNIT} ${RADIUS_OPTS('')} [STORE key] [STOREDIST key]`,
     history: [['7.0.0', 'Added support for uppercase unit names.']], docFlags: ['deprecated'], deprecatedSince: '6.2.0',
     replacedBy: '`GEOSEARCH` and `GEOSEARCHSTORE` with the `BYRADIUS` and `FROMMEMBER` arguments',
     handler: georadiusbymember,
@@ -102,7 +105,7 @@ export const commands: CommandSpec[] = [
   {
     name: 'georadiusbymember_ro', arity: -5, flags: ['readonly'], categories: ['geo'], keys: [1, 1, 1],
     summary: 'A read-only variant for GEORADIUSBYMEMBER', since: '3.2.10', group: 'geo', complexity: SEARCH_COMPLEXITY,
-    args: `key member radius ${UNIT} ${RADIUS_OPTS}`, docFlags: ['deprecated'], deprecatedSince: '6.2.0',
+    args: `key member radius ${UNIT} ${RADIUS_OPTS('')}`, docFlags: ['deprecated'], deprecatedSince: '6.2.0',
     replacedBy: '`GEOSEARCH` with the `BYRADIUS` and `FROMMEMBER` arguments', handler: georadiusbymemberRo,
   },
   {

@@ -116,7 +116,7 @@ export const commands: CommandSpec[] = [
     name: 'hrandfield', arity: -2, flags: ['readonly'], categories: ['hash'], keys: [1, 1, 1],
     keyFlags: ['RO', 'ACCESS'],
     summary: 'Get one or multiple random fields from a hash', since: '6.2.0', group: 'hash',
-    complexity: 'O(N) where N is the number of fields returned', args: 'key [count [WITHVALUES]]',
+    complexity: 'O(N) where N is the number of fields returned', args: 'key options=[count [WITHVALUES]]',
     tips: ['nondeterministic_output'], handler: hrandfield,
   },
   {

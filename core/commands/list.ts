@@ -61,7 +61,7 @@ export const commands: CommandSpec[] = [
     summary: 'Remove and get the first elements in a list', since: '1.0.0', group: 'list',
     complexity: 'O(N) where N is the number of elements returned',
     history: [['6.2.0', 'Added the `count` argument.']],
-    args: 'key [count]', handler: lpop,
+    args: 'key [count]@6.2.0', handler: lpop,
   },
   {
     name: 'rpop', arity: -2, flags: ['write', 'fast'], categories: ['list'], keys: [1, 1, 1],
@@ -69,7 +69,7 @@ export const commands: CommandSpec[] = [
     summary: 'Remove and get the last elements in a list', since: '1.0.0', group: 'list',
     complexity: 'O(N) where N is the number of elements returned',
     history: [['6.2.0', 'Added the `count` argument.']],
-    args: 'key [count]', handler: rpop,
+    args: 'key [count]@6.2.0', handler: rpop,
   },
   {
     name: 'llen', arity: 2, flags: ['readonly', 'fast'], categories: ['list'], keys: [1, 1, 1],
@@ -103,7 +103,7 @@ export const commands: CommandSpec[] = [
     keyFlags: ['RW', 'INSERT'],
     summary: 'Insert an element before or after another element in a list', since: '2.2.0', group: 'list',
     complexity: 'O(N) where N is the number of elements to traverse before seeing the value pivot. This means that inserting somewhere on the left end on the list (head) can be considered O(1) and inserting somewhere on the right end (tail) is O(N).',
-    args: 'key <BEFORE | AFTER> pivot element', handler: linsert,
+    args: 'key where=<BEFORE | AFTER> pivot element', handler: linsert,
   },
   {
     name: 'lrem', arity: 4, flags: ['write'], categories: ['list'], keys: [1, 1, 1],
@@ -134,7 +134,7 @@ export const commands: CommandSpec[] = [
     ],
     summary: 'Pop an element from a list, push it to another list and return it', since: '6.2.0',
     group: 'list', complexity: 'O(1)',
-    args: 'source destination <LEFT | RIGHT> <LEFT | RIGHT>', handler: lmove,
+    args: 'source destination wherefrom=<LEFT | RIGHT> whereto=<LEFT | RIGHT>', handler: lmove,
   },
   {
     name: 'rpoplpush', arity: 3, flags: ['write', 'denyoom'], categories: ['list'], keys: [1, 2, 1],
@@ -152,7 +152,7 @@ export const commands: CommandSpec[] = [
     keySpecs: [{ flags: ['RW', 'ACCESS', 'DELETE'], begin: 1, find: { keynum: [0, 1, 1] } }],
     summary: 'Pop elements from a list', since: '7.0.0', group: 'list',
     complexity: 'O(N+M) where N is the number of provided keys and M is the number of elements returned.',
-    args: 'numkeys key [key ...] <LEFT | RIGHT> [COUNT count]', handler: lmpop,
+    args: 'numkeys key [key ...] where=<LEFT | RIGHT> [COUNT count]', handler: lmpop,
   },
   {
     name: 'blpop', arity: -3, flags: ['write', 'noscript', 'blocking'], categories: ['list'], keys: [1, -2, 1],
@@ -179,7 +179,7 @@ export const commands: CommandSpec[] = [
     ],
     summary: 'Pop an element from a list, push it to another list and return it; or block until one is available',
     since: '6.2.0', group: 'list', complexity: 'O(1)',
-    args: 'source destination <LEFT | RIGHT> <LEFT | RIGHT> timeout', handler: blmove,
+    args: 'source destination wherefrom=<LEFT | RIGHT> whereto=<LEFT | RIGHT> timeout', handler: blmove,
   },
   {
     name: 'brpoplpush', arity: 4, flags: ['write', 'denyoom', 'noscript', 'blocking'], categories: ['list'],
@@ -199,7 +199,7 @@ export const commands: CommandSpec[] = [
     keySpecs: [{ flags: ['RW', 'ACCESS', 'DELETE'], begin: 2, find: { keynum: [0, 1, 1] } }],
     summary: 'Pop elements from a list, or block until one is available', since: '7.0.0', group: 'list',
     complexity: 'O(N+M) where N is the number of provided keys and M is the number of elements returned.',
-    args: 'timeout numkeys key [key ...] <LEFT | RIGHT> [COUNT count]', handler: blmpop,
+    args: 'timeout numkeys key [key ...] where=<LEFT | RIGHT> [COUNT count]', handler: blmpop,
   },
 ];
 

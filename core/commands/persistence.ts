@@ -41,7 +41,7 @@ export const commands: CommandSpec[] = [
   {
     name: 'bgsave', arity: -1, flags: ['admin', 'noscript', 'no_async_loading'], categories: ['dangerous'],
     summary: 'Asynchronously save the dataset to disk', since: '1.0.0', group: 'server',
-    complexity: 'O(1)', history: [['3.2.2', 'Added the `SCHEDULE` option.']], args: '[SCHEDULE]',
+    complexity: 'O(1)', history: [['3.2.2', 'Added the `SCHEDULE` option.']], args: '[SCHEDULE]@3.2.2',
     handler: bgsave,
   },
   {
@@ -59,7 +59,7 @@ export const commands: CommandSpec[] = [
     since: '2.6.0', group: 'generic',
     complexity: 'O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).',
     history: [['3.0.0', 'Added the `REPLACE` modifier.'], ['5.0.0', 'Added the `ABSTTL` modifier.'], ['5.0.0', 'Added the `IDLETIME` and `FREQ` options.']],
-    args: 'key ttl:integer serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds:integer] [FREQ frequency:integer]',
+    args: 'key ttl:integer serialized-value [REPLACE]@3.0.0 [ABSTTL]@5.0.0 [IDLETIME seconds:integer]@5.0.0 [FREQ frequency:integer]@5.0.0',
     handler: restore,
   },
 ];

@@ -28,7 +28,7 @@ export const commands: CommandSpec[] = [
     name: 'psubscribe', arity: -2, flags: ['pubsub', 'noscript', 'loading', 'stale'], categories: [],
     summary: 'Listen for messages published to channels matching the given patterns', since: '2.0.0',
     group: 'pubsub', complexity: 'O(N) where N is the number of patterns the client is already subscribed to.',
-    args: 'pattern [pattern ...]', handler: psubscribe,
+    args: '{pattern} [{pattern} ...]', handler: psubscribe,
   },
   {
     name: 'punsubscribe', arity: -1, flags: ['pubsub', 'noscript', 'loading', 'stale'], categories: [],

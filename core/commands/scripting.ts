@@ -35,7 +35,7 @@ export const commands: CommandSpec[] = [
       {
         name: 'flush', arity: -2, flags: ['noscript', 'write'], categories: ['scripting'], tips: ALL_SHARDS,
         summary: 'Deleting all functions', since: '7.0.0', group: 'scripting',
-        complexity: 'O(N) where N is the number of functions deleted', args: '[ASYNC | SYNC]',
+        complexity: 'O(N) where N is the number of functions deleted', args: 'async=[ASYNC | SYNC]',
         handler: functionFlush,
       },
       {
@@ -65,7 +65,7 @@ export const commands: CommandSpec[] = [
         name: 'restore', arity: -3, flags: ['noscript', 'write', 'denyoom'], categories: ['scripting'], tips: ALL_SHARDS,
         summary: 'Restore all the functions on the given payload', since: '7.0.0', group: 'scripting',
         complexity: 'O(N) where N is the number of functions on the payload',
-        args: 'serialized-value [FLUSH | APPEND | REPLACE]', handler: functionRestore,
+        args: 'serialized-value policy=[FLUSH | APPEND | REPLACE]', handler: functionRestore,
       },
       {
         name: 'stats', arity: 2, flags: ['noscript', 'allow_busy'], categories: ['scripting'],

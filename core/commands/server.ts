@@ -39,7 +39,7 @@ export const commands: CommandSpec[] = [
         tips: ['nondeterministic_output_order'],
         summary: 'Get an array of Redis command names', since: '7.0.0', group: 'server',
         complexity: 'O(N) where N is the total number of Redis commands',
-        args: '[FILTERBY <MODULE module-name | ACLCAT category | PATTERN pattern>]',
+        args: 'filterby=[FILTERBY <MODULE module-name | ACLCAT category | PATTERN pattern>]',
         handler: commandList,
       },
       {
@@ -101,7 +101,7 @@ export const commands: CommandSpec[] = [
     since: '1.0.0', group: 'server',
     complexity: 'O(N) when saving, where N is the total number of keys in all databases when saving data, otherwise O(1)',
     history: [['7.0.0', 'Added the `NOW`, `FORCE` and `ABORT` modifiers.']],
-    args: '[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]', handler: shutdown,
+    args: '[NOSAVE | SAVE] [NOW]@7.0.0 [FORCE]@7.0.0 [ABORT]@7.0.0', handler: shutdown,
   },
   {
     name: 'slowlog', arity: -2, flags: [], categories: [],

@@ -66,7 +66,7 @@ export const commands: CommandSpec[] = [
     keyFlags: ['RO', 'ACCESS'],
     summary: 'Get one or multiple random members from a set', since: '1.0.0', group: 'set',
     complexity: 'Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count.',
-    args: 'key [count]', history: [['2.6.0', 'Added the optional `count` argument.']],
+    args: 'key [count]@2.6.0', history: [['2.6.0', 'Added the optional `count` argument.']],
     tips: ['nondeterministic_output'], handler: srandmember,
   },
   {
@@ -74,7 +74,7 @@ export const commands: CommandSpec[] = [
     keyFlags: ['RW', 'ACCESS', 'DELETE'],
     summary: 'Remove and return one or multiple random members from a set', since: '1.0.0', group: 'set',
     complexity: 'Without the count argument O(1), otherwise O(N) where N is the value of the passed count.',
-    args: 'key [count]', history: [['3.2.0', 'Added the `count` argument.']], tips: ['nondeterministic_output'],
+    args: 'key [count]@3.2.0', history: [['3.2.0', 'Added the `count` argument.']], tips: ['nondeterministic_output'],
     handler: spop,
   },
   {

@@ -22,7 +22,7 @@ import { PackedList } from '../types/packed_list.ts';
 import { SetValue } from '../types/set.ts';
 import { ZSet } from '../types/zset.ts';
 
-const SORT_ARGS = 'key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] [ASC | DESC] [ALPHA]';
+const SORT_ARGS = 'key [BY pattern] [LIMIT offset count] [GET pattern [GET pattern ...]] order=[ASC | DESC] sorting=[ALPHA]';
 const SORT_COMPLEXITY = 'O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number ' +
   'of returned elements. When the elements are not sorted, complexity is O(N).';
 

@@ -30,8 +30,8 @@ import { parseScanOptions } from './generic.ts';
 import { optIs } from '../bytes.ts';
 import { cutOff, repeatsAllowed } from './hash.ts';
 
-const RANGE_OPTS = '[BYSCORE | BYLEX] [REV] [LIMIT offset count]';
-const SETOP_OPTS = '[WEIGHTS weight [weight ...]] [AGGREGATE <SUM | MIN | MAX>]';
+const RANGE_OPTS = 'sortby=[BYSCORE | BYLEX] [REV] [LIMIT offset count]';
+const SETOP_OPTS = '[WEIGHTS weight [weight ...]] aggregate=[AGGREGATE <SUM | MIN | MAX>]';
 const RANGE_COMPLEXITY = 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).';
 const POP_COMPLEXITY = 'O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.';
 
@@ -41,7 +41,7 @@ export const commands: CommandSpec[] = [
     keyFlags: ['RW', 'UPDATE'],
     summary: 'Add one or more members to a sorted set, or update its score if it already exists', since: '1.2.0',
     group: 'sorted-set', complexity: 'O(log(N)) for each item added, where N is the number of elements in the sorted set.',
-    args: 'key [NX | XX] [GT | LT] [CH] [INCR] score member [score member ...]',
+    args: 'key condition=[NX | XX]@3.0.2 comparison=[GT | LT]@6.2.0 change=[CH]@3.0.2 increment=[INCR]@3.0.2 score member [score member ...]',
     history: [['2.4.0', 'Accepts multiple elements.'], ['3.0.2', 'Added the `XX`, `NX`, `CH` and `INCR` options.'],
       ['6.2.0', 'Added the `GT` and `LT` options.']],
     handler: zadd,
@@ -102,7 +102,7 @@ export const commands: CommandSpec[] = [
     name: 'zrange', arity: -4, flags: ['readonly'], categories: ['sortedset'], keys: [1, 1, 1],
     summary: 'Return a range of members in a sorted set', since: '1.2.0', group: 'sorted-set',
     complexity: 'O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.',
-    args: `key start:string stop:string ${RANGE_OPTS} [WITHSCORES]`,
+    args: 'key start:string stop:string sortby=[BYSCORE | BYLEX]@6.2.0 [REV]@6.2.0 [LIMIT offset count]@6.2.0 [WITHSCORES]',
     history: [['6.2.0', 'Added the `REV`, `BYSCORE`, `BYLEX` and `LIMIT` options.']], handler: zrange,
   },
   {
@@ -118,7 +118,7 @@ export const commands: CommandSpec[] = [
   {
     name: 'zrangebyscore', arity: -4, flags: ['readonly'], categories: ['sortedset'], keys: [1, 1, 1],
     summary: 'Return a range of members in a sorted set, by score', since: '1.0.5', group: 'sorted-set',
-    complexity: RANGE_COMPLEXITY, args: 'key min:double max:double [WITHSCORES] [LIMIT offset count]',
+    complexity: RANGE_COMPLEXITY, args: 'key min:double max:double [WITHSCORES]@2.0.0 [LIMIT offset count]',
     history: [['2.0.0', 'Added the `WITHSCORES` modifier.']], docFlags: ['deprecated'], deprecatedSince: '6.2.0',
     replacedBy: '`ZRANGE` with the `BYSCORE` argument', handler: zrangebyscore,
   },
@@ -208,14 +208,14 @@ export const commands: CommandSpec[] = [
     keySpecs: [{ flags: ['RW', 'ACCESS', 'DELETE'], begin: 1, find: { keynum: [0, 1, 1] } }],
     getKeys: (argv) => numkeysKeys(argv, 1),
     summary: 'Remove and return members with scores in a sorted set', since: '7.0.0', group: 'sorted-set',
-    complexity: POP_COMPLEXITY, args: 'numkeys key [key ...] <MIN | MAX> [COUNT count]', handler: zmpop,
+    complexity: POP_COMPLEXITY, args: 'numkeys key [key ...] where=<MIN | MAX> [COUNT count]', handler: zmpop,
   },
   {
     name: 'bzmpop', arity: -5, flags: ['write', 'blocking'], categories: ['sortedset'],
     keySpecs: [{ flags: ['RW', 'ACCESS', 'DELETE'], begin: 2, find: { keynum: [0, 1, 1] } }],
     getKeys: (argv) => numkeysKeys(argv, 2),
     summary: 'Remove and return members with scores in a sorted set or block until one is available', since: '7.0.0',
-    group: 'sorted-set', complexity: POP_COMPLEXITY, args: 'timeout numkeys key [key ...] <MIN | MAX> [COUNT count]',
+    group: 'sorted-set', complexity: POP_COMPLEXITY, args: 'timeout numkeys key [key ...] where=<MIN | MAX> [COUNT count]',
     handler: bzmpop,
   },
   {
@@ -286,7 +286,7 @@ export const commands: CommandSpec[] = [
   {
     name: 'zrandmember', arity: -2, flags: ['readonly'], categories: ['sortedset'], keys: [1, 1, 1],
     summary: 'Get one or multiple random elements from a sorted set', since: '6.2.0', group: 'sorted-set',
-    complexity: 'O(N) where N is the number of elements returned', args: 'key [count [WITHSCORES]]',
+    complexity: 'O(N) where N is the number of elements returned', args: 'key options=[count [WITHSCORES]]',
     tips: ['nondeterministic_output'], handler: zrandmember,
   },
   {

@@ -31,7 +31,7 @@ export const commands: CommandSpec[] = [
     }],
     keyFlagsOf: setKeyFlags,
     summary: 'Set the string value of a key', since: '1.0.0', group: 'string', complexity: 'O(1)',
-    args: 'key value:string [NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | KEEPTTL]',
+    args: 'key value:string condition=[NX | XX]@2.6.12 [GET]@6.2.0 expiration=[EX seconds@2.6.12 | PX milliseconds@2.6.12 | EXAT unix-time-seconds@6.2.0 | PXAT unix-time-milliseconds@6.2.0 | KEEPTTL@6.0.0]',
     handler: set,
   },
   {
@@ -95,7 +95,7 @@ export const commands: CommandSpec[] = [
     }],
     summary: 'Get the value of a key and optionally set its expiration', since: '6.2.0', group: 'string',
     complexity: 'O(1)',
-    args: 'key [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | PERSIST]',
+    args: 'key expiration=[EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds | PERSIST]',
     handler: getex,
   },
   {

@@ -1,9 +1,9 @@
 // Every command echokv registers, checked against redis-server's own metadata: the whole COMMAND
 // INFO reply byte for byte in RESP2 and RESP3 (tips, key specs and subcommands included), COMMAND
 // GETKEYS/GETKEYSANDFLAGS on examples of every kind of key spec, and COMMAND DOCS's summary, since,
-// group, complexity, argument syntax and key-spec links. This covers all command groups, whoever
-// wrote them, so a wrong CommandSpec shows up here. A usage-string round trip checks
-// core/command_docs.ts itself.
+// group, complexity, argument syntax and key-spec links, and the whole argument tree of every
+// command and subcommand exactly. This covers all command groups, whoever wrote them, so a wrong
+// CommandSpec shows up here. A usage-string round trip checks core/command_docs.ts itself.
 import { test as unit } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compatSuite } from './_compat.ts';
@@ -28,6 +28,8 @@ function toArg(flat: unknown): ArgDoc {
     name: o.name as string,
     type: o.type as ArgDoc['type'],
     token: o.token as string | undefined,
+    since: o.since as string | undefined,
+    deprecatedSince: o.deprecated_since as string | undefined,
     flags: (o.flags as ArgDoc['flags'] | undefined) ?? [],
     arguments: o.arguments ? (o.arguments as unknown[]).map(toArg) : undefined,
   };
@@ -201,10 +203,9 @@ function leaves(args: unknown, out: string[] = []): string[] {
   return out;
 }
 
-// What COMMAND DOCS is compared on: everything but the names of argument groups and pure tokens
-// (Redis's JSON names them, the usage string cannot), the `since` of single arguments, and the
-// nesting of groups that redis.io renders the same way (a block of one argument, a token on a
-// block or on its first argument).
+// Every field of COMMAND DOCS but the subcommands (compared by name here, and each on its own in
+// the next test), with readable messages: the argument syntax (names, since and nesting
+// included, see core/command_docs.ts) and the value arguments with their key-spec links.
 test('COMMAND DOCS: every field, the argument syntax and each argument of every command', async ({ c }) => {
   const names = (await c.echo.call('COMMAND', 'LIST')) as string[];
   const problems: string[] = [];
@@ -231,6 +232,24 @@ test('COMMAND DOCS: every field, the argument syntax and each argument of every 
     if (subs(e).join() !== subs(r).join()) problems.push(`${name}: subcommands are ${subs(e)}, Redis has ${subs(r)}`);
   }
   assert.equal(problems, [], problems.join('\n'));
+});
+
+// The argument trees as Redis sends them (RESP2 flat maps, so field order counts too): any
+// difference the syntax above could still hide, in commands and subcommands alike.
+test('COMMAND DOCS: the argument tree of every command and subcommand, exactly', async ({ c }) => {
+  const names = (await c.echo.call('COMMAND', 'LIST')) as string[];
+  assert.ok(names.length > 200);
+  const differing: string[] = [];
+  let compared = 0;
+  for (const name of names.sort()) {
+    const r = obj(((await c.redis.call('COMMAND', 'DOCS', name)) as unknown[])[1] ?? []);
+    if (Object.keys(r).length === 0) continue; // not a Redis command: reported above
+    const e = obj(((await c.echo.call('COMMAND', 'DOCS', name)) as unknown[])[1] ?? []);
+    compared++;
+    if (JSON.stringify(e.arguments ?? []) !== JSON.stringify(r.arguments ?? [])) differing.push(name);
+  }
+  assert.ok(compared > 300, `only ${compared} commands compared`);
+  assert.equal(differing, [], `${differing.length} commands' argument trees differ from Redis's: ${differing.join(' ')}`);
 });
 
 test('COMMAND COUNT, COMMAND and COMMAND LIST agree with each other', async ({ c }) => {
@@ -293,8 +312,41 @@ unit('usage strings become Redis argument trees', () => {
   assert.equal(parseUsage(''), []);
 });
 
+unit('since, names, required blocks and exact blocks say what redis.io syntax leaves out', () => {
+  // Each string renders back unchanged: the annotations appear only where the tree needs them.
+  const roundTrip = (usage: string): ArgDoc[] => {
+    const args = parseUsage(usage);
+    assert.is(renderUsage(args), usage);
+    return args;
+  };
+  const set = roundTrip('key condition=[NX | XX]@2.6.12 [GET]@6.2.0 [EX seconds@2.6.12 | KEEPTTL@6.0.0] key [key ...]@7.0.0');
+  assert.equal(set.map((a) => [a.name, a.type, a.since]), [
+    ['key', 'key', undefined], ['condition', 'oneof', '2.6.12'], ['get', 'pure-token', '6.2.0'],
+    ['seconds_keepttl', 'oneof', undefined], ['key', 'key', '7.0.0'],
+  ]);
+  assert.equal(set[3].arguments!.map((a) => [a.name, a.token, a.since]), [['seconds', 'EX', '2.6.12'], ['keepttl', 'KEEPTTL', '6.0.0']]);
+  const kill = roundTrip('filter=<ip:port@-2.8.12 | [USER username]>');
+  assert.equal([kill[0].arguments![0].name, kill[0].arguments![0].deprecatedSince], ['ip:port', '2.8.12']);
+  const xtrim = roundTrip('key trim=<strategy=<MAXLEN | MINID@6.2.0> operator=[equal== | approximately=~] threshold>');
+  assert.equal([xtrim[1].name, xtrim[1].type, xtrim[1].flags], ['trim', 'block', []]);
+  assert.equal(xtrim[1].arguments![1].arguments!.map((a) => [a.name, a.token]), [['equal', '='], ['approximately', '~']]);
+  const group = roundTrip('GROUP <group consumer> streams=STREAMS <key [key ...] id [id ...]>');
+  assert.equal(group.map((a) => [a.name, a.type, a.token]), [['group_consumer', 'block', 'GROUP'], ['streams', 'block', 'STREAMS']]);
+  const radius = roundTrip('count=[{COUNT count [ANY]}] {pattern} [{pattern} ...] id=[ID {client-id [client-id ...]}]');
+  assert.equal(radius.map((a) => [a.name, a.type, a.token, a.flags]), [
+    ['count', 'block', undefined, ['optional']], ['pattern', 'block', undefined, ['multiple']], ['id', 'block', 'ID', ['optional']],
+  ]);
+  assert.equal(radius[0].arguments!.map((a) => [a.name, a.token]), [['count', 'COUNT'], ['any', 'ANY']]);
+  const bitfield = roundTrip('[GET encoding offset | write=<[OVERFLOW <WRAP | SAT | FAIL>] <SET encoding | INCRBY encoding>>]');
+  assert.equal(bitfield[0].arguments!.map((a) => [a.name, a.type, a.token]), [['encoding_offset', 'block', 'GET'], ['write', 'block', undefined]]);
+  // Without annotations, the default: a repeated `TOKEN a b` block takes the token (BITFIELD_RO).
+  roundTrip('[[x]] [{[x]} y]');
+  const ro = roundTrip('[GET encoding offset [GET encoding offset ...]]');
+  assert.equal([ro[0].name, ro[0].token, ro[0].flags], ['encoding_offset', 'GET', ['optional', 'multiple', 'multiple_token']]);
+});
+
 unit('invalid usage strings are refused with the reason', () => {
-  for (const bad of ['[key', 'key]', '<a | b]', 'a | b', '[x [y ...]]', '[a |]']) {
+  for (const bad of ['[key', 'key]', '<a | b]', 'a | b', '[x [y ...]]', '[a |]', 'name=key', 'x= | y', '@7.0.0 key', '{a | b}']) {
     assert.throws(() => parseUsage(bad), (e: Error) => e.message.includes(JSON.stringify(bad)), bad);
   }
 });
