@@ -550,11 +550,11 @@ export function writeCommandDocs(out: ReplyWriter, cmd: Command): void {
 function writeArgs(out: ReplyWriter, args: readonly ArgDoc[]): void {
   out.array(args.length);
   for (const a of args) {
+    // The optional text fields, in Redis's order (key_spec_index, an integer, comes before them).
+    const texts = [['token', a.token], ['since', a.since], ['deprecated_since', a.deprecatedSince]] as const;
     let n = 2;
     if (a.keySpecIndex !== undefined) n++;
-    if (a.token !== undefined) n++;
-    if (a.since !== undefined) n++;
-    if (a.deprecatedSince !== undefined) n++;
+    for (const [, v] of texts) if (v !== undefined) n++;
     if (a.flags.length > 0) n++;
     if (a.arguments) n++;
     out.map(n);
@@ -566,17 +566,10 @@ function writeArgs(out: ReplyWriter, args: readonly ArgDoc[]): void {
       out.bulk('key_spec_index');
       out.int(a.keySpecIndex);
     }
-    if (a.token !== undefined) {
-      out.bulk('token');
-      out.bulk(a.token);
-    }
-    if (a.since !== undefined) {
-      out.bulk('since');
-      out.bulk(a.since);
-    }
-    if (a.deprecatedSince !== undefined) {
-      out.bulk('deprecated_since');
-      out.bulk(a.deprecatedSince);
+    for (const [field, v] of texts) {
+      if (v === undefined) continue;
+      out.bulk(field);
+      out.bulk(v);
     }
     if (a.flags.length > 0) {
       out.bulk('flags');
