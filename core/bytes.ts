@@ -173,3 +173,13 @@ export function repr(s: string): string {
   }
   return out + '"';
 }
+
+/**
+ * A byte string as C code sees it: up to its first NUL. Redis compares options with strcasecmp
+ * and parses numbers with strtoll on NUL-terminated strings ("NX\0junk" is NX there), and prints
+ * arguments into errors with %s.
+ */
+export function cstr(s: string): string {
+  const i = s.indexOf('\0');
+  return i < 0 ? s : s.slice(0, i);
+}

@@ -1,6 +1,9 @@
 // Every error reply, with Redis 7.0's exact text (the code first: ERR, WRONGTYPE, ...). Handlers
 // reply with these constants or the builders below, never with ad-hoc strings, so the text stays
-// byte-for-byte what clients and tests expect.
+// byte-for-byte what clients and tests expect. Arguments are quoted as C's %s prints them, up to
+// their first NUL byte (cstr).
+
+import { cstr } from './bytes.ts';
 
 export const ERR = {
   syntax: 'ERR syntax error',
@@ -126,9 +129,9 @@ export const ERR = {
 export function unknownCommand(argv: readonly string[]): string {
   let args = '';
   for (let i = 1; i < argv.length && args.length < 128; i++) {
-    args += `'${argv[i].slice(0, 128 - args.length)}' `;
+    args += `'${cstr(argv[i]).slice(0, 128 - args.length)}' `;
   }
-  return `ERR unknown command '${argv[0].slice(0, 128)}', with args beginning with: ${args}`;
+  return `ERR unknown command '${cstr(argv[0]).slice(0, 128)}', with args beginning with: ${args}`;
 }
 
 /** A RESP2 client in subscribed mode ran another command (fullname: `client|list` ...). */
@@ -154,12 +157,12 @@ function helpName(container: string): string {
 
 /** `ERR unknown subcommand 'x'. Try CONFIG HELP.` (`container` as typed). */
 export function unknownSubcommand(sub: string, container: string): string {
-  return `ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${helpName(container)} HELP.`;
+  return `ERR unknown subcommand '${cstr(sub).slice(0, 128)}'. Try ${helpName(container)} HELP.`;
 }
 
 /** `ERR unknown subcommand or wrong number of arguments for 'x'. Try CLIENT HELP.` (as typed). */
 export function subcommandSyntax(sub: string, container: string): string {
-  return `ERR unknown subcommand or wrong number of arguments for '${sub.slice(0, 128)}'. Try ${helpName(container)} HELP.`;
+  return `ERR unknown subcommand or wrong number of arguments for '${cstr(sub).slice(0, 128)}'. Try ${helpName(container)} HELP.`;
 }
 
 /** `ERR Unknown PFDEBUG subcommand 'x'` */
@@ -169,7 +172,7 @@ export function unknownPfdebugSubcommand(sub: string): string {
 
 /** `ERR Unknown client type 'x'` */
 export function unknownClientType(type: string): string {
-  return `ERR Unknown client type '${type}'`;
+  return `ERR Unknown client type '${cstr(type)}'`;
 }
 
 /** CLIENT TRACKING ... BCAST: a prefix overlapping another of the same client. */
@@ -185,7 +188,7 @@ export function noSuchUser(user: string): string {
 
 /** `ERR Syntax error in HELLO option 'x'` */
 export function helloSyntax(option: string): string {
-  return `ERR Syntax error in HELLO option '${option}'`;
+  return `ERR Syntax error in HELLO option '${cstr(option)}'`;
 }
 
 /** `ERR wrong number of arguments for 'get' command` (fullname is `config|get` for subcommands). */
@@ -204,7 +207,7 @@ export function configSetFailed(arg: string, reason: string): string {
 
 /** `ERR Unknown option or number of arguments for CONFIG SET - 'name'` */
 export function configSetUnknown(name: string): string {
-  return `ERR Unknown option or number of arguments for CONFIG SET - '${name}'`;
+  return `ERR Unknown option or number of arguments for CONFIG SET - '${cstr(name)}'`;
 }
 
 /** `ERR Rewriting config file: <strerror>` */

@@ -11,7 +11,7 @@ import { parseCursor } from '../scan.ts';
 import { lfuFrequency } from '../eviction.ts';
 import { rdbOf } from './persistence.ts';
 import { parseTimeout } from '../blocking.ts';
-import { optIs } from '../bytes.ts';
+import { cstr, optIs } from '../bytes.ts';
 
 const EXPIRE_OPTS = 'condition=[NX | XX | GT | LT]@7.0.0';
 
@@ -242,11 +242,6 @@ export const commands: CommandSpec[] = [
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-/** A byte string as a C string: up to its first NUL (what Redis prints with %s). */
-function cstr(s: string): string {
-  const i = s.indexOf('\x00');
-  return i < 0 ? s : s.slice(0, i);
-}
 
 /** getIntFromObjectOrReply: a 32-bit integer, or null after replying with Redis's error. */
 function intArgOrReply(c: Client, s: string, msg: string | null): number | null {

@@ -25,7 +25,7 @@ import {
   isMaxId, isZeroId, keyId, keyText, MAX_ID, Nack, parseId, type ParsedId, Stream, type StreamID,
   type StreamNode, type TrimArgs, type U64, u64Inc, u64IncWrap, asInt64, U64_MAX,
 } from '../types/stream.ts';
-import { optIs } from '../bytes.ts';
+import { cstr, optIs } from '../bytes.ts';
 
 const READ_KEYS: CommandSpec['keyFlags'] = ['RO', 'ACCESS'];
 
@@ -224,11 +224,6 @@ export const commands: CommandSpec[] = [
 // Helpers
 
 
-/** A byte string as a C string: up to its first NUL (what strcmp and %s see). */
-function cstr(s: string): string {
-  const i = s.indexOf('\0');
-  return i < 0 ? s : s.slice(0, i);
-}
 
 /** The stream held by an entry found by a lookup; null after replying WRONGTYPE. */
 function asStream(c: Client, value: unknown): Stream | null {

@@ -12,7 +12,7 @@ import {
   type Database, type Entry, isString, MutableString, noNotify, stringLength, stringOf,
 } from '../keyspace.ts';
 import { INT64_MAX, INT64_MIN, intStr, parseInt64, parseInteger } from '../numbers.ts';
-import { bytesToStr, strIntoBytes, strToBytes } from '../bytes.ts';
+import { bytesToStr, cstr, strIntoBytes, strToBytes } from '../bytes.ts';
 import { incrByFloatString } from '../long_double.ts';
 
 export const commands: CommandSpec[] = [
@@ -182,14 +182,7 @@ function setKeyFlags(argv: readonly string[]): readonly KeySpecFlag[] {
 // ---------------------------------------------------------------------------------------------
 // Helpers shared with the bitmap commands
 
-/**
- * An option token as C code sees it: Redis compares options with strcasecmp and friends on
- * NUL-terminated strings, so "NX\0junk" is NX there. Only used on option paths.
- */
-export function cstr(s: string): string {
-  const i = s.indexOf('\0');
-  return i < 0 ? s : s.slice(0, i);
-}
+export { cstr };
 
 /** Option token in lower case, C-string semantics (see cstr). */
 export function token(s: string): string {

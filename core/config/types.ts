@@ -12,6 +12,7 @@
 
 import * as v from 'valibot';
 import { parseDouble } from '../numbers.ts';
+import { cstr } from '../bytes.ts';
 
 /**
  * A parsed value: booleans, enum names and strings as such; numbers as numbers, or bigints when
@@ -99,11 +100,7 @@ export function oneArg<T extends ConfigValue>(parse: (s: string) => T | Refusal)
   return argsSchema((a) => (a.length === 1 ? parse(a[0]) : new Refusal('wrong number of arguments')));
 }
 
-/** The value as a C string sees it: up to the first NUL byte (zstrdup, strtoll, strcasecmp). */
-export function cstr(s: string): string {
-  const nul = s.indexOf('\0');
-  return nul < 0 ? s : s.slice(0, nul);
-}
+export { cstr };
 
 // -------------------------------------------------------------------------------------------------
 // Numbers

@@ -258,6 +258,14 @@ test('binary-safe keys and values', async ({ c }) => {
   await c.same('ECHO', '\xff\x00\xfe');
 });
 
+test('errors quote arguments as C prints them: up to the first NUL byte', async ({ c }) => {
+  await c.all([
+    ['a\x00b', 'c\x00d', 'e'], ['CONFIG', 'x\x00y'], ['CLIENT', 'x\x00y', 'z'], ['OBJECT', 'x\x00y', 'k'],
+    ['XGROUP', 'x\x00y'], ['CLIENT', 'KILL', 'TYPE', 'x\x00y'], ['CLIENT', 'LIST', 'TYPE', 'x\x00y'],
+    ['HELLO', '3', 'x\x00y'], ['CONFIG', 'SET', 'x\x00y', '1'], ['\x00', 'a'],
+  ]);
+});
+
 test('errors in the middle of a pipeline stop it there', async (ctx) => {
   await sameExchange(ctx, ['PING\r\nECHO a\r\n*1\r\n$4\r\nPING\r\n*x\r\nPING\r\n']);
   await sameExchange(ctx, ['PING\r\n', 'ECHO "x\r\n', 'PING\r\n'], { gapMs: 20 });
