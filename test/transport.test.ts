@@ -507,7 +507,7 @@ async function rebindScenario(port: number, opts: { expected?: string[]; settleM
   };
   const c = await RespClient.connect(port);
   const step = async (label: string, ...cmd: string[]): Promise<void> => {
-
+    log.push(`${label}: ${(await c.callRaw(...cmd)).bytes}`);
   };
   const other = await freePort();
   const blocker = net.createServer();
