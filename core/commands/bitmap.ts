@@ -10,7 +10,8 @@ import type { Client } from '../client.ts';
 import { ERR } from '../errors.ts';
 import { isString, type MutableString, stringLength } from '../keyspace.ts';
 import { parseInt64, parseInteger } from '../numbers.ts';
-import { cstr, mutableValue, setValue, startAfterEnd, token, valueBytes, zeroString } from './string.ts';
+import { mutableValue, setValue, startAfterEnd, token, valueBytes, zeroString } from './string.ts';
+import { cstr } from '../bytes.ts';
 
 export const commands: CommandSpec[] = [
   {

@@ -242,7 +242,6 @@ export const commands: CommandSpec[] = [
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-
 /** getIntFromObjectOrReply: a 32-bit integer, or null after replying with Redis's error. */
 function intArgOrReply(c: Client, s: string, msg: string | null): number | null {
   const v = parseInteger(s);
@@ -535,7 +534,7 @@ function ttlGeneric(c: Client, key: string, ms: boolean, absolute: boolean): voi
 function ttlBeyondDoubles(c: Client, expireAt: number, ms: boolean, absolute: boolean): void {
   let t = BigInt(String(expireAt));
   if (t > I64_MAX) t = I64_MAX;
-  if (!absolute) t -= BigInt(c.db.ks.time);
+  if (!absolute) t -= BigInt(Math.floor(c.db.ks.time));
   c.out.int(ms ? t : (t + 500n) / 1000n);
 }
 

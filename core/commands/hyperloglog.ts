@@ -12,7 +12,8 @@ import type { CommandSpec } from '../command.ts';
 import type { Client } from '../client.ts';
 import { ERR, unknownPfdebugSubcommand } from '../errors.ts';
 import { type Database, type Entry, isString, MutableString, noNotify } from '../keyspace.ts';
-import { cstr, mutableValue, valueBytes } from './string.ts';
+import { mutableValue, valueBytes } from './string.ts';
+import { cstr } from '../bytes.ts';
 import {
   cacheValid, cachedCard, createHll, decodeSparse, DENSE, hllAdd, hllCount, hllMerge, invalidateCache,
   isHll, raiseAll, rawCount, REGISTERS, selfTest, SPARSE, storeCard, toDense, denseGet, HDR_SIZE, DENSE_SIZE,

@@ -182,8 +182,6 @@ function setKeyFlags(argv: readonly string[]): readonly KeySpecFlag[] {
 // ---------------------------------------------------------------------------------------------
 // Helpers shared with the bitmap commands
 
-export { cstr };
-
 /** Option token in lower case, C-string semantics (see cstr). */
 export function token(s: string): string {
   return cstr(s).toLowerCase();

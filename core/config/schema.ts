@@ -8,12 +8,12 @@
 // config file (test/compat/config.test.ts compares them).
 
 import {
-  type Args, argsSchema, type ConfigValue, cstr, type Directive, type EnumSpec, enumSpec,
+  type Args, argsSchema, type ConfigValue, type Directive, type EnumSpec, enumSpec,
   formatNumeric, formatPercentile, INT_MAX, INT_MIN, isBaseName, LLONG_MAX, memtoull,
   type NumericOptions, numberValue, oneArg, parseDouble, parseEnum, parseFlagsEnum, parseNumeric,
   parseYesNo, Refusal, type RewriteLine, rewriteNumeric, strtoll, UINT_MAX, ULLONG_MAX,
 } from './types.ts';
-import { repr } from '../bytes.ts';
+import { cstr, repr } from '../bytes.ts';
 
 interface Flags {
   aliases?: readonly string[];

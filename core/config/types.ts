@@ -100,8 +100,6 @@ export function oneArg<T extends ConfigValue>(parse: (s: string) => T | Refusal)
   return argsSchema((a) => (a.length === 1 ? parse(a[0]) : new Refusal('wrong number of arguments')));
 }
 
-export { cstr };
-
 // -------------------------------------------------------------------------------------------------
 // Numbers
 
