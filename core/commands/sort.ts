@@ -17,6 +17,7 @@ import { ERR } from '../errors.ts';
 import type { Database } from '../keyspace.ts';
 import { isString, stringOf } from '../keyspace.ts';
 import { parseDouble, parseInt64 } from '../numbers.ts';
+import { pqsort } from '../types/geohash.ts';
 import { HashValue } from '../types/hash.ts';
 import { PackedList } from '../types/packed_list.ts';
 import { SetValue } from '../types/set.ts';
@@ -139,7 +140,9 @@ function sortGeneric(c: Client, argv: string[], readonly: boolean): void {
   }
   const db = c.db;
   const store = storekey !== null;
-  const e = store ? db.lookupWrite(argv[1]) : db.lookupRead(argv[1]);
+  // A read lookup even with STORE, as Redis 7.0 does: a missing key counts a keyspace miss and
+  // fires `keymiss`.
+  const e = db.lookupRead(argv[1]);
   const v = e?.value;
   if (v !== undefined && !(v instanceof PackedList) && !(v instanceof SetValue) && !(v instanceof ZSet)) {
     server.replyError(c, ERR.wrongType);
@@ -192,7 +195,7 @@ function sortGeneric(c: Client, argv: string[], readonly: boolean): void {
   if (!dontsort) {
     for (const it of items) {
       let by: string | null = it.obj;
-      if (sortby !== null) by = lookupByPattern(db, sortby, it.obj, store);
+      if (sortby !== null) by = lookupByPattern(db, sortby, it.obj);
       if (by === null) continue;
       if (alpha) {
         if (sortby !== null) it.cmp = by;
@@ -203,7 +206,7 @@ function sortGeneric(c: Client, argv: string[], readonly: boolean): void {
       }
     }
     const byPattern = sortby !== null;
-    items = items.sort((a, b) => {
+    const cmpItems = (a: Item, b: Item): number => {
       let cmp: number;
       if (!alpha) {
         cmp = a.score > b.score ? 1 : a.score < b.score ? -1 : compareBytes(a.obj, b.obj);
@@ -214,7 +217,12 @@ function sortGeneric(c: Client, argv: string[], readonly: boolean): void {
         cmp = store ? compareBytes(a.obj, b.obj) : compareBytes(cstr(a.obj), cstr(b.obj));
       }
       return desc ? -cmp : cmp;
-    });
+    };
+    // As Redis: its pqsort (not stable) when BY and a LIMIT short of everything, else glibc's
+    // qsort, a merge sort, stable as Array.prototype.sort. Ties (ALPHA BY with equal or missing
+    // weights) come out in the order each one leaves them.
+    if (byPattern && (start !== 0 || end !== len - 1)) pqsort(items, cmpItems, { lrange: start, rrange: end });
+    else items.sort(cmpItems);
   }
 
   const n = end - start + 1;
@@ -230,7 +238,7 @@ function sortGeneric(c: Client, argv: string[], readonly: boolean): void {
       const obj = items[j].obj;
       if (gets.length === 0) out.bulk(obj);
       for (const g of gets) {
-        const val = lookupByPattern(db, g, obj, false);
+        const val = lookupByPattern(db, g, obj);
         if (val === null) out.nil();
         else out.bulk(val);
       }
@@ -241,7 +249,7 @@ function sortGeneric(c: Client, argv: string[], readonly: boolean): void {
   for (let j = start; j <= end; j++) {
     const obj = items[j].obj;
     if (gets.length === 0) values.push(obj);
-    for (const g of gets) values.push(lookupByPattern(db, g, obj, true) ?? '');
+    for (const g of gets) values.push(lookupByPattern(db, g, obj) ?? '');
   }
   const key = storekey!;
   if (outputLen > 0) {
@@ -262,7 +270,7 @@ const ERR_SCORES = "ERR One or more scores can't be converted into double";
  * the element and the key read: a string, or with `->field` after the '*' a hash field. Null
  * when there is no '*', no such key or field, or a key of another type.
  */
-function lookupByPattern(db: Database, pattern: string, subst: string, store: boolean): string | null {
+function lookupByPattern(db: Database, pattern: string, subst: string): string | null {
   if (pattern === '#' || (pattern.charCodeAt(0) === 35 && pattern.charCodeAt(1) === 0)) return subst;
   const spat = cstr(pattern);
   const p = spat.indexOf('*');
@@ -273,8 +281,8 @@ function lookupByPattern(db: Database, pattern: string, subst: string, store: bo
   const field = hasField ? pattern.slice(f + 2) : '';
   const keyEnd = hasField ? f : pattern.length;
   const key = pattern.slice(0, p) + subst + pattern.slice(p + 1, keyEnd);
-  // With STORE, Redis looks keys up for writing: no hit/miss counting, no keymiss event.
-  const e = store ? db.peek(key) : db.lookupRead(key);
+  // A read lookup with STORE too (Redis 7.0): hits and misses are counted, a miss fires keymiss.
+  const e = db.lookupRead(key);
   if (e === undefined) return null;
   if (hasField) {
     if (!(e.value instanceof HashValue)) return null;

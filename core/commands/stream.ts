@@ -1042,6 +1042,15 @@ function serveBlocked(c: Client, argv: string[], a: ReadArgs): void {
     block(c, argv, a, 0);
     return;
   }
+  const props: string[][] = [];
+  let consumer: Consumer | null = null;
+  // The consumer is created before the reply starts, so a RESP3 client subscribed to its own
+  // keyspace events gets xgroup-createconsumer ahead of the map header, as from Redis.
+  if (g !== null) {
+    const r = consumerFor(c, g, a.consumer, key);
+    consumer = r.consumer;
+    if (r.created && a.noack) props.push(['XGROUP', 'CREATECONSUMER', key, a.group, a.consumer]);
+  }
   const out = c.out;
   if (out.proto === 3) {
     out.map(1);
@@ -1050,13 +1059,6 @@ function serveBlocked(c: Client, argv: string[], a: ReadArgs): void {
     out.array(2);
   }
   out.bulk(key);
-  const props: string[][] = [];
-  let consumer: Consumer | null = null;
-  if (g !== null) {
-    const r = consumerFor(c, g, a.consumer, key);
-    consumer = r.consumer;
-    if (r.created && a.noack) props.push(['XGROUP', 'CREATECONSUMER', key, a.group, a.consumer]);
-  }
   const start = incrId(gt)!;
   const count = a.count === 0 ? BLOCKED_DEFAULT_COUNT : a.count;
   if (g === null) {

@@ -2,12 +2,15 @@
 // and pqsort.c): a position is a 52-bit interleaved geohash (latitude on the even bits, longitude
 // on the odd ones) over longitude -180..180 and latitude -85.05112878..85.05112878, stored as a
 // sorted set score. Every step follows the C code operation for operation, in doubles, so the
-// coordinates and distances echokv prints are the ones redis-server prints (the trigonometry
-// comes from V8, not glibc; both are within an ulp, which the 4-decimal distances hide).
+// coordinates and distances echokv prints are the ones redis-server prints (the trigonometry is
+// libm.ts's, correctly rounded as glibc's nearly always is: V8's is an ulp off often enough to
+// show in STOREDIST scores).
 //
 // Hash bits are bigints where Redis's uint64_t arithmetic can wrap or carry past 52 bits (a
 // query's nine cells); decoding a score, which a search does for every candidate, stays in two
 // 32-bit halves.
+
+import { asin, cos, sin } from './libm.ts';
 
 const GEO_STEP_MAX = 26;
 export const GEO_LAT_MIN = -85.05112878;
@@ -240,8 +243,8 @@ function boundingBox(s: GeoShape): number[] {
   const height = s.conversion * (s.type === CIRCULAR ? s.radius : s.height / 2);
   const width = s.conversion * (s.type === CIRCULAR ? s.radius : s.width / 2);
   const latDelta = radDeg(height / EARTH_RADIUS_IN_METERS);
-  const lonDeltaTop = radDeg(width / EARTH_RADIUS_IN_METERS / Math.cos(degRad(lat + latDelta)));
-  const lonDeltaBottom = radDeg(width / EARTH_RADIUS_IN_METERS / Math.cos(degRad(lat - latDelta)));
+  const lonDeltaTop = radDeg(width / EARTH_RADIUS_IN_METERS / cos(degRad(lat + latDelta)));
+  const lonDeltaBottom = radDeg(width / EARTH_RADIUS_IN_METERS / cos(degRad(lat - latDelta)));
   const south = lat < 0;
   return [
     south ? lon - lonDeltaBottom : lon - lonDeltaTop,
@@ -351,13 +354,13 @@ export function geoDistance(a: readonly number[], b: readonly number[]): number 
 function haversine(lon1d: number, lat1d: number, lon2d: number, lat2d: number): number {
   const lon1r = degRad(lon1d);
   const lon2r = degRad(lon2d);
-  const v = Math.sin((lon2r - lon1r) / 2);
+  const v = sin((lon2r - lon1r) / 2);
   if (v === 0.0) return latDistance(lat1d, lat2d);
   const lat1r = degRad(lat1d);
   const lat2r = degRad(lat2d);
-  const u = Math.sin((lat2r - lat1r) / 2);
-  const a = u * u + Math.cos(lat1r) * Math.cos(lat2r) * v * v;
-  return 2.0 * EARTH_RADIUS_IN_METERS * Math.asin(Math.sqrt(a));
+  const u = sin((lat2r - lat1r) / 2);
+  const a = u * u + cos(lat1r) * cos(lat2r) * v * v;
+  return 2.0 * EARTH_RADIUS_IN_METERS * asin(Math.sqrt(a));
 }
 
 /**
