@@ -28,6 +28,7 @@ import { ERR, STREAM_ERR } from './errors.ts';
 import { typeName } from './keyspace.ts';
 import { parseLongDouble } from './long_double.ts';
 import { parseInt64 } from './numbers.ts';
+import { ReplyWriter } from './resp/writer.ts';
 
 /** The longest delay a JS timer takes (longer ones fire at once). */
 const MAX_TIMER_MS = 2147483647;
@@ -57,6 +58,10 @@ export interface BlockState {
   readgroup: boolean;
   /** Microseconds the command took when it ran and blocked (Redis's c->duration). */
   firstUs: number;
+  /** Its replies are dropped: it blocked under CLIENT REPLY OFF, or right after CLIENT REPLY
+   * SKIP, which Redis keeps in force until the blocked command is done (resetClient runs only
+   * then), so whatever ends the wait (served, timed out, unblocked) answers nothing. */
+  silent: boolean;
 }
 
 export type BlockedType = 'list' | 'zset' | 'stream';
@@ -83,6 +88,8 @@ export class Blocking {
   /** While handleReady runs a waiting client's command again: the key whose data woke it (Redis
    * serves a client from that key alone: XREAD BLOCK on several streams replies with it). */
   servingKey: string | null = null;
+  /** Where the replies of a silent BlockState go (then dropped). */
+  private readonly scratch = new ReplyWriter();
   /** Number of clients blocked (INFO blocked_clients). */
   count = 0;
   /** Of those, the ones with a deadline (INFO clients_in_timeout_table). */
@@ -118,6 +125,8 @@ export class Blocking {
       db, keys: [...new Set(spec.keys)], cmd, argv, onTimeout: spec.onTimeout, timer: null,
       deadline: spec.timeoutMs > 0 ? this.server.keyspace.clock() + spec.timeoutMs : 0,
       type: BLOCKED_TYPE[cmd.fullname] ?? 'list', readgroup: cmd.fullname === 'xreadgroup', firstUs: 0,
+      // Server.call swaps `out` for a scratch writer while replies are dropped.
+      silent: c.out !== c.pushOut,
     };
     c.blocked = state;
     this.count++;
@@ -213,7 +222,7 @@ export class Blocking {
       const st = c.blocked;
       if (st === null || st.db !== db || !st.readgroup) continue;
       const errors = this.server.stats.totalErrorReplies;
-      this.server.replyError(c, STREAM_ERR.streamGone);
+      this.replyTo(c, st, () => this.server.replyError(c, STREAM_ERR.streamGone));
       if (this.server.stats.totalErrorReplies !== errors) st.cmd.stats.failed++;
       this.unpark(c);
       this.resume(c);
@@ -225,6 +234,8 @@ export class Blocking {
     this.retrying = c;
     this.blockedAgain = false;
     let replyUs = 0;
+    // A SKIP in force when it blocked drops this reply too (call() clears the flag again).
+    if (st.silent) c.skipNextReply = true;
     try {
       replyUs = server.call(c, st.cmd, st.argv, true);
     } finally {
@@ -234,6 +245,24 @@ export class Blocking {
     server.unblocked(c, st.cmd, st.argv, st.firstUs, replyUs);
     this.unpark(c);
     this.resume(c);
+  }
+
+  /** Runs `reply`, which writes the reply that ends `c`'s wait; dropped when the wait is silent
+   * (errors are still counted, as Redis counts them). */
+  private replyTo(c: Client, st: BlockState, reply: () => void): void {
+    if (!st.silent) {
+      reply();
+      return;
+    }
+    const out = c.out;
+    this.scratch.proto = out.proto;
+    c.out = this.scratch;
+    try {
+      reply();
+    } finally {
+      c.out = out;
+      this.scratch.discard();
+    }
   }
 
   /** Removes `c` from every queue and clears its timer; the caller replies or has replied. */
@@ -296,7 +325,7 @@ export class Blocking {
     if (st === null) return;
     st.timer = null;
     this.server.keyspace.tick();
-    st.onTimeout(c);
+    this.replyTo(c, st, () => st.onTimeout(c));
     this.unpark(c);
     this.resume(c);
   }
@@ -305,8 +334,10 @@ export class Blocking {
   unblock(c: Client, withError: boolean): boolean {
     const st = c.blocked;
     if (st === null) return false;
-    if (withError) this.server.replyError(c, 'UNBLOCKED client unblocked via CLIENT UNBLOCK');
-    else st.onTimeout(c);
+    this.replyTo(c, st, () => {
+      if (withError) this.server.replyError(c, 'UNBLOCKED client unblocked via CLIENT UNBLOCK');
+      else st.onTimeout(c);
+    });
     // Redis 7.0 counts either way as a failed call of the blocked command (its CLIENT UNBLOCK
     // calls updateStatsOnUnblock with had_errors set).
     st.cmd.stats.failed++;

@@ -5,8 +5,10 @@
 
 import { logCrashReport } from './crash.ts';
 import { Config } from './config/mod.ts';
-import { ConfigFileError, type ConfigLine, loadConfigFile, parseCommandLine, parseConfigText } from './config/parse.ts';
-import { strToUtf8, utf8ToStr } from './bytes.ts';
+import {
+  asReadByFgets, ConfigFileError, type ConfigLine, loadConfigFile, parseCommandLine, parseConfigText,
+} from './config/parse.ts';
+import { bytesToStr, strToUtf8, utf8ToStr } from './bytes.ts';
 import type { Host } from './host.ts';
 import { Logger } from './log.ts';
 import { type Plugin, StartupAborted } from './plugin.ts';
@@ -40,9 +42,10 @@ function loadConfigLines(
 ): { config: Config; lines: ConfigLine[] } {
   const config = new Config();
   const lines: ConfigLine[] = [];
-  // Patterns in `include` (conf.d/*.conf) are expanded by listing directories through the host.
-  const read = (p: string): string => host.readText(p);
-  const io = { read, list: (d: string): string[] => host.listDir(d) };
+  // Files are read as bytes, as Redis reads them: any byte a value holds is kept. Patterns in
+  // `include` (conf.d/*.conf) are expanded by listing directories through the host.
+  const read = (p: string): string => asReadByFgets(readBytes(host, p));
+  const io = { read, list: (d: string): string[] => host.listDir(d), bytes: true };
   // Redis reads the file, then stdin, then a newline and the options as one text, and numbers the
   // lines of that text: the options' lines come after every line of the file and stdin.
   let before = 0;
@@ -60,8 +63,8 @@ function loadConfigLines(
     config.file = host.resolve(configFile);
   }
   if (stdin) {
-    const text = host.readText('/dev/stdin');
-    lines.push(...parseConfigText(text, 'stdin', before + 1));
+    const text = asReadByFgets(utf8ToStr(host.readText('/dev/stdin')));
+    lines.push(...parseConfigText(text, 'stdin', before + 1, true));
     before += newlines(text);
   }
   lines.push(...parseConfigText(options, 'command line', before + 2));
@@ -78,6 +81,32 @@ function fatalConfig(host: Host, reason: string, at?: { file: string; line: numb
   host.stderr(`\n*** FATAL CONFIG FILE ERROR (echokv ${VERSION}) ***\n` +
     (at ? `Reading the configuration file, at line ${at.line}\n>>> '${at.text}'\n` : '') +
     `${reason}\n`);
+}
+
+const CANT_OPEN = "Fatal error, can't open config file";
+
+/** A file's bytes as a byte string; throws as the host does (ENOENT ...). */
+function readBytes(host: Host, path: string): string {
+  const fd = host.openFile(path, 'read');
+  try {
+    const buf = new Uint8Array(65536);
+    let out = '';
+    for (let pos = 0; ;) {
+      const n = host.readFileAt(fd, buf, pos);
+      if (n === 0) return out;
+      out += bytesToStr(buf, 0, n);
+      pos += n;
+    }
+  } finally {
+    host.closeFile(fd);
+  }
+}
+
+/** A warning logged before the server exists, as redis-server logs while reading its config. */
+function logEarly(host: Host, text: string): void {
+  const early = new Logger(host.pid, (line) => host.stdout(line));
+  early.role = 'C';
+  early.warning(text);
 }
 
 /** strerror() text for a Node-style error from the host (ENOENT ...). */
@@ -135,9 +164,7 @@ export async function runCli(host: Host, available: readonly Plugin<any>[]): Pro
     try {
       host.readText(cl.configFile);
     } catch (e) {
-      const early = new Logger(host.pid, (line) => host.stdout(line));
-      early.role = 'C';
-      early.warning(`Fatal error, can't open config file '${host.resolve(cl.configFile)}': ${reason(e)}`);
+      logEarly(host, `Fatal error, can't open config file '${host.resolve(cl.configFile)}': ${reason(e)}`);
       host.exit(1);
       return null;
     }
@@ -173,7 +200,10 @@ export async function runCli(host: Host, available: readonly Plugin<any>[]): Pro
       }
     }
   } catch (e) {
-    if (e instanceof ConfigFileError) fatalConfig(host, e.reason, e);
+    // An include that cannot be read is logged as the config file itself would be, without the
+    // FATAL CONFIG FILE ERROR block (redis-server's loadServerConfig exits there).
+    if (e instanceof ConfigFileError && e.reason.startsWith(CANT_OPEN)) logEarly(host, e.reason);
+    else if (e instanceof ConfigFileError) fatalConfig(host, e.reason, e);
     else fatalConfig(host, (e as Error).message);
     host.exit(1);
     return null;
@@ -232,6 +262,13 @@ export async function runCli(host: Host, available: readonly Plugin<any>[]): Pro
     // tools such as Redis's test suite connect as soon as they read the PID.
     await server.start({
       listening: () => {
+        // As redis-server: with no TCP port and no unix socket (`port 0`, `bind ""`) nothing can
+        // reach the server (a transport that cannot tell its addresses counts as listening).
+        const reachable = server.plugins.some((p) => {
+          const inst = p.kind === 'transport' ? server.instances.get(p.name) : undefined;
+          return inst !== undefined && (inst.addresses === undefined || inst.addresses().length > 0);
+        });
+        if (!reachable) throw new Error('Configured to not listen anywhere, exiting.');
         log.notice(`echokv ${VERSION} (Redis ${REDIS_VERSION} compatible) on ${host.runtime} ${host.runtimeVersion}, standalone mode, port ${port}, PID: ${host.pid}`);
         log.notice('Server initialized');
       },

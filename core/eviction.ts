@@ -91,6 +91,27 @@ interface PoolEntry {
   db: Database | null;
 }
 
+const LRU_CLOCK_MAX = 16777215;
+
+/**
+ * The LRU access field (seconds) of a key given an idle time of `idle` seconds at `nowMs`, by
+ * RESTORE IDLETIME or an RDB's IDLE opcode. Redis keeps a 24-bit clock (objectSetLRUOrLFU: the
+ * idle time scaled through *1000/1000 in 64 bits, subtracted from the clock, LRU_CLOCK_MAX added
+ * once when negative, the result cut to 24 bits); echokv keeps whole seconds, so this takes the
+ * idle time Redis's estimateObjectIdleTime would then report. Null for a negative idle time
+ * (Redis then leaves the field alone).
+ */
+export function lruForIdle(nowMs: number, idle: bigint): number | null {
+  if (idle < 0n) return null;
+  const scaled = BigInt.asIntN(64, idle * 1000n) / 1000n;
+  const clock = BigInt(Math.floor(nowMs / 1000) & LRU_CLOCK_MAX);
+  let abs = BigInt.asIntN(64, clock - scaled);
+  if (abs < 0n) abs += BigInt(LRU_CLOCK_MAX);
+  const lru = BigInt.asUintN(24, abs);
+  const reported = clock >= lru ? clock - lru : clock + BigInt(LRU_CLOCK_MAX) - lru;
+  return Math.floor(nowMs / 1000) - Number(reported);
+}
+
 /**
  * The LFU counter of an access field at `opts.time` (ms), decayed by one per `opts.decayMinutes`
  * elapsed since it was stored (Redis's LFUDecrAndReturn; OBJECT FREQ).

@@ -58,6 +58,12 @@ export interface Host {
    * start-up allocations with it (INFO used_memory_startup).
    */
   settledHeap?(): number | null;
+  /**
+   * The process's limit on open descriptors (RLIMIT_NOFILE's soft limit), or null (or absent)
+   * where it cannot be read or is unlimited: maxclients must fit under it (Redis's
+   * adjustOpenFilesLimit).
+   */
+  maxOpenFiles?(): number | null;
   /** CPU time used by the process, in microseconds. */
   cpu(): { user: number; system: number };
   onSignal(signal: 'SIGTERM' | 'SIGINT' | 'SIGHUP', fn: () => void): void;
@@ -71,6 +77,11 @@ export interface Host {
   exit(code: number): void;
   /** Monotonic milliseconds with sub-ms precision. */
   now(): number;
+  /**
+   * Wall-clock milliseconds with sub-ms precision, kept within a millisecond of Date.now():
+   * TIME, MONITOR and INFO print microseconds, as Redis's gettimeofday() gives them.
+   */
+  wallClock?(): number;
   /** The SHA-1 of `data` (20 bytes): DEBUG DIGEST mixes values with it, as Redis does. */
   sha1(data: Uint8Array): Uint8Array;
   /**

@@ -16,9 +16,10 @@ import { endMemberMemo, newMemberMemo, setMemberPos } from './types/byte_table.t
 import { type Database, type Entry, Keyspace, noModified, type ObjectValue } from './keyspace.ts';
 import { aheadStrings, aheadValues, hashKey, hashKeyBytes } from './key_table.ts';
 import { Logger, type LogLevel } from './log.ts';
+import { OomScore } from './oom_score.ts';
 import {
   checkPlugins, type HookName, type HookSignatures, type Plugin, type PluginInstance,
-  pluginOptions,
+  pluginOptions, StartupAborted,
 } from './plugin.ts';
 import { ReplyWriter } from './resp/writer.ts';
 import { LatencyHistogram } from './info.ts';
@@ -54,6 +55,8 @@ const RESET_CODES = [114, 101, 115, 101, 116]; // "reset"
 
 /** Output of one client held for the end of the turn, at most (see processInput). */
 const MAX_DEFERRED_OUTPUT = 64 * 1024;
+/** Descriptors Redis keeps for its own files beside one per client (CONFIG_MIN_RESERVED_FDS). */
+const RESERVED_FDS = 32;
 /** The Redis version whose behaviour echokv follows; INFO reports it as redis_version. */
 export const REDIS_VERSION = '7.0.15';
 
@@ -111,6 +114,9 @@ export interface ServerStats {
    * and since when (host.now() ms) it is over now, 0 when it is not. */
   evictionExceededMs: number;
   evictionExceededSince: number;
+  /** Listpacks and intsets checked entry by entry in RESTORE and loads while
+   * sanitize-dump-payload asks for it (INFO dump_payload_sanitizations). */
+  dumpPayloadSanitizations: number;
 }
 
 /** Points the LookupMemo of the client's database, and the MemberMemo, at the batch's command `i`. */
@@ -149,6 +155,7 @@ export class Server {
     evictedKeys: 0,
     evictionExceededMs: 0,
     evictionExceededSince: 0,
+    dumpPayloadSanitizations: 0,
   };
   readonly slowlog: SlowlogEntry[] = [];
   slowlogNextId = 0;
@@ -193,6 +200,9 @@ export class Server {
   /** Used memory measured when the server started (INFO used_memory_startup). */
   startupMemory = 0;
   private readonly heapBaseline: number | null;
+  private readonly oomScore = new OomScore(this);
+  /** Whether the keyspace clock was injected (then TIME and MONITOR follow it, not the host). */
+  private readonly clockInjected: boolean;
   /** A handler sets this to send its reply although CLIENT REPLY OFF/SKIP was in effect when it
    * started (CLIENT REPLY ON, which Redis answers after clearing the flags). */
   forceReply = false;
@@ -268,6 +278,7 @@ export class Server {
     this.exitOnShutdown = opts.exitOnShutdown ?? false;
     this.heapBaseline = opts.heapBaseline ?? null;
     this.keyspace = new Keyspace({ databases: this.config.num('databases'), clock: opts.clock });
+    this.clockInjected = opts.clock !== undefined;
     this.keyspace.hooks = {
       expired: (db, key, value) => {
         // Redis's propagateDeletion: an UNLINK when expired keys are freed lazily.
@@ -311,6 +322,19 @@ export class Server {
       this.log.level = x as LogLevel;
     });
     this.config.onChange('hz', () => this.restartCron());
+    for (const name of ['oom-score-adj', 'oom-score-adj-values']) {
+      this.config.onChange(name, () => {
+        if (!this.oomScore.apply()) return 'Failed to set current oom_score_adj. Check server logs.';
+      });
+    }
+    this.config.onChange('maxclients', () => {
+      // Redis's updateMaxclients: a limit the descriptors cannot hold is refused.
+      const fit = this.fittingMaxclients();
+      if (fit === null) return;
+      this.logLowUlimit(fit);
+      this.log.warning('Failed applying new configuration. Possibly related to new maxclients setting. Restoring previous settings.');
+      return `The operating system is not able to handle the specified number of clients, try with ${fit}`;
+    });
     this.latencyTracking = this.config.bool('latency-tracking');
     this.config.onChange('latency-tracking', (x) => {
       this.latencyTracking = x as boolean;
@@ -436,6 +460,8 @@ export class Server {
    * connect as soon as they read it).
    */
   async start(opts: { listening?: () => void } = {}): Promise<void> {
+    this.oomScore.apply();
+    this.adjustMaxclients();
     const order = ['persistence', 'replication', 'policy', 'transport'];
     const sorted = [...this.plugins].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
     for (const p of sorted) {
@@ -462,6 +488,47 @@ export class Server {
     }
     this.loading = false;
     this.restartCron();
+  }
+
+  /**
+   * The maxclients that fits the open-descriptor limit, as Redis's adjustOpenFilesLimit reckons
+   * it (each client takes a descriptor, and 32 are kept for the server's own files), or null when
+   * the configured one fits or the limit is unknown. Redis first tries to raise the limit; the
+   * runtimes here cannot (Node raises the soft limit to the hard one as it starts).
+   */
+  private fittingMaxclients(): number | null {
+    const limit = this.host.maxOpenFiles?.() ?? null;
+    if (limit === null || limit >= this.filesNeeded()) return null;
+    return limit - RESERVED_FDS;
+  }
+
+  /** maxclients plus the reserved descriptors, in Redis's unsigned int (so it wraps near 2^32). */
+  private filesNeeded(): number {
+    return (this.config.num('maxclients') + RESERVED_FDS) % 2 ** 32;
+  }
+
+  /** At start, as Redis's adjustOpenFilesLimit: lowers maxclients to fit, with its warnings. */
+  private adjustMaxclients(): void {
+    const fit = this.fittingMaxclients();
+    if (fit === null) return;
+    const limit = fit + RESERVED_FDS;
+    const need = this.filesNeeded();
+    if (limit <= RESERVED_FDS) {
+      const msg = `Your current 'ulimit -n' of ${limit} is not enough for the server to start. Please increase your open file limit to at least ${need}. Exiting.`;
+      this.log.warning(msg);
+      throw new StartupAborted(msg);
+    }
+    this.logLowUlimit(fit);
+    this.config.setMany([['maxclients', String(fit)]]);
+  }
+
+  /** adjustOpenFilesLimit's warnings when maxclients must come down to `fit`. */
+  private logLowUlimit(fit: number): void {
+    const need = this.filesNeeded();
+    // Printed with %d, as Redis does: an unsigned value past 2^31 shows negative.
+    this.log.warning(`You requested maxclients of ${this.config.num('maxclients') | 0} requiring at least ${need} max file descriptors.`);
+    this.log.warning(`Server can't set maximum open files to ${need} because of OS error: Operation not permitted.`);
+    this.log.warning(`Current maximum open files is ${fit + RESERVED_FDS}. maxclients has been reduced to ${fit} to compensate for low ulimit. If you need higher maxclients increase 'ulimit -n'.`);
   }
 
   private restartCron(): void {
@@ -807,7 +874,15 @@ export class Server {
     this.pause = null;
     this.keyspace.paused = false;
     const held = this.heldClients.splice(0);
-    for (const c of held) if (!c.closed) this.processInput(c);
+    const resume = (): void => {
+      for (const c of held) if (!c.closed) this.processInput(c);
+    };
+    // From CLIENT UNPAUSE (or an EXEC holding it) the held commands must not run inside that
+    // command: each must be a top-level call, so that clients blocked on the keys it feeds are
+    // served before the next held command runs. Redis queues them for beforeSleep, after the
+    // rest of the caller's input.
+    if (this.current !== null) queueMicrotask(resume);
+    else resume();
   }
 
   /** Writes `c`'s pending replies to its connection. */
@@ -1138,12 +1213,20 @@ export class Server {
     this.execute(c, argv);
   }
 
+  /**
+   * Wall-clock microseconds, Redis's ustime(): from the host's precise wall clock, or from an
+   * injected clock (which tests drive) when there is one.
+   */
+  ustime(): number {
+    const ms = this.clockInjected ? this.keyspace.clock() : this.host.wallClock?.() ?? this.keyspace.clock();
+    return Math.floor(ms * 1000);
+  }
+
   /** MONITOR: `+<unix time.us> [<db> <addr>] "arg" ...`; a monitor sees its own commands too. */
   private feedMonitors(c: Client, argv: readonly string[]): void {
-    const ms = this.keyspace.clock();
-    const frac = String(Math.floor(ms) % 1000).padStart(3, '0');
+    const us = this.ustime();
     const addr = c.conn.kind === 'unix' ? 'unix:' + this.config.str('unixsocket') : c.conn.remoteAddress;
-    let line = `+${Math.floor(ms / 1000)}.${frac}000 [${c.db.id} ${addr}]`;
+    let line = `+${Math.floor(us / 1e6)}.${String(us % 1e6).padStart(6, '0')} [${c.db.id} ${addr}]`;
     for (const a of argv) line += ' ' + repr(a);
     line += '\r\n';
     for (const m of this.monitors) {

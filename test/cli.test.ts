@@ -297,13 +297,16 @@ test('"-" reads the configuration from stdin, after the file and before the opti
   rmSync(base, { recursive: true, force: true });
 });
 
+/** No TCP port, a unix socket in `dir`: a server that listens somewhere, on no port that may be taken. */
+const noTcp = (dir: string): string[] => ['--port', '0', '--unixsocket', join(dir, 'echokv.sock')];
+
 test('a damaged RDB or AOF stops start-up with the reason as the log\'s last line, as Redis logs it', () => {
   const dir = tempDir('echokv-cli-damaged-');
   try {
     const lastLine = (out: string): string => out.trimEnd().split('\n').pop() ?? '';
     // An RDB whose checksum is wrong (nothing but the header and EOF).
     writeFileSync(join(dir, 'dump.rdb'), Buffer.concat([Buffer.from('REDIS0010\xff', 'latin1'), Buffer.from('foobar00')]));
-    const rdb = runToEnd(['--port', '0', '--dir', dir, '--persistence', 'rdb']);
+    const rdb = runToEnd([...noTcp(dir), '--dir', dir, '--persistence', 'rdb']);
     assert.is(rdb.code, 1, rdb.stdout);
     assert.match(rdb.stdout, /Internal error in RDB reading offset \d+, function at rdbLoad -> RDB CRC error/);
     assert.match(lastLine(rdb.stdout), /Terminating server after rdb file reading failure\.$/);
@@ -312,12 +315,12 @@ test('a damaged RDB or AOF stops start-up with the reason as the log\'s last lin
     mkdirSync(join(dir, 'appendonlydir'));
     writeFileSync(join(dir, 'appendonlydir', 'appendonly.aof.1.incr.aof'), '*1\r\n$4\r\nPING\r\n!!!*1\r\n$4\r\nPING\r\n');
     writeFileSync(join(dir, 'appendonlydir', 'appendonly.aof.manifest'), 'file appendonly.aof.1.incr.aof seq 1 type i\n');
-    const aof = runToEnd(['--port', '0', '--dir', dir, '--persistence', 'aof', '--appendonly', 'yes']);
+    const aof = runToEnd([...noTcp(dir), '--dir', dir, '--persistence', 'aof', '--appendonly', 'yes']);
     assert.is(aof.code, 1, aof.stdout);
     assert.match(lastLine(aof.stdout), /Bad file format reading the append only file appendonly\.aof\.1\.incr\.aof/);
     writeFileSync(join(dir, 'appendonlydir', 'appendonly.aof.manifest'),
       'file appendonly.aof.1.incr.aof seq 2 type i\nfile appendonly.aof.2.incr.aof seq 1 type i\n');
-    const seq = runToEnd(['--port', '0', '--dir', dir, '--persistence', 'aof', '--appendonly', 'yes']);
+    const seq = runToEnd([...noTcp(dir), '--dir', dir, '--persistence', 'aof', '--appendonly', 'yes']);
     assert.is(seq.code, 1, seq.stdout);
     assert.is(seq.stdout.split('Found a non-monotonic sequence number').length - 1, 1, seq.stdout);
     assert.match(lastLine(seq.stdout), /Found a non-monotonic sequence number/);
@@ -380,6 +383,43 @@ test('a refused configuration is reported as redis-server reports it: the line n
       const tail = (s: string) => s.trim().split('\n').slice(-3).join('\n');
       assert.is(e.code, 1, args.join(' '));
       assert.is(tail(e.stderr), tail(r.stderr), args.join(' '));
+    }
+  } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+});
+
+test('start-up refusals without the FATAL block, and a NUL byte in the file, as redis-server', () => {
+  const base = tempDir();
+  const file = join(base, 'x.conf');
+  // The exit code, the refused line if any, and the last log line without its pid/role/time.
+  const outcome = (code: number | null, out: string): string => {
+    const lines = out.trim().split('\n');
+    const refused = lines.filter((l) => l.startsWith('>>> ')).pop() ?? '';
+    return `${code} ${refused} ${lines.pop()!.replace(/^\d+:[CM] .*? [*#] /, '')}`;
+  };
+  try {
+    const cases: [string | null, string[]][] = [
+      // An include that cannot be read is logged as the config file itself would be.
+      [`port 7000\ninclude ${join(base, 'missing.conf')}\nnosuch\n`, []],
+      // No TCP port and no unix socket: nothing could reach the server.
+      [null, ['--port', '0']],
+      [null, ['--port', '7000', '--bind', '']],
+      // A multi-argument value that does not split (unbalanced quotes) leaves no arguments.
+      [null, ['--port', '7000', '--bind', '"1.2.3.4']],
+      [null, ['--port', '7000', '--oom-score-adj-values', '"1']],
+      // fgets and sdscat: a NUL byte drops the rest of its line, newline included.
+      ['port 7000\x00\nnosuch\n', []],
+    ];
+    for (const [text, args] of cases) {
+      if (text !== null) writeFileSync(file, text);
+      const argv = text === null ? args : [file, ...args];
+      const e = runToEnd(argv, { cwd: base });
+      const got = outcome(e.code, e.stdout + e.stderr);
+      assert.is(e.code, 1, got);
+      if (!haveRedis()) continue;
+      const r = spawnSync('redis-server', argv, { cwd: base, encoding: 'utf8', timeout: 20000 });
+      assert.is(got.replace('(echokv', '(Redis'), outcome(r.status, r.stdout + r.stderr), argv.join(' '));
     }
   } finally {
     rmSync(base, { recursive: true, force: true });

@@ -2,6 +2,7 @@
 // CONFIG RESETSTAT, CONFIG REWRITE, CONFIG HELP). The directives themselves live in core/config/.
 import type { CommandSpec } from '../command.ts';
 import type { Client } from '../client.ts';
+import type { Server } from '../server.ts';
 import { allowProtectedAction } from '../config/mod.ts';
 import { describeFsError } from '../config/parse.ts';
 import { DIRECTIVE_BY_NAME } from '../config/schema.ts';
@@ -91,36 +92,40 @@ function configResetstat(c: Client): void {
 // CONFIG REWRITE
 function configRewrite(c: Client): void {
   const server = c.server;
-  const file = server.config.file;
-  if (file === '') {
+  if (server.config.file === '') {
     server.replyError(c, ERR.noConfigFile);
     return;
   }
-  let old = '';
-  try {
-    old = server.host.readText(file);
-  } catch (e) {
-    // A missing file is written from scratch, as Redis does.
-    if ((e as { code?: string }).code !== 'ENOENT') {
-      rewriteFailed(c, e);
-      return;
-    }
-  }
-  const text = server.config.rewrite(utf8ToStr(old), { dir: utf8ToStr(server.dir) });
-  try {
-    server.host.writeText(file, strToUtf8(text));
-  } catch (e) {
-    rewriteFailed(c, e);
+  const why = rewriteConfigFile(server, false);
+  if (why !== null) {
+    server.log.warning(`CONFIG REWRITE failed: ${why}`);
+    server.replyError(c, configRewriteFailed(utf8ToStr(why)));
     return;
   }
   server.log.warning('CONFIG REWRITE executed with success.');
   c.out.ok();
 }
 
-function rewriteFailed(c: Client, e: unknown): void {
-  const why = describeFsError(e);
-  c.server.log.warning(`CONFIG REWRITE failed: ${why}`);
-  c.server.replyError(c, configRewriteFailed(utf8ToStr(why)));
+/**
+ * Rewrites the config file with the current values (Redis's rewriteConfig); `forceAll` writes
+ * every directive, defaults too. Null on success, else why it failed (a byte string).
+ */
+export function rewriteConfigFile(server: Server, forceAll: boolean): string | null {
+  const file = server.config.file;
+  let old = '';
+  try {
+    old = server.host.readText(file);
+  } catch (e) {
+    // A missing file is written from scratch, as Redis does.
+    if ((e as { code?: string }).code !== 'ENOENT') return describeFsError(e);
+  }
+  const text = server.config.rewrite(utf8ToStr(old), { dir: utf8ToStr(server.dir) }, forceAll);
+  try {
+    server.host.writeText(file, strToUtf8(text));
+  } catch (e) {
+    return describeFsError(e);
+  }
+  return null;
 }
 
 // CONFIG SET

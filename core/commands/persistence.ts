@@ -9,6 +9,7 @@ import type { CommandSpec } from '../command.ts';
 import type { Client } from '../client.ts';
 import type { Server } from '../server.ts';
 import { ERR } from '../errors.ts';
+import { lruForIdle } from '../eviction.ts';
 import { strToBytes } from '../bytes.ts';
 import { parseInt64 } from '../numbers.ts';
 import { dumpPayload, encodeOptions, restorePayload } from '../../plugins/persistence/rdb/codec.ts';
@@ -125,7 +126,7 @@ function restore(c: Client, argv: string[]): void {
   const key = argv[1];
   let replace = false;
   let absttl = false;
-  let idle = -1;
+  let idle = -1n;
   let freq = -1;
   for (let j = 4; j < argv.length; j++) {
     const opt = argv[j].toLowerCase();
@@ -142,9 +143,9 @@ function restore(c: Client, argv: string[]): void {
         server.replyError(c, 'ERR Invalid IDLETIME value, must be >= 0');
         return;
       }
-      idle = Number(v);
+      idle = v;
       j++;
-    } else if (opt === 'freq' && additional >= 1 && idle === -1) {
+    } else if (opt === 'freq' && additional >= 1 && idle === -1n) {
       const v = parseInt64(argv[j + 1]);
       if (v === null) {
         server.replyError(c, ERR.notInteger);
@@ -174,10 +175,14 @@ function restore(c: Client, argv: string[]): void {
     server.replyError(c, 'ERR Invalid TTL value, must be >= 0');
     return;
   }
+  const sanitize = server.config.str('sanitize-dump-payload');
   const value = restorePayload(strToBytes(argv[3]), limitsFrom(server.config), {
     skipChecksum: server.skipChecksumValidation,
     // Redis's rdbReportError in a RESTORE: logged at verbose level, not fatal.
     whyBad: (reason) => server.log.verbose(`Internal error in RDB reading offset 0, function at RESTORE -> ${reason}`),
+    // sanitize-dump-payload: `clients` checks deeply except for what the master sends.
+    sanitized: sanitize === 'yes' || (sanitize === 'clients' && !c.flags.has('master'))
+      ? (n) => void (server.stats.dumpPayloadSanitizations += n) : undefined,
   });
   if (value === 'version-or-checksum') {
     server.replyError(c, 'ERR DUMP payload version or checksum are wrong');
@@ -211,8 +216,9 @@ function restore(c: Client, argv: string[]): void {
   // objectSetLRUOrLFU: FREQ counts under an LFU policy, IDLETIME under any other.
   if (server.config.str('maxmemory-policy').endsWith('-lfu')) {
     if (freq >= 0) e.lru = ((Math.floor(ks.time / 60000) & 65535) << 8) | freq;
-  } else if (idle >= 0) {
-    e.lru = Math.max(0, ks.lruClock() - idle);
+  } else {
+    const lru = lruForIdle(ks.time, idle);
+    if (lru !== null) e.lru = lru;
   }
   ks.hooks.notify('g', 'restore', key, db);
   // One change, as Redis counts it, whatever add() and delete() counted.

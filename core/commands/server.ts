@@ -7,11 +7,15 @@ import { logCrashReport } from '../crash.ts';
 import { globMatch } from '../glob.ts';
 import { datasetDigest, valueDigest } from '../digest.ts';
 import { rdbControl } from './persistence.ts';
+import { rewriteConfigFile } from './config.ts';
+import { utf8ToStr } from '../bytes.ts';
 import { infoText, keyMemoryUsage, memoryStats } from '../info.ts';
 import { isString, stringOf } from '../keyspace.ts';
 import { parseInteger } from '../numbers.ts';
 import { memtoull } from '../config/types.ts';
 import { encodingOf } from './generic.ts';
+import { encodeOptions, serializedInfo } from '../../plugins/persistence/rdb/codec.ts';
+import type { PackedList } from '../types/packed_list.ts';
 
 const LATENCY_TIPS = ['nondeterministic_output', 'request_policy:all_nodes', 'response_policy:special'];
 
@@ -416,11 +420,10 @@ function commandHelp(c: Client): void {
 
 // TIME
 function time(c: Client): void {
-  const ms = c.server.keyspace.clock();
-  const sec = Math.floor(ms / 1000);
+  const us = c.server.ustime();
   c.out.array(2);
-  c.out.bulk(String(sec));
-  c.out.bulk(String(Math.floor((ms - sec * 1000) * 1000)));
+  c.out.bulk(String(Math.floor(us / 1e6)));
+  c.out.bulk(String(us % 1e6));
 }
 
 // LASTSAVE
@@ -680,6 +683,9 @@ function monitor(c: Client): void {
 // DEBUG
 const DEBUG_HELP = [
   'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'CONFIG-REWRITE-FORCE-ALL',
+  '    Like CONFIG REWRITE but writes all configuration options, including',
+  '    keywords not listed in original configuration file or default values.',
   'DIGEST',
   '    Output a hex signature representing the current DB content.',
   'DIGEST-VALUE <key> [<key> ...]',
@@ -763,19 +769,6 @@ function blockFor(ms: number): void {
 const addresses = new WeakMap<object, string>();
 let nextAddress = 0x7f0000001000;
 
-/** The length of a string as Redis's RDB stores it without LZF compression. */
-function rdbStringLength(v: string): number {
-  const n = parseInteger(v);
-  if (n !== null && v.length <= 11) {
-    if (n >= -128 && n <= 127) return 2;
-    if (n >= -32768 && n <= 32767) return 3;
-    if (n >= -2147483648 && n <= 2147483647) return 5;
-  }
-  const len = v.length;
-  const header = len < 64 ? 1 : len < 16384 ? 2 : len <= 0xffffffff ? 5 : 9;
-  return header + len;
-}
-
 function debug(c: Client, argv: string[]): void {
   const sub = argv[1].toLowerCase();
   const server = c.server;
@@ -785,6 +778,14 @@ function debug(c: Client, argv: string[]): void {
     // What Redis's DEBUG SEGFAULT (a write to address -1) reports, then the signal itself.
     logCrashReport(server, { signal: 'SIGSEGV', number: 11, code: 1, address: '0xffffffffffffffff' });
     server.host.raise('SIGSEGV');
+  } else if (sub === 'config-rewrite-force-all' && argv.length === 2) {
+    if (server.config.file === '') {
+      server.replyError(c, ERR.noConfigFile);
+    } else {
+      const why = rewriteConfigFile(server, true);
+      if (why === null) c.out.ok();
+      else server.replyError(c, `ERR CONFIG-REWRITE-FORCE-ALL failed: ${utf8ToStr(why)}`);
+    }
   } else if (sub === 'pause-cron' && argv.length === 3) {
     server.cronPaused = atoi(argv[2]) !== 0;
     c.out.ok();
@@ -884,16 +885,20 @@ function debugObject(c: Client, key: string): void {
   }
   const v = e.value;
   const encoding = encodingOf(v);
-  let serialized = 0;
   let refcount = 1;
-  if (isString(v)) {
-    const s = stringOf(v);
-    serialized = rdbStringLength(s);
-    if (typeof v === 'string' && sharedInteger(c, s)) refcount = 2147483647;
+  if (isString(v) && typeof v === 'string' && sharedInteger(c, stringOf(v))) refcount = 2147483647;
+  // rdbSavedObjectLen: the value as the dump writes it now (LZF, list nodes and all).
+  const info = serializedInfo(v, encodeOptions(c.server));
+  let extra = '';
+  if (encoding === 'quicklist') {
+    const cfg = c.server.config;
+    const avg = ((v as PackedList).length / info.nodes).toFixed(2);
+    extra = ` ql_nodes:${info.nodes} ql_avg_node:${avg} ql_listpack_max:${cfg.num('list-max-listpack-size')}` +
+      ` ql_compressed:${cfg.num('list-compress-depth') !== 0 ? 1 : 0} ql_uncompressed_size:${info.nodeBytes}`;
   }
   const lru = e.lru & 0xffffff;
   const idle = Math.max(0, c.db.ks.lruClock() - e.lru);
-  c.out.simple(`Value at:${addr} refcount:${refcount} encoding:${encoding} serializedlength:${serialized} lru:${lru} lru_seconds_idle:${idle}`);
+  c.out.simple(`Value at:${addr} refcount:${refcount} encoding:${encoding} serializedlength:${info.length} lru:${lru} lru_seconds_idle:${idle}${extra}`);
 }
 
 /** Redis shares the integer objects 0..9999 unless an LRU/LFU maxmemory policy needs their own. */

@@ -7,7 +7,7 @@
 // the file, as redis-server builds them, so they override it.
 
 import { splitArgs } from '../resp/parser.ts';
-import { repr, strToBytes, utf8ToStr } from '../bytes.ts';
+import { repr, strToBytes, strToUtf8, utf8ToStr } from '../bytes.ts';
 import { globMatch } from '../glob.ts';
 
 /** One directive occurrence with where it came from, for error messages. */
@@ -52,22 +52,49 @@ function trimLine(s: string): string {
   return s.slice(a, b);
 }
 
-/** Splits config text into directive lines (a line with unbalanced quotes carries the error). */
-export function parseConfigText(text: string, file: string, firstLine = 1): ConfigLine[] {
+/**
+ * Splits config text into directive lines (a line with unbalanced quotes carries the error).
+ * `bytes` says the text is a byte string (a file as Redis reads it, any bytes kept) rather than
+ * JS text, whose UTF-8 bytes the arguments then hold.
+ */
+export function parseConfigText(text: string, file: string, firstLine = 1, bytes = false): ConfigLine[] {
   const out: ConfigLine[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
     const trimmed = trimLine(lines[i]);
     if (trimmed === '' || trimmed.charCodeAt(0) === 35 /* # */) continue;
-    // Config text is UTF-8; arguments become byte strings like every other value in the core.
-    const bytes = strToBytes(utf8ToStr(trimmed));
-    const args = splitArgs(bytes, 0, bytes.length);
+    // Arguments become byte strings like every other value in the core; the line as shown is text.
+    const raw = strToBytes(bytes ? trimmed : utf8ToStr(trimmed));
+    const shown = bytes ? strToUtf8(trimmed) : trimmed;
+    const args = splitArgs(raw, 0, raw.length);
     if (args === null) {
-      out.push({ name: '', args: [], text: trimmed, file, line: i + firstLine, error: 'Unbalanced quotes in configuration line' });
+      out.push({ name: '', args: [], text: shown, file, line: i + firstLine, error: 'Unbalanced quotes in configuration line' });
       continue;
     }
     if (args.length === 0) continue;
-    out.push({ name: args[0].toLowerCase(), args: args.slice(1), text: trimmed, file, line: i + firstLine });
+    out.push({ name: args[0].toLowerCase(), args: args.slice(1), text: shown, file, line: i + firstLine });
+  }
+  return out;
+}
+
+/** What Redis reads of a config file or stdin in one fgets call (CONFIG_READ_LEN). */
+const READ_LEN = 1024;
+
+/**
+ * A config file's bytes (a byte string) as Redis's loadServerConfig collects them: fgets reads
+ * pieces of up to 1024 bytes ending at a newline, and sdscat keeps each only up to a NUL byte, so
+ * a NUL drops the rest of its piece, the newline too (the next line then continues this one).
+ */
+export function asReadByFgets(bytes: string): string {
+  if (!bytes.includes('\0')) return bytes;
+  let out = '';
+  for (let at = 0; at < bytes.length;) {
+    const nl = bytes.indexOf('\n', at);
+    const end = Math.min(nl < 0 ? bytes.length : nl + 1, at + READ_LEN);
+    const piece = bytes.slice(at, end);
+    const nul = piece.indexOf('\0');
+    out += nul < 0 ? piece : piece.slice(0, nul);
+    at = end;
   }
   return out;
 }
@@ -174,6 +201,8 @@ export interface LoadOptions {
   list?: (dir: string) => readonly string[];
   /** Internal: include depth. */
   depth?: number;
+  /** `read` returns byte strings (a file's bytes, as Redis reads them), not text. */
+  bytes?: boolean;
 }
 
 const MAX_INCLUDE_DEPTH = 16;
@@ -193,7 +222,7 @@ export function loadConfigFile(path: string, read: (p: string) => string, opts: 
     throw new Error(`Fatal error, can't open config file '${path}': ${describeFsError(e)}`);
   }
   const out: ConfigLine[] = [];
-  for (const line of parseConfigText(text, path)) {
+  for (const line of parseConfigText(text, path, 1, opts.bytes)) {
     if (line.name !== 'include' || line.args.length !== 1) {
       // A bad include line is refused with the other directives, in Config.load.
       out.push(line);

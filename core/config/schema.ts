@@ -10,8 +10,8 @@
 import {
   type Args, argsSchema, type ConfigValue, type Directive, type EnumSpec, enumSpec,
   formatNumeric, formatPercentile, INT_MAX, INT_MIN, isBaseName, LLONG_MAX, memtoull,
-  type NumericOptions, numberValue, oneArg, parseDouble, parseEnum, parseFlagsEnum, parseNumeric,
-  parseYesNo, Refusal, type RewriteLine, rewriteNumeric, strtoll, UINT_MAX, ULLONG_MAX,
+  type NumericOptions, numberValue, oneArg, parseEnum, parseFlagsEnum, parseNumeric,
+  parseYesNo, Refusal, type RewriteLine, rewriteNumeric, string2d, strtoll, UINT_MAX, ULLONG_MAX,
 } from './types.ts';
 import { cstr, repr } from '../bytes.ts';
 
@@ -152,14 +152,15 @@ const save: Directive = {
   schema: argsSchema((a) => {
     const args = a.length === 1 && cstr(a[0]) === '' ? [] : a;
     if (args.length % 2 !== 0) return new Refusal('Invalid save parameters');
-    const out: number[] = [];
+    const out: (number | bigint)[] = [];
     for (let j = 0; j < args.length; j++) {
       const r = strtoll(args[j], 10);
       if (!r.whole || (j % 2 === 0 && r.value < 1n) || (j % 2 === 1 && r.value < 0n)) {
         return new Refusal('Invalid save parameters');
       }
-      // Seconds are a time_t, changes an int: Redis truncates the changes the same way.
-      out.push(j % 2 === 0 ? Number(r.value) : Number(BigInt.asIntN(32, r.value)));
+      // Seconds are a time_t (kept exact beyond 2^53 for CONFIG GET), changes an int: Redis
+      // truncates the changes the same way.
+      out.push(j % 2 === 0 ? numberValue(r.value) : Number(BigInt.asIntN(32, r.value)));
     }
     return out;
   }),
@@ -237,7 +238,7 @@ const clientOutputBufferLimit: Directive = {
 
 /** `oom-score-adj-values <master> <replica> <bgchild>`. */
 const oomScoreAdjValues: Directive = {
-  ...base('oom-score-adj-values', {}),
+  ...base('oom-score-adj-values', { implemented: true }),
   multiArg: true,
   schema: argsSchema((a) => {
     if (a.length !== 3) return new Refusal('wrong number of arguments');
@@ -342,7 +343,7 @@ const latencyTrackingInfoPercentiles: Directive = {
     if (a.length === 1 && a[0] === '') return [];
     const out: number[] = [];
     for (const x of a) {
-      const d = parseDouble(x);
+      const d = string2d(x);
       if (d === null) return new Refusal('Invalid latency-tracking-info-percentiles parameters');
       if (d > 100 || d < 0) {
         return new Refusal('latency-tracking-info-percentiles parameters should sit between [0.0,100.0]');
@@ -498,7 +499,7 @@ export const DIRECTIVES: readonly Directive[] = [
   num('shutdown-timeout', 10n, INT_RANGE),
   shutdownOnSignal('shutdown-on-sigint'),
   shutdownOnSignal('shutdown-on-sigterm'),
-  enm('oom-score-adj', enumSpec(['no', 'yes', 'relative', 'absolute'], [0, 1, 1, 2]), 'no'),
+  enm('oom-score-adj', enumSpec(['no', 'yes', 'relative', 'absolute'], [0, 1, 1, 2]), 'no', { implemented: true }),
   oomScoreAdjValues,
   bool('disable-thp', true, IMMUTABLE),
   str('server_cpulist', null, IMMUTABLE),
@@ -514,7 +515,7 @@ export const DIRECTIVES: readonly Directive[] = [
   bool('stop-writes-on-bgsave-error', true, { implemented: true }),
   bool('rdbcompression', true, { implemented: true }),
   bool('rdbchecksum', true, { mutable: false, implemented: true }),
-  enm('sanitize-dump-payload', enumSpec(['no', 'yes', 'clients']), 'no'),
+  enm('sanitize-dump-payload', enumSpec(['no', 'yes', 'clients']), 'no', { implemented: true }),
   str('dbfilename', 'dump.rdb', {
     protected: true,
     implemented: true,
@@ -642,7 +643,7 @@ export const DIRECTIVES: readonly Directive[] = [
   num('hash-max-listpack-entries', 512n, sizeT(0n, LLONG_MAX), { aliases: ['hash-max-ziplist-entries'], implemented: true }),
   num('hash-max-listpack-value', 64n, sizeT(0n, LLONG_MAX, true), { aliases: ['hash-max-ziplist-value'], implemented: true }),
   num('list-max-listpack-size', -2n, int(INT_MIN, INT_MAX), { aliases: ['list-max-ziplist-size'], implemented: true }),
-  num('list-compress-depth', 0n, INT_RANGE),
+  num('list-compress-depth', 0n, INT_RANGE, { implemented: true }),
   num('set-max-intset-entries', 512n, sizeT(0n, LLONG_MAX), { implemented: true }),
   num('zset-max-listpack-entries', 128n, sizeT(0n, LLONG_MAX), { aliases: ['zset-max-ziplist-entries'], implemented: true }),
   num('zset-max-listpack-value', 64n, sizeT(0n, LLONG_MAX, true), { aliases: ['zset-max-ziplist-value'], implemented: true }),

@@ -19,7 +19,8 @@ import { cstr } from '../bytes.ts';
  * beyond 2^53 (maxmemory 18446744073709551615 must print back exactly); lists for directives that
  * take several arguments (bind, save, client-output-buffer-limit ...).
  */
-export type ConfigValue = string | number | bigint | boolean | readonly string[] | readonly number[];
+export type ConfigValue =
+  | string | number | bigint | boolean | readonly string[] | readonly number[] | readonly (number | bigint)[];
 
 /** Arguments of one directive occurrence, already split like redis.conf lines are. */
 export type Args = readonly string[];
@@ -178,8 +179,9 @@ const MEMORY_UNITS: Record<string, bigint> = {
 
 /**
  * Redis's memtoull: digits and an optional unit (k = 1000, kb = 1024, ... gb), case-insensitive;
- * no sign, no blanks. Digits that overflow saturate (strtoull's ERANGE is not checked), and no
- * digits at all read as 0, both as in Redis. Null when invalid.
+ * no sign, no blanks. Digits that overflow saturate (strtoull's ERANGE is not checked), no digits
+ * at all read as 0, and the unit's product wraps around 2^64 (7.0 does not check it), all as in
+ * Redis. Null when invalid.
  */
 export function memtoull(s: string): bigint | null {
   s = cstr(s);
@@ -190,8 +192,7 @@ export function memtoull(s: string): bigint | null {
   if (mul === undefined || i >= 128) return null;
   let val = i === 0 ? 0n : BigInt(s.slice(0, i));
   if (val > ULLONG_MAX) val = ULLONG_MAX;
-  if (val > ULLONG_MAX / mul) return null;
-  return val * mul;
+  return BigInt.asUintN(64, val * mul);
 }
 
 /** Redis's rewriteConfigFormatMemory: the largest of gb, mb, kb that divides the value. */
@@ -336,9 +337,27 @@ export function parseFlagsEnum(args: Args, e: EnumSpec): string[] | Refusal {
   return out.length === 0 ? [e.names[0]] : out;
 }
 
+/**
+ * Redis's string2d: what strtod reads of the whole string, refusing NaN and a result that
+ * overflowed to infinity or underflowed to zero (ERANGE); "inf" itself is a value.
+ */
+export function string2d(s: string): number | null {
+  const d = parseDouble(s);
+  if (d === null) return null;
+  if (!Number.isFinite(d) && !/inf/i.test(s)) return null;
+  if (d === 0) {
+    const lower = s.toLowerCase();
+    const hex = /^[+-]?0x/.test(lower);
+    const mantissa = hex ? lower.replace(/^[+-]?0x/, '').replace(/p.*$/, '') : lower.replace(/e.*$/, '');
+    if ((hex ? /[1-9a-f]/ : /[1-9]/).test(mantissa)) return null;
+  }
+  return d;
+}
+
 /** Redis's trimDoubleString over "%f": 99.9 -> "99.9", 50 -> "50". */
 export function formatPercentile(x: number): string {
-  let s = x.toFixed(6);
+  // "%f" keeps the sign of -0 ("-0" passes the range check), toFixed drops it.
+  let s = (Object.is(x, -0) ? '-' : '') + x.toFixed(6);
   if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
   return s;
 }

@@ -27,6 +27,17 @@ function runtime(): { name: RuntimeName; version: string } {
 // load (a LoadGlobalIC call) even in optimized code, and now() runs for every command.
 const perf = globalThis.performance;
 
+// The wall clock to the microsecond: the monotonic clock anchored to Date.now(), re-anchored when
+// the two part by more than a millisecond (the system clock was set or slewed).
+let wallBase = Date.now() - perf.now();
+function wallClock(): number {
+  const t = wallBase + perf.now();
+  const d = Date.now();
+  if (t >= d - 1 && t < d + 1) return t;
+  wallBase = d - perf.now();
+  return d;
+}
+
 /** Node's Buffer codec for large byte strings (much faster than a JS loop there). */
 export function installFastLatin1(): void {
   const rt = runtime().name;
@@ -166,6 +177,17 @@ export function createHost(args: readonly string[] = process.argv.slice(2)): Hos
       const m = process.memoryUsage();
       return m.heapUsed + m.external;
     },
+    maxOpenFiles: () => {
+      // No runtime has getrlimit; Linux shows the limits in /proc. Node (and Bun) raise the
+      // soft limit to the hard one as they start, so this is as high as it will go.
+      try {
+        const line = fs.readFileSync('/proc/self/limits', 'utf8').split('\n').find((l: string) => l.startsWith('Max open files'));
+        const soft = line === undefined ? NaN : Number(line.slice('Max open files'.length).trim().split(/\s+/)[0]);
+        return Number.isSafeInteger(soft) && soft > 0 ? soft : null;
+      } catch {
+        return null;
+      }
+    },
     cpu: () => {
       const u = process.cpuUsage();
       return { user: u.user - cpu0.user, system: u.system - cpu0.system };
@@ -206,6 +228,7 @@ export function createHost(args: readonly string[] = process.argv.slice(2)): Hos
     },
     exit: (code) => process.exit(code),
     now: () => perf.now(),
+    wallClock,
     sha1: (data) => createHash('sha1').update(data).digest(),
     defer: (fn) => void setImmediate(fn),
   };

@@ -80,6 +80,10 @@ export class RdbReader {
   private crcAt = 0;
   /** Whether to checksum at all (off for DUMP payloads, which are checked as a whole). */
   checksum: boolean;
+  /** Blobs that rdbLoadObject counts in stat_dump_payload_sanitizations when it checks them
+   * deeply: each packed quicklist node, intset, set, zset or hash listpack, and stream node.
+   * echokv always checks them so; the caller decides whether Redis would have counted. */
+  sanitized = 0;
 
   constructor(src: ByteSource, checksum = true, window = WINDOW) {
     this.src = src;
@@ -213,11 +217,10 @@ export class RdbReader {
     throw new RdbError(`Unknown length encoding ${b} in rdbLoadLen()`);
   }
 
-  /** A length (rdbLoadLen); refuses string encodings. */
+  /** A length (rdbLoadLen). Redis reads a string encoding header (11xxxxxx) here as the length
+   * in its low 6 bits (rdbLoadLen passes no isencoded flag), so a payload with one loads. */
   len(): number {
-    const n = this.lenOrEnc();
-    if (this.encoded) throw new RdbError('Unexpected string encoding where a length was expected');
-    return n;
+    return this.lenOrEnc();
   }
 
   /** A 64-bit length exactly (stream ids, counters that may exceed 2^53). */
@@ -226,6 +229,7 @@ export class RdbReader {
     const t = b >>> 6;
     if (t === 0) return BigInt(b & 0x3f);
     if (t === 1) return BigInt(((b & 0x3f) << 8) | this.byte());
+    if (t === 3) return BigInt(b & 0x3f); // as len()
     if (b === 0x80) return BigInt(this.len32be());
     if (b === 0x81) {
       const v = this.view(8);
@@ -367,6 +371,9 @@ export class RdbReader {
     this.need(clen);
     const at = this.p;
     this.p = at + clen;
+    // lzf_decompress into 0 bytes fails at once and returns 0, the length expected: Redis takes
+    // any data claiming an original length of 0 as the empty string.
+    if (len === 0) return 0;
     // An LZF back-reference of 3 bytes yields at most 264: a larger claim is corrupt data, not
     // something to allocate.
     if (len > clen * 90 + 64) throw new RdbError('Invalid LZF compressed string');
@@ -382,9 +389,9 @@ export class RdbReader {
     if (n === 253) return NaN;
     if (n === 254) return Infinity;
     if (n === 255) return -Infinity;
-    const s = bytesToStr(this.view(n));
-    const v = Number(s);
-    if (s.trim() === '' || Number.isNaN(v) && !/nan/i.test(s)) throw new RdbError('Invalid double value');
+    // sscanf("%lg"): the number at the start, after blanks; none is an error.
+    const v = strtodPrefix(bytesToStr(this.view(n)));
+    if (v === null) throw new RdbError('Invalid double value');
     return v;
   }
 }
@@ -460,6 +467,7 @@ export function readValue(r: RdbReader, t: number, limits: Limits): Value | type
         if (t === TYPE.LIST_QUICKLIST) part = ziplistElements(r.blob());
         else {
           r.blobRange();
+          r.sanitized++;
           // Most lists are one listpack: built straight from its bytes when the type can.
           if (nodes === 1 && a.fromListpack !== undefined) {
             const v = a.fromListpack(r.blobSrc, r.blobStart, r.blobEnd);
@@ -490,6 +498,7 @@ export function readValue(r: RdbReader, t: number, limits: Limits): Value | type
     case TYPE.SET_INTSET: {
       const a = needAdapter('set', t);
       r.blobRange();
+      r.sanitized++;
       const members = intsetDecode(r.blobSrc, r.blobStart, r.blobEnd);
       if (members.length === 0) return EMPTY_KEY;
       return a.build(members, limits, true);
@@ -497,6 +506,7 @@ export function readValue(r: RdbReader, t: number, limits: Limits): Value | type
     case TYPE.SET_LISTPACK: {
       const a = needAdapter('set', t);
       r.blobRange();
+      r.sanitized++;
       const members = listpackElements(r.blobSrc, r.blobStart, r.blobEnd);
       if (members.length === 0) return EMPTY_KEY;
       if (hasDuplicate(members, 1)) throw new RdbError('Set listpack integrity check failed (duplicate members)');
@@ -527,6 +537,7 @@ export function readValue(r: RdbReader, t: number, limits: Limits): Value | type
       const a = needAdapter('zset', t);
       if (t === TYPE.ZSET_LISTPACK) {
         r.blobRange();
+        r.sanitized++;
         const z = zsetListpack(r.blobSrc, r.blobStart, r.blobEnd);
         if (z === 0) return EMPTY_KEY;
         const members = exactStrings(zMembers, z);
@@ -574,6 +585,7 @@ export function readValue(r: RdbReader, t: number, limits: Limits): Value | type
       let pairs: string[];
       if (t === TYPE.HASH_LISTPACK) {
         r.blobRange();
+        r.sanitized++;
         pairs = listpackExact(r.blobSrc, r.blobStart, r.blobEnd);
       } else {
         const blob = r.blob();
@@ -726,20 +738,40 @@ function plainDecimalBytes(b: Uint8Array, start: number, end: number): number {
   return neg ? -v : v;
 }
 
-/** A score stored as text in a listpack or ziplist zset (zzlGetScore: strtod). */
+/**
+ * A score stored as text in a listpack or ziplist zset, as zzlGetScore reads it: strtod over its
+ * first 127 bytes, which takes the longest number at the start and 0 when there is none (Redis
+ * does not check these texts). Only a NaN is refused: echokv's sorted sets cannot hold one.
+ */
 function parseScore(s: string): number {
   const v = canonicalInt(s);
   if (v !== null) return Number(v);
   const f = plainDecimal(s);
   if (f === f) return f;
-  const lower = s.toLowerCase();
-  let d: number;
-  if (lower === 'inf' || lower === '+inf' || lower === 'infinity') d = Infinity;
-  else if (lower === '-inf' || lower === '-infinity') d = -Infinity;
-  else d = Number(s);
-  if (Number.isNaN(d) || s.trim() !== s || s === '') throw new RdbError('Zset listpack integrity check failed (invalid score)');
+  const d = strtodPrefix(s.length > 127 ? s.slice(0, 127) : s) ?? 0;
+  if (Number.isNaN(d)) throw new RdbError('Zset listpack integrity check failed (NaN score)');
   return d;
 }
+
+/** The number strtod reads at the start of `s` (NaN for "nan"), or null when there is none. */
+function strtodPrefix(s: string): number | null {
+  const m = STRTOD_PREFIX.exec(s);
+  if (m === null) return null;
+  let d: number;
+  if (m[6] !== undefined) return NaN;
+  if (m[5] !== undefined) d = Infinity;
+  else if (m[4] !== undefined) d = Number(m[4]);
+  else {
+    const [int, frac = ''] = m[2].split('.');
+    d = Number(BigInt('0x0' + int + frac)) * 2 ** (Number(m[3] ?? 0) - 4 * frac.length);
+  }
+  return m[1] === '-' ? -d : d;
+}
+
+/** strtod's longest prefix: blanks, sign, then a hex float (mantissa, binary exponent), a decimal,
+ * inf or infinity, or nan. */
+const STRTOD_PREFIX =
+  /^[ \t\n\v\f\r]*([+-]?)(?:0x([0-9a-f]+\.?[0-9a-f]*|\.[0-9a-f]+)(?:p([+-]?\d+))?|((?:\d+\.?\d*|\.\d+)(?:e[+-]?\d+)?)|(inf(?:inity)?)|(nan))/i;
 
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
@@ -779,7 +811,9 @@ function readStream(r: RdbReader, t: number): StreamData {
     if (key <= prevKey && n > 0) throw new RdbError('Stream node keys are not ascending');
     prevKey = key;
     const blob = r.blob();
-    const els = listpackElements(blob);
+    r.sanitized++;
+    // streamValidateListpackIntegrity checks the header's size, not its element count.
+    const els = listpackElements(blob, 0, blob.length, false);
     if (els.length === 0) throw new RdbError('Empty listpack inside stream');
     const node = decodeStreamNode(key, els, entries);
     node.bytes = blob.length;

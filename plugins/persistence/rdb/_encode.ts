@@ -402,17 +402,44 @@ export class RdbWriter {
     const last = lp.count > 0;
     const done = nodes as Uint8Array[] | null;
     const kinds = plain as boolean[] | null;
-    this.len((done?.length ?? 0) + (last ? 1 : 0));
+    const count = (done?.length ?? 0) + (last ? 1 : 0);
+    // With list-compress-depth, quicklist keeps the nodes between the `depth` ones at each end
+    // LZF-compressed when that pays, and rdbSaveObject writes those as they are, whatever
+    // rdbcompression says.
+    const depth = this.opts.limits.listCompressDepth ?? 0;
+    const middle = (i: number): boolean => depth > 0 && count > 2 * depth && i >= depth && i < count - depth;
+    this.len(count);
     if (done !== null) {
       for (let i = 0; i < done.length; i++) {
         this.len(kinds![i] ? 1 : 2); // QUICKLIST_NODE_CONTAINER_PLAIN / _PACKED
-        this.bytesString(done[i]);
+        if (!middle(i) || !this.quicklistLzf(done[i])) this.bytesString(done[i]);
       }
     }
     if (last) {
       this.len(2);
-      this.bytesString(lp.finishView());
+      const tail = lp.finishView();
+      if (!middle(count - 1) || !this.quicklistLzf(tail)) this.bytesString(tail);
     }
+  }
+
+  /**
+   * A node as __quicklistCompressNode would hold it: LZF-compressed when it has 48 bytes or more
+   * and compression saves more than 8 (MIN_COMPRESS_BYTES, MIN_COMPRESS_IMPROVE), written as
+   * rdbSaveLzfBlob does. False when quicklist leaves the node raw.
+   */
+  private quicklistLzf(node: Uint8Array): boolean {
+    const n = node.length;
+    if (n < 48) return false;
+    if (lzfScratch.length < n) lzfScratch = new Uint8Array(Math.max(n, LZF_SCRATCH_MIN));
+    const clen = lzfCompress(node, n, lzfScratch, n);
+    if (clen === 0 || clen + 8 >= n) return false;
+    this.room(clen + 19);
+    this.buf[this.pos++] = 0xc3;
+    this.len(clen);
+    this.len(n);
+    this.buf.set(lzfScratch.subarray(0, clen), this.pos);
+    this.pos += clen;
+    return true;
   }
 
   private set(key: string | null, v: Value & object): void {

@@ -320,12 +320,12 @@ export function lpEntry(lp: Uint8Array, p: number, end: number): number {
 }
 
 /** Checks that the entries ended at the end byte (`p` is where lpEntry() stopped) and that
- * `count` entries were read when the header declares a count. */
+ * `count` entries were read when the header declares a count (-1: not checked). */
 export function lpDone(lp: Uint8Array, from: number, to: number, p: number, count: number): void {
   const end = to - 1;
   if (p !== end || lp[end] !== 0xff) throw new RdbError('Listpack integrity check failed (missing end byte)');
   const declared = lpDeclared(lp, from);
-  if (declared !== 65535 && declared !== count) throw new RdbError('Listpack integrity check failed (element count)');
+  if (declared !== 65535 && count >= 0 && declared !== count) throw new RdbError('Listpack integrity check failed (element count)');
 }
 
 /** The entry lpEntry() read last as a byte string (short strings shared through internStr). */
@@ -338,9 +338,10 @@ export function lpString(lp: Uint8Array): string {
 /**
  * The elements of a listpack blob, in order, integers as their decimal strings. Checks the whole
  * structure (header size, each entry inside the blob, each backlen, the end byte), as
- * lpValidateIntegrity does with deep checks, and throws RdbError on any damage.
+ * lpValidateIntegrity does with deep checks, and throws RdbError on any damage; without
+ * `checkCount` the header's element count is not compared.
  */
-export function listpackElements(lp: Uint8Array, from = 0, to = lp.length): string[] {
+export function listpackElements(lp: Uint8Array, from = 0, to = lp.length, checkCount = true): string[] {
   // [from, to): the blob inside a larger buffer (the loader's window), read without a view.
   let p = lpOpen(lp, from, to);
   const out: string[] = [];
@@ -349,7 +350,7 @@ export function listpackElements(lp: Uint8Array, from = 0, to = lp.length): stri
     p = lpEntry(lp, p, end);
     out.push(lpString(lp));
   }
-  lpDone(lp, from, to, p, out.length);
+  lpDone(lp, from, to, p, checkCount ? out.length : -1);
   return out;
 }
 

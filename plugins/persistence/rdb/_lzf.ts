@@ -64,7 +64,17 @@ export function lzfCompress(input: Uint8Array, inLen: number, out: Uint8Array, o
       if (op + 3 + 1 >= outEnd && op - (lit === 0 ? 1 : 0) + 3 + 1 >= outEnd) return 0;
       out[op - lit - 1] = lit - 1; // stop the run
       if (lit === 0) op--; // undo an empty run
-      do len++; while (len < maxlen && input[ref + len] === input[ip + len]);
+      // lzf_c.c's unrolled loop: while more than 16 bytes are left it compares 16 more without
+      // looking at maxlen, so a match may run 2 bytes past it, to the input's end (in bounds:
+      // maxlen > 16 leaves at least 19 bytes from ip).
+      let broke = false;
+      if (maxlen > 16) {
+        for (let k = 0; k < 16 && !broke; k++) {
+          len++;
+          broke = input[ref + len] !== input[ip + len];
+        }
+      }
+      if (!broke) do len++; while (len < maxlen && input[ref + len] === input[ip + len]);
       len -= 2; // now the number of bytes minus one
       ip++;
       if (len < 7) {

@@ -29,11 +29,15 @@ export function ziplistElements(z: Uint8Array): string[] {
   const declared = z[8] | (z[9] << 8);
   const end = z.length - 1;
   if (z[end] !== 0xff) throw new RdbError('Ziplist integrity check failed (missing end byte)');
+  const tail = (z[4] | (z[5] << 8) | (z[6] << 16) | (z[7] << 24)) >>> 0;
+  if (tail > end) throw new RdbError('Ziplist integrity check failed (tail offset)');
   const out: string[] = [];
   let p = 10;
   let prevSize = 0;
+  let last = -1;
   while (p < end) {
     const start = p;
+    last = start;
     let prevlen = z[p++];
     if (prevlen === 0xfe) {
       if (p + 4 > end) throw new RdbError('Ziplist integrity check failed (entry past the end)');
@@ -83,33 +87,34 @@ export function ziplistElements(z: Uint8Array): string[] {
     out.push(s);
   }
   if (p !== end) throw new RdbError('Ziplist integrity check failed (entries overrun the end)');
+  // zltail must point at the last entry (when there is one), as ziplistValidateIntegrity checks.
+  if (last >= 0 && tail !== last) throw new RdbError('Ziplist integrity check failed (tail offset)');
   if (declared !== 65535 && declared !== out.length) throw new RdbError('Ziplist integrity check failed (entry count)');
   return out;
 }
 
-/** The field/value pairs of a zipmap blob, flattened [f0, v0, f1, v1 ...]; throws on damage. */
+/**
+ * The field/value pairs of a zipmap blob, flattened [f0, v0, f1, v1 ...]; throws on damage. As
+ * zipmapValidateIntegrity: the blob ends with 0xFF, the entries end at the first 0xFF where a key
+ * would start (what follows is not looked at), and the count byte is right unless it is 254.
+ */
 export function zipmapPairs(z: Uint8Array): string[] {
   const out: string[] = [];
-  if (z.length < 2) throw new RdbError('Zipmap integrity check failed (too short)');
+  if (z.length < 2 || z[z.length - 1] !== 0xff) throw new RdbError('Zipmap integrity check failed (missing end byte)');
   let p = 1;
   const len = (): number => {
     if (p >= z.length) throw new RdbError('Zipmap integrity check failed (entry past the end)');
     const b = z[p++];
     if (b < 254) return b;
-    if (b === 254) {
-      if (p + 4 > z.length) throw new RdbError('Zipmap integrity check failed (entry past the end)');
-      const v = (z[p] | (z[p + 1] << 8) | (z[p + 2] << 16) | (z[p + 3] << 24)) >>> 0;
-      p += 4;
-      return v;
-    }
-    throw new RdbError('Zipmap integrity check failed (bad length)');
+    // 254, or 255 in a value's length: a 4-byte length follows (zipmapDecodeLength).
+    if (p + 4 > z.length) throw new RdbError('Zipmap integrity check failed (entry past the end)');
+    const v = (z[p] | (z[p + 1] << 8) | (z[p + 2] << 16) | (z[p + 3] << 24)) >>> 0;
+    p += 4;
+    return v;
   };
   for (;;) {
     if (p >= z.length) throw new RdbError('Zipmap integrity check failed (missing end byte)');
-    if (z[p] === 0xff) {
-      p++;
-      break;
-    }
+    if (z[p] === 0xff) break;
     const kl = len();
     if (p + kl > z.length) throw new RdbError('Zipmap integrity check failed (key past the end)');
     const k = bytesToStr(z, p, p + kl);
@@ -122,6 +127,7 @@ export function zipmapPairs(z: Uint8Array): string[] {
     p += vl + free;
     out.push(k, v);
   }
-  if (p !== z.length) throw new RdbError('Zipmap integrity check failed (bytes after the end)');
+  if (out.length === 0) throw new RdbError('Zipmap integrity check failed (no entries)');
+  if (z[0] !== 254 && z[0] !== out.length / 2) throw new RdbError('Zipmap integrity check failed (entry count)');
   return out;
 }

@@ -19,7 +19,7 @@ import { REDIS_VERSION } from '../../../core/server.ts';
 import { crc64 } from './_crc64.ts';
 import { RdbError } from './_errors.ts';
 import { bufferSource, EMPTY_KEY, RDB_MAX_VERSION, RdbReader, readValue } from './_decode.ts';
-import { type EncodeOptions, OP, RDB_VERSION, RdbWriter } from './_encode.ts';
+import { type EncodeOptions, OP, RDB_VERSION, RdbWriter, TYPE } from './_encode.ts';
 import { type LoadOptions, loadRdb, loadRdbSync } from './load.ts';
 import { writeHeader } from './snapshot.ts';
 import { type Limits, limitsFrom } from './values.ts';
@@ -60,6 +60,26 @@ export function dumpPayload(value: Value, opts: EncodeOptions): Uint8Array {
   return w.buf.slice(0, w.pos);
 }
 
+/**
+ * DEBUG OBJECT's figures for a value, from its DUMP payload: serializedlength (rdbSavedObjectLen,
+ * the bytes of its RDB form after the type byte) and, for a list, the number of quicklist nodes
+ * and their total uncompressed size (ql_nodes, ql_uncompressed_size) as the dump lays them out.
+ */
+export function serializedInfo(value: Value, opts: EncodeOptions): { length: number; nodes: number; nodeBytes: number } {
+  const p = dumpPayload(value, opts);
+  const info = { length: p.length - 11, nodes: 0, nodeBytes: 0 };
+  if (p[0] === TYPE.LIST_QUICKLIST_2) {
+    const r = new RdbReader(bufferSource(p), false, p.length);
+    r.byte();
+    info.nodes = r.len();
+    for (let i = 0; i < info.nodes; i++) {
+      r.len(); // the container
+      info.nodeBytes += r.blob().length;
+    }
+  }
+  return info;
+}
+
 /** Why a payload was refused: RESTORE's two error replies. */
 export type PayloadProblem = 'version-or-checksum' | 'bad-format';
 
@@ -68,6 +88,8 @@ export type PayloadProblem = 'version-or-checksum' | 'bad-format';
 export interface PayloadOptions {
   skipChecksum?: boolean;
   whyBad?: (reason: string) => void;
+  /** As LoadOptions.sanitized: when Redis would check the payload deeply. */
+  sanitized?: (n: number) => void;
 }
 
 /** RESTORE and FUNCTION RESTORE: the version and checksum check of verifyDumpPayload. */
@@ -84,10 +106,10 @@ function footerOk(payload: Uint8Array, skipChecksum: boolean): boolean {
 export function restorePayload(payload: Uint8Array, limits: Limits, opts: PayloadOptions = {}): Value | PayloadProblem {
   const n = payload.length;
   if (!footerOk(payload, opts.skipChecksum === true)) return 'version-or-checksum';
+  // Like Redis, read from the whole payload: a value that claims more bytes than it has runs
+  // into the footer rather than failing (rioInitWithBuffer over the whole argument).
+  const r = new RdbReader(bufferSource(payload), false, Math.max(64, n));
   try {
-    // Like Redis, read from the whole payload: a value that claims more bytes than it has runs
-    // into the footer rather than failing (rioInitWithBuffer over the whole argument).
-    const r = new RdbReader(bufferSource(payload), false, Math.max(64, n));
     const t = r.byte();
     const v = readValue(r, t, limits);
     if (v === EMPTY_KEY) {
@@ -99,6 +121,9 @@ export function restorePayload(payload: Uint8Array, limits: Limits, opts: Payloa
     if (!(e instanceof RdbError)) throw e;
     opts.whyBad?.(e.message);
     return 'bad-format';
+  } finally {
+    // Counted before each check, so a blob found bad counts too, as in rdbLoadObject.
+    if (r.sanitized > 0) opts.sanitized?.(r.sanitized);
   }
 }
 
@@ -255,6 +280,9 @@ export function loadOptionsFor(server: Server, aofPreamble: boolean): LoadOption
     pause: aofPreamble ? () => new Promise((resolve) => setTimeout(resolve, 0)) : undefined,
     log: (level, m) => server.log[level](m),
     now: server.keyspace.clock(),
+    // Loading checks deeply under `yes` only (`clients` skips it while loading).
+    sanitized: server.config.str('sanitize-dump-payload') === 'yes'
+      ? (n) => void (server.stats.dumpPayloadSanitizations += n) : undefined,
   };
 }
 

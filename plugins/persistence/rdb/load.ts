@@ -18,6 +18,7 @@
 // =================================================================================================
 
 import { type Keyspace, newEntry } from '../../../core/keyspace.ts';
+import { lruForIdle } from '../../../core/eviction.ts';
 import { RdbError } from './_errors.ts';
 import { EMPTY_KEY, forgetDecoderScratch, RDB_MAX_VERSION, type RdbReader, readValue, typeName } from './_decode.ts';
 import { OP } from './_encode.ts';
@@ -41,6 +42,9 @@ export interface LoadOptions {
   log: (level: 'notice' | 'warning' | 'verbose', message: string) => void;
   /** Current time, Unix ms, for expiry and ages. */
   now: number;
+  /** Given the count of blobs checked (RdbReader.sanitized) when sanitize-dump-payload would
+   * have Redis check them deeply, for INFO dump_payload_sanitizations. */
+  sanitized?: (n: number) => void;
   /** DEBUG RELOAD MERGE (RDBFLAGS_ALLOW_DUP): a key already in its database, or given twice,
    * is replaced by the one read; otherwise that is an error. */
   replace?: boolean;
@@ -100,7 +104,7 @@ function* loadSteps(r: RdbReader, ks: Keyspace, opts: LoadOptions): Generator<nu
   const res: LoadResult = { version, keysLoaded: 0, keysExpired: 0, emptyKeysSkipped: 0, aux: new Map(), bytes: 0 };
   let db = ks.dbs[0];
   let expireAt = -1;
-  let lruIdle = -1;
+  let lruIdle = -1n;
   let lfuFreq = -1;
   const yieldEvery = opts.yieldEvery ?? 2 * 1024 * 1024;
   let nextYield = yieldEvery;
@@ -132,7 +136,8 @@ function* loadSteps(r: RdbReader, ks: Keyspace, opts: LoadOptions): Generator<nu
       continue;
     }
     if (t === OP.IDLE) {
-      lruIdle = r.len();
+      // rdbLoadLen into a long long: a length of 2^63 or more reads as negative, and is ignored.
+      lruIdle = BigInt.asIntN(64, r.len64());
       continue;
     }
     if (t === OP.FREQ) {
@@ -193,6 +198,11 @@ function* loadSteps(r: RdbReader, ks: Keyspace, opts: LoadOptions): Generator<nu
         throw new RdbError(`${e.message} (key '${printable(key)}' of type ${typeName(t)} in DB ${db.id}, at offset ${keyAt - 1})`);
       }
       throw e;
+    } finally {
+      if (r.sanitized > 0) {
+        opts.sanitized?.(r.sanitized);
+        r.sanitized = 0;
+      }
     }
     if (value === EMPTY_KEY) {
       if (res.emptyKeysSkipped++ < 10) opts.log('notice', `rdbLoadObject skipping empty key: ${printable(key)}`);
@@ -203,8 +213,9 @@ function* loadSteps(r: RdbReader, ks: Keyspace, opts: LoadOptions): Generator<nu
       // objectSetLRUOrLFU: a frequency under an LFU policy, an idle time under any other.
       if (opts.evictionInfo === 'lfu') {
         if (lfuFreq >= 0) e.lru = ((Math.floor(opts.now / 60000) & 65535) << 8) | lfuFreq;
-      } else if (lruIdle >= 0) {
-        e.lru = Math.max(0, lruClock - lruIdle);
+      } else {
+        const lru = lruForIdle(opts.now, lruIdle);
+        if (lru !== null) e.lru = lru;
       }
       // As Redis's dbSyncDelete there: no change counted, no WATCH touched.
       if (replace && db.keys.has(key)) db.detach(key);
@@ -216,7 +227,7 @@ function* loadSteps(r: RdbReader, ks: Keyspace, opts: LoadOptions): Generator<nu
       res.keysLoaded++;
     }
     expireAt = -1;
-    lruIdle = -1;
+    lruIdle = -1n;
     lfuFreq = -1;
     if (keyDelay > 0) {
       indexKeys();

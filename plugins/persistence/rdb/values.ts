@@ -118,6 +118,8 @@ export interface Limits {
   zsetMaxListpackEntries: number;
   zsetMaxListpackValue: number;
   listMaxListpackSize: number;
+  /** list-compress-depth: nodes this far from either end stay uncompressed (0: none is). */
+  listCompressDepth?: number;
   streamNodeMaxBytes: number;
   streamNodeMaxEntries: number;
 }
@@ -130,6 +132,7 @@ export function limitsFrom(config: Config): Limits {
     zsetMaxListpackEntries: config.num('zset-max-listpack-entries'),
     zsetMaxListpackValue: config.num('zset-max-listpack-value'),
     listMaxListpackSize: config.num('list-max-listpack-size'),
+    listCompressDepth: config.num('list-compress-depth'),
     streamNodeMaxBytes: config.num('stream-node-max-bytes'),
     streamNodeMaxEntries: config.num('stream-node-max-entries'),
   };
@@ -143,6 +146,7 @@ export const DEFAULT_LIMITS: Limits = {
   zsetMaxListpackEntries: 128,
   zsetMaxListpackValue: 64,
   listMaxListpackSize: -2,
+  listCompressDepth: 0,
   streamNodeMaxBytes: 4096,
   streamNodeMaxEntries: 100,
 };

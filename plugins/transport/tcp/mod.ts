@@ -122,7 +122,8 @@ export const tcp = definePlugin({
           out.bound.push(old);
         } else {
           try {
-            const listener = adapter.listen(server, spec(nameCache.get(t.host) ?? t.host, port, false, t.ipv6Only));
+            const host = nameCache.get(t.host) ?? (isIp(t.host) ? t.host : hostsFileAddress(t.host) ?? t.host);
+            const listener = adapter.listen(server, spec(host, port, false, t.ipv6Only));
             const b = { key: keyOf(t.host, listener.port, t.ipv6Only), listener };
             opened.push(b);
             out.bound.push(b);
@@ -140,6 +141,26 @@ export const tcp = definePlugin({
         if (t.host === '::' && dual !== null) dualBound = true;
       }
       return out;
+    };
+
+    /**
+     * A name's IPv4 address from /etc/hosts, which getaddrinfo reads before asking DNS: CONFIG SET
+     * bind must bind at once, and no runtime here resolves names synchronously (names in the
+     * start-up configuration are resolved in listen()).
+     */
+    const hostsFileAddress = (name: string): string | undefined => {
+      if (adapter.resolvesNames) return undefined;
+      let text: string;
+      try {
+        text = server.host.readText('/etc/hosts');
+      } catch {
+        return undefined;
+      }
+      for (const line of text.split('\n')) {
+        const [addr, ...names] = line.replace(/#.*/, '').trim().split(/\s+/);
+        if (addr !== undefined && !addr.includes(':') && isIp(addr) && names.some((n) => n.toLowerCase() === name.toLowerCase())) return addr;
+      }
+      return undefined;
     };
 
     const warn = (f: Failure, port: number, code: string | undefined): void => {
