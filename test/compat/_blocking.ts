@@ -1,7 +1,8 @@
 // Helpers for differential tests of blocking commands: the same command sent to both servers on
 // a pair of connections, their replies compared, and INFO blocked_clients polled on both.
+import type * as uvu from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Compat, show } from './_compat.ts';
+import { type Compat, type CompatContext, show } from './_compat.ts';
 import { sleep } from '../_helpers.ts';
 import { encodeCommand } from '../_resp.ts';
 
@@ -50,4 +51,35 @@ export async function waitBlocked(p: Compat, n: number): Promise<void> {
 export async function ids(p: Compat): Promise<[string, string]> {
   const [r, e] = await p.both('CLIENT', 'ID');
   return [String((r.reply as { value: bigint }).value), String((e.reply as { value: bigint }).value)];
+}
+
+/**
+ * The `test` of a suite whose tests open extra connections: when a test ends, `after` runs (say,
+ * CLIENT UNPAUSE), its connections are closed and both servers are waited on to have no client
+ * blocked, so a failure leaves no waiter behind for the next test.
+ */
+export function blockingTest(
+  suite: uvu.Test<CompatContext>,
+  after?: (ctx: CompatContext) => Promise<void>,
+): (name: string, fn: (ctx: CompatContext) => Promise<void>) => void {
+  return (name, fn) => {
+    suite(name, async (ctx) => {
+      const mine: Compat[] = [];
+      const connect = async (): Promise<Compat> => {
+        const w = await ctx.connect();
+        mine.push(w);
+        return w;
+      };
+      try {
+        await fn({ ...ctx, connect });
+      } finally {
+        await after?.(ctx);
+        for (const w of mine) {
+          w.redis.close();
+          w.echo.close();
+        }
+        await waitBlocked(ctx.c, 0);
+      }
+    });
+  };
 }

@@ -209,6 +209,32 @@ export function compatSuite(
 }
 
 /**
+ * After each test of `s`: closes every connection the test opened with ctx.connect, then runs
+ * `reset` (what the suite's tests change on both servers), so a failed test leaves nothing
+ * subscribed or configured for the next one.
+ */
+export function closeOpenedAfterEach(s: uvu.Test<CompatContext>, reset?: (ctx: CompatContext) => Promise<void>): void {
+  const opened: Compat[] = [];
+  s.before((ctx) => {
+    if (!ctx.connect) return;
+    const connect = ctx.connect;
+    ctx.connect = async () => {
+      const c = await connect();
+      opened.push(c);
+      return c;
+    };
+  });
+  s.after.each(async (ctx) => {
+    if (!ctx.c) return;
+    for (const c of opened.splice(0)) {
+      c.redis.close();
+      c.echo.close();
+    }
+    await reset?.(ctx);
+  });
+}
+
+/**
  * The commands in a real redis-server's incremental AOF (appendonlydir/*.incr.aof in `dir`),
  * SELECTs left out unless `keepSelect`: what propagation tests compare echokv's hook with.
  */

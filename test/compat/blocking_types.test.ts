@@ -6,37 +6,12 @@
 // another type, while a plain XREAD keeps waiting. Every wait is bounded in time.
 import * as assert from 'uvu/assert';
 import { type Compat, type CompatContext, compatSuite, show } from './_compat.ts';
+import { blockingTest, send, waitBlocked } from './_blocking.ts';
 import { type RespClient, sleep } from '../_helpers.ts';
-import { encodeCommand } from '../_resp.ts';
 
 const suite = compatSuite('blocking on keys that change type');
 
-/** A test whose extra connections are closed at its end, so a failure leaves no waiter behind. */
-function test(name: string, fn: (ctx: CompatContext) => Promise<void>): void {
-  suite(name, async (ctx) => {
-    const mine: Compat[] = [];
-    const connect = async (): Promise<Compat> => {
-      const w = await ctx.connect();
-      mine.push(w);
-      return w;
-    };
-    await waitBlocked(ctx, 0);
-    try {
-      await fn({ ...ctx, connect });
-    } finally {
-      for (const w of mine) {
-        w.redis.close();
-        w.echo.close();
-      }
-    }
-  });
-}
-
-function send(w: Compat, ...args: string[]): void {
-  const bytes = encodeCommand(args);
-  w.redis.write(bytes);
-  w.echo.write(bytes);
-}
+const test = blockingTest(suite);
 
 async function sameNext(w: Compat, what: string, timeoutMs = 5000): Promise<string> {
   const [r, e] = await Promise.all([w.redis.readRaw(timeoutMs), w.echo.readRaw(timeoutMs)]);
@@ -50,20 +25,6 @@ async function stillBlocked(w: Compat, what: string, ms = 150): Promise<void> {
   assert.is(w.echo.pendingBytes, 0, `echokv replied early: ${what}`);
 }
 
-/** Waits until both servers report `n` blocked clients, at most 5 s. */
-async function waitBlocked(ctx: CompatContext, n: number): Promise<void> {
-  const count = async (cl: RespClient): Promise<number> => {
-    const info = (await cl.call('INFO', 'clients')) as string;
-    return Number(/blocked_clients:(\d+)/.exec(info)![1]);
-  };
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const [r, e] = await Promise.all([count(ctx.c.redis), count(ctx.c.echo)]);
-    if (r === n && e === n) return;
-    assert.ok(Date.now() < deadline, `blocked clients: redis ${r}, echokv ${e}, expected ${n}`);
-    await sleep(10);
-  }
-}
 
 /** A stream `key` with group `g` at `$`, and a client blocked reading it as consumer `cons`. */
 async function blockReadgroup(ctx: CompatContext, key = 's', cons = 'c1', timeout = '5000'): Promise<Compat> {
@@ -96,14 +57,14 @@ for (const [name, cmds] of DELETIONS) {
   test(`XREADGROUP BLOCK released when the stream goes: ${name}`, async (ctx) => {
     const { c } = ctx;
     const w = await blockReadgroup(ctx);
-    await waitBlocked(ctx, 1);
+    await waitBlocked(ctx.c, 1);
     for (const cmd of cmds) await c.same(...cmd);
     if (name.includes('no change')) {
       await stillBlocked(w, name);
       await c.same('XADD', 's', '2-1', 'f', 'new');
     }
     await sameNext(w, `reply after ${name}`);
-    await waitBlocked(ctx, 0);
+    await waitBlocked(ctx.c, 0);
     await c.same('SELECT', '0');
     await c.same('INFO', 'keyspace');
   });
@@ -116,26 +77,26 @@ test('SWAPDB with a db holding a stream with the group: served from the new stre
   await c.same('XGROUP', 'CREATE', 's', 'g', '0');
   await c.same('SELECT', '0');
   const w = await blockReadgroup(ctx);
-  await waitBlocked(ctx, 1);
+  await waitBlocked(ctx.c, 1);
   await c.same('SWAPDB', '0', '1');
   await sameNext(w, 'served by the swapped-in stream');
-  await waitBlocked(ctx, 0);
+  await waitBlocked(ctx.c, 0);
 });
 
 test('a stream deleted and re-created with its group in one transaction serves the waiter', async (ctx) => {
   const { c } = ctx;
   const w = await blockReadgroup(ctx);
-  await waitBlocked(ctx, 1);
+  await waitBlocked(ctx.c, 1);
   await c.all([['MULTI'], ['DEL', 's'], ['XADD', 's', '2-1', 'f', 'v'], ['XGROUP', 'CREATE', 's', 'g', '0'], ['EXEC']]);
   await sameNext(w, 'served');
-  await waitBlocked(ctx, 0);
+  await waitBlocked(ctx.c, 0);
 });
 
 test('expiry releases XREADGROUP waiters: lazily on access and by the active cycle', async (ctx) => {
   const { c } = ctx;
   await c.same('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
   const w = await blockReadgroup(ctx);
-  await waitBlocked(ctx, 1);
+  await waitBlocked(ctx.c, 1);
   await c.same('PEXPIRE', 's', '30');
   await sleep(80);
   await stillBlocked(w, 'expired but not yet deleted', 10);
@@ -143,10 +104,10 @@ test('expiry releases XREADGROUP waiters: lazily on access and by the active cyc
   await sameNext(w, 'released by the lazy deletion');
   await c.same('DEBUG', 'SET-ACTIVE-EXPIRE', '1');
   const w2 = await blockReadgroup(ctx, 's', 'c2');
-  await waitBlocked(ctx, 1);
+  await waitBlocked(ctx.c, 1);
   await c.same('PEXPIRE', 's', '30');
   await sameNext(w2, 'released by active expiry');
-  await waitBlocked(ctx, 0);
+  await waitBlocked(ctx.c, 0);
 });
 
 test('plain XREAD keeps waiting when its stream goes; XREADGROUP on several keys is released', async (ctx) => {
@@ -158,18 +119,18 @@ test('plain XREAD keeps waiting when its stream goes; XREADGROUP on several keys
   await c.same('XADD', 's2', '1-1', 'f', 'v');
   await c.same('XGROUP', 'CREATE', 's2', 'g', '$');
   send(b, 'XREADGROUP', 'GROUP', 'g', 'c2', 'BLOCK', '0', 'STREAMS', 's2', 's', '>', '>');
-  await waitBlocked(ctx, 3);
+  await waitBlocked(ctx.c, 3);
   await c.same('DEL', 's');
   await sameNext(a, 'first readgroup waiter');
   await sameNext(b, 'readgroup waiter on two keys');
-  await waitBlocked(ctx, 1);
+  await waitBlocked(ctx.c, 1);
   await stillBlocked(plain, 'XREAD after DEL');
   await c.same('SET', 's', 'str');
   await stillBlocked(plain, 'XREAD after SET');
   await c.same('DEL', 's');
   await c.same('XADD', 's', '9-9', 'f', 'v');
   await sameNext(plain, 'XREAD served by the new stream');
-  await waitBlocked(ctx, 0);
+  await waitBlocked(ctx.c, 0);
 });
 
 test('BLPOP and BZPOPMIN wait through values of another type at their key', async (ctx) => {
@@ -178,7 +139,7 @@ test('BLPOP and BZPOPMIN wait through values of another type at their key', asyn
   const z = await ctx.connect();
   send(l, 'BLPOP', 'k', '0');
   send(z, 'BZPOPMIN', 'k', '0');
-  await waitBlocked(ctx, 2);
+  await waitBlocked(ctx.c, 2);
   await c.same('XADD', 'k', '1-1', 'f', 'v');
   await stillBlocked(l, 'BLPOP after XADD');
   await stillBlocked(z, 'BZPOPMIN after XADD', 0);
@@ -193,17 +154,17 @@ test('BLPOP and BZPOPMIN wait through values of another type at their key', asyn
   await c.same('RPUSH', 'k', 'x', 'y');
   await sameNext(l, 'BLPOP served');
   await c.same('LRANGE', 'k', '0', '-1');
-  await waitBlocked(ctx, 0);
+  await waitBlocked(ctx.c, 0);
   // A zset renamed onto a key a BLPOP waits on, then a list.
   send(l, 'BLPOP', 'k2', '0');
-  await waitBlocked(ctx, 1);
+  await waitBlocked(ctx.c, 1);
   await c.same('ZADD', 'src', '1', 'a');
   await c.same('RENAME', 'src', 'k2');
   await stillBlocked(l, 'BLPOP after RENAME of a zset');
   await c.same('RPUSH', 'src', 'p');
   await c.same('RENAME', 'src', 'k2');
   await sameNext(l, 'BLPOP served after RENAME of a list');
-  await waitBlocked(ctx, 0);
+  await waitBlocked(ctx.c, 0);
 });
 
 test('clients of different types on one key: each type serves its own, in order', async (ctx) => {
@@ -212,18 +173,18 @@ test('clients of different types on one key: each type serves its own, in order'
   const z1 = await ctx.connect();
   const l2 = await ctx.connect();
   send(l1, 'BRPOP', 'k', 'other', '0');
-  await waitBlocked(ctx, 1);
+  await waitBlocked(ctx.c, 1);
   send(z1, 'BZMPOP', '0', '1', 'k', 'MAX');
-  await waitBlocked(ctx, 2);
+  await waitBlocked(ctx.c, 2);
   send(l2, 'BLMPOP', '0', '2', 'other', 'k', 'LEFT', 'COUNT', '5');
-  await waitBlocked(ctx, 3);
+  await waitBlocked(ctx.c, 3);
   await c.same('RPUSH', 'k', 'a', 'b', 'c');
   await sameNext(l1, 'BRPOP');
   await sameNext(l2, 'BLMPOP');
   await stillBlocked(z1, 'BZMPOP after RPUSH');
   await c.same('ZADD', 'k', '1', 'a');
   await sameNext(z1, 'BZMPOP');
-  await waitBlocked(ctx, 0);
+  await waitBlocked(ctx.c, 0);
 });
 
 test('BLMOVE to a destination of the wrong type answers WRONGTYPE when served', async (ctx) => {
@@ -231,17 +192,17 @@ test('BLMOVE to a destination of the wrong type answers WRONGTYPE when served', 
   const w = await ctx.connect();
   await c.same('SET', 'dst', 'str');
   send(w, 'BLMOVE', 'src', 'dst', 'LEFT', 'RIGHT', '0');
-  await waitBlocked(ctx, 1);
+  await waitBlocked(ctx.c, 1);
   await c.same('RPUSH', 'src', 'a', 'b');
   await sameNext(w, 'BLMOVE served');
-  await waitBlocked(ctx, 0);
+  await waitBlocked(ctx.c, 0);
   await c.same('LRANGE', 'src', '0', '-1');
   await c.same('GET', 'dst');
   // BRPOPLPUSH the same way, in RESP3.
   await w.redis.call('HELLO', '3');
   await w.echo.call('HELLO', '3');
   send(w, 'BRPOPLPUSH', 'src2', 'dst', '0');
-  await waitBlocked(ctx, 1);
+  await waitBlocked(ctx.c, 1);
   await c.same('RPUSH', 'src2', 'x');
   await sameNext(w, 'BRPOPLPUSH served');
   await c.same('LRANGE', 'src2', '0', '-1');
@@ -251,7 +212,7 @@ test('error stats count the UNBLOCKED reply once', async (ctx) => {
   const { c } = ctx;
   await c.same('CONFIG', 'RESETSTAT');
   const w = await blockReadgroup(ctx);
-  await waitBlocked(ctx, 1);
+  await waitBlocked(ctx.c, 1);
   await c.same('DEL', 's');
   await sameNext(w, 'UNBLOCKED');
   await c.same('INFO', 'errorstats');

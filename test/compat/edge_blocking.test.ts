@@ -7,32 +7,12 @@
 import * as assert from 'uvu/assert';
 import { type Compat, type CompatContext, compatSuite, show } from './_compat.ts';
 import { encodeCommand } from '../_resp.ts';
-import { ids, reply, send, silent, waitBlocked } from './_blocking.ts';
+import { blockingTest, ids, reply, send, silent, waitBlocked } from './_blocking.ts';
 
 const suite = compatSuite('edge blocking');
 
-/** A test whose extra connections are closed and pause lifted at its end, so that a failure
- * leaves no waiter behind for the next test. */
-function test(name: string, fn: (ctx: CompatContext) => Promise<void>): void {
-  suite(name, async (ctx) => {
-    const mine: Compat[] = [];
-    const connect = async (): Promise<Compat> => {
-      const w = await ctx.connect();
-      mine.push(w);
-      return w;
-    };
-    try {
-      await fn({ ...ctx, connect });
-    } finally {
-      await ctx.c.both('CLIENT', 'UNPAUSE');
-      for (const w of mine) {
-        w.redis.close();
-        w.echo.close();
-      }
-      await waitBlocked(ctx.c, 0);
-    }
-  });
-}
+// A failed test leaves no pause behind either.
+const test = blockingTest(suite, async (ctx) => void await ctx.c.both('CLIENT', 'UNPAUSE'));
 
 /** Writes several commands on both sides of `p` in one write, as a pipeline. */
 function pipeline(p: Compat, ...cmds: string[][]): void {

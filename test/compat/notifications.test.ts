@@ -8,28 +8,13 @@
 // binary keys, to exact channel subscriptions, and to a RESP3 client that receives its own events
 // among its replies exactly where Redis writes them.
 import * as assert from 'uvu/assert';
-import { type Compat, type CompatContext, compatSuite, show } from './_compat.ts';
+import { closeOpenedAfterEach, type Compat, type CompatContext, compatSuite, show } from './_compat.ts';
 import type { Raw, RespClient } from '../_helpers.ts';
 import { encodeCommand, plain } from '../_resp.ts';
 
 const test = compatSuite('keyspace notifications');
 
-const opened: Compat[] = [];
-test.before((ctx) => {
-  if (!ctx.connect) return;
-  const connect = ctx.connect;
-  ctx.connect = async () => {
-    const c = await connect();
-    opened.push(c);
-    return c;
-  };
-});
-test.after.each(async (ctx) => {
-  if (!ctx.c) return;
-  for (const c of opened.splice(0)) {
-    c.redis.close();
-    c.echo.close();
-  }
+closeOpenedAfterEach(test, async (ctx) => {
   await ctx.c.same('CONFIG', 'SET', 'notify-keyspace-events', '');
 });
 

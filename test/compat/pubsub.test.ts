@@ -10,7 +10,7 @@
 // collections; everything else is compared byte for byte.
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { type Compat, compatSuite, show } from './_compat.ts';
+import { closeOpenedAfterEach, type Compat, compatSuite, show } from './_compat.ts';
 import type { Raw, RespClient } from '../_helpers.ts';
 import { encodeCommand, plain } from '../_resp.ts';
 
@@ -20,22 +20,7 @@ const test = compatSuite('pubsub');
 
 // Connections a test opens are closed after it, and the next test starts once both servers have
 // forgotten their subscriptions (PUBSUB NUMPAT and the channel lists are global).
-const opened: Compat[] = [];
-test.before((ctx) => {
-  if (!ctx.connect) return;
-  const connect = ctx.connect;
-  ctx.connect = async () => {
-    const c = await connect();
-    opened.push(c);
-    return c;
-  };
-});
-test.after.each(async (ctx) => {
-  if (!ctx.c) return;
-  for (const c of opened.splice(0)) {
-    c.redis.close();
-    c.echo.close();
-  }
+closeOpenedAfterEach(test, async (ctx) => {
   for (const cl of [ctx.c.redis, ctx.c.echo]) {
     await waitFor('subscriptions of closed connections to go', async () => {
       const channels = (await cl.call('PUBSUB', 'CHANNELS')) as unknown[];
