@@ -75,7 +75,8 @@ function read(client: Client, data: Uint8Array): void {
 function server(config: Record<string, string | number> = {}): Server {
   deferred = [];
   return createServer({
-    config: { port: 0, ...config },
+    // In memory: a dump.rdb in the working directory must not load into these servers.
+    config: { port: 0, persistence: 'none', ...config },
     clock: () => now,
     host: { ...createHost([]), stdout: () => {}, defer: (fn) => void deferred.push(fn) },
   });

@@ -29,7 +29,8 @@ async function start(config: Record<string, string | string[]> = {}): Promise<{
   const logs: string[] = [];
   const clock = { now: T0 };
   const server = createServer({
-    config: { port: 0, bind: '127.0.0.1', ...config },
+    // In memory: a dump.rdb in the working directory must not load into these servers.
+    config: { port: 0, bind: '127.0.0.1', persistence: 'none', ...config },
     pluginOptions: { tcp: { anyPort: true } },
     clock: () => clock.now,
     host: { ...createHost([]), stdout: (line: string) => void logs.push(line) },
