@@ -40,6 +40,9 @@ export interface BlockSpec {
   timeoutMs: number;
   /** Writes the reply for a timeout (also used when the client may not block). */
   onTimeout(c: Client): void;
+  /** CLIENT LIST argv-mem while it waits, when the arguments as given differ from the ones
+   * parked (XREAD's `$` is parked as the ID it meant); by default the parked ones' bytes. */
+  argvMem?: number;
 }
 
 export interface BlockState {
@@ -58,6 +61,9 @@ export interface BlockState {
   readgroup: boolean;
   /** Microseconds the command took when it ran and blocked (Redis's c->duration). */
   firstUs: number;
+  /** CLIENT LIST argv-mem while it waits: the bytes of the command's arguments, which Redis
+   * keeps with a blocked client. */
+  argvMem: number;
   /** Its replies are dropped: it blocked under CLIENT REPLY OFF, or right after CLIENT REPLY
    * SKIP, which Redis keeps in force until the blocked command is done (resetClient runs only
    * then), so whatever ends the wait (served, timed out, unblocked) answers nothing. */
@@ -125,6 +131,7 @@ export class Blocking {
       db, keys: [...new Set(spec.keys)], cmd, argv, onTimeout: spec.onTimeout, timer: null,
       deadline: spec.timeoutMs > 0 ? this.server.keyspace.clock() + spec.timeoutMs : 0,
       type: BLOCKED_TYPE[cmd.fullname] ?? 'list', readgroup: cmd.fullname === 'xreadgroup', firstUs: 0,
+      argvMem: spec.argvMem ?? argv.reduce((n, a) => n + a.length, 0),
       // Server.call swaps `out` for a scratch writer while replies are dropped.
       silent: c.out !== c.pushOut,
     };

@@ -93,6 +93,10 @@ export class Client {
   /** In the server's queue of clients to flush at the end of this event-loop turn. */
   flushQueued = false;
   closed = false;
+  /** What this client's buffers count for in used_memory now (core/eviction.ts), and, while
+   * maxmemory-clients is set, its whole memory as client eviction counts it (tot-mem). */
+  memCounted = 0;
+  evictMem = 0;
   /** Receives the MONITOR feed. */
   monitor = false;
   /** Name of the last command run, for CLIENT LIST. */
@@ -129,6 +133,9 @@ export class Client {
 
   /** The transport calls this once when the connection is gone. */
   onClose(): void {
+    // The peer hung up: Redis learns it from a read that returns nothing, and counts that read
+    // (INFO total_reads_processed); a close of the server's own is no read.
+    if (!this.closed) this.server.stats.readsProcessed++;
     this.server.onClientClosed(this);
   }
 

@@ -56,6 +56,7 @@
 
 import type { Client } from './client.ts';
 import type { Command } from './command.ts';
+import { clientInfoLine, clientTotalMemory } from './commands/connection.ts';
 import { keyMemoryUsage } from './info.ts';
 import type { Database, Entry, LfuCounter } from './keyspace.ts';
 import type { KeyTable } from './key_table.ts';
@@ -92,6 +93,21 @@ interface PoolEntry {
 }
 
 const LRU_CLOCK_MAX = 16777215;
+
+/** Redis's client memory buckets: log2 of a client's memory, from 32 KB (2^15) to 8 GB (2^33). */
+const CLIENT_BUCKET_MIN_LOG = 15;
+const CLIENT_BUCKET_MAX_LOG = 33;
+
+function clientBucket(mem: number): number {
+  const bits = mem > 0 ? Math.floor(Math.log2(mem)) + 1 : 0;
+  return Math.min(CLIENT_BUCKET_MAX_LOG, Math.max(CLIENT_BUCKET_MIN_LOG, bits));
+}
+
+/** What a client's buffers count for in used_memory: unrun input, replies not yet handed to the
+ * socket, and what the socket still has queued. */
+function bufferBytes(c: Client): number {
+  return c.queryBufferBytes + c.out.size + c.conn.bufferedAmount;
+}
 
 /**
  * The LRU access field (seconds) of a key given an idle time of `idle` seconds at `nowMs`, by
@@ -158,6 +174,17 @@ export class Eviction {
   /** Client buffers as the last cron tick found them; replicas' are not counted for eviction. */
   private clientBytes = 0;
   replicaBytes = 0;
+  /** maxmemory-clients as configured: bytes, a negative percentage of maxmemory, 0 for none. */
+  private clientsConfig = 0;
+  /** The sum of Client.evictMem (kept while maxmemory-clients is set). */
+  private clientsSum = 0;
+  /**
+   * Client memory is followed as it changes (Server calls updateClient() around each read and
+   * write): while maxmemory or maxmemory-clients is set, so that eviction sees a client's buffers
+   * before the next command, as Redis does (updateClientMemUsageAndBucket). Otherwise the cron
+   * tick's sample is enough for INFO.
+   */
+  followClients = false;
   private readonly pool: PoolEntry[] = [];
   private nextDb = 0;
   /** Per Map (db.keys or db.expires), its position in a circular walk. */
@@ -192,6 +219,16 @@ export class Eviction {
     this.lazy = cfg.bool('lazyfree-lazy-eviction');
     this.setPolicy(cfg.str('maxmemory-policy') as Policy);
     this.setMaxmemory(cfg.num('maxmemory'));
+    this.clientsConfig = cfg.num('maxmemory-clients');
+    this.updateFollow();
+    cfg.onChange('maxmemory-clients', (v) => {
+      this.clientsConfig = v as number;
+      this.updateFollow();
+      // Every client counted afresh; a lower limit evicts once the current command is done (Redis
+      // evicts before the next command and before sleeping).
+      this.sampleClients();
+      queueMicrotask(() => this.evictClients());
+    });
     cfg.onChange('maxmemory', (v) => {
       this.setMaxmemory(v as number);
       if (this.maxmemory > 0) {
@@ -220,8 +257,9 @@ export class Eviction {
       this.lazy = v as boolean;
     });
     server.on('cron', () => {
+      if (this.tracking || this.clientsConfig !== 0) this.sampleClients();
+      if (this.clientsConfig !== 0) this.evictClients();
       if (this.tracking) {
-        this.sampleClients();
         this.settle();
         this.audit();
       }
@@ -238,6 +276,16 @@ export class Eviction {
   private setMaxmemory(n: number): void {
     this.maxmemory = n;
     this.underLimit = false;
+    this.updateFollow();
+  }
+
+  /** maxmemory-clients is set. */
+  get evictingClients(): boolean {
+    return this.clientsConfig !== 0;
+  }
+
+  private updateFollow(): void {
+    this.followClients = this.maxmemory > 0 || this.clientsConfig !== 0;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -333,14 +381,93 @@ export class Eviction {
   private sampleClients(): void {
     let normal = 0;
     let replicas = 0;
+    let sum = 0;
+    const evicting = this.clientsConfig !== 0;
     for (const c of this.server.clients.values()) {
-      const n = c.queryBufferBytes + c.out.size + c.conn.bufferedAmount;
+      const n = bufferBytes(c);
+      c.memCounted = n;
       if (c.flags.has('replica')) replicas += n;
       else normal += n;
+      if (evicting) {
+        const m = c.flags.has('replica') || c.flags.has('master') || c.monitor ? 0 : clientTotalMemory(c);
+        c.evictMem = m;
+        sum += m;
+      }
     }
     if (normal !== this.clientBytes || replicas !== this.replicaBytes) this.underLimit = false;
     this.clientBytes = normal;
     this.replicaBytes = replicas;
+    this.clientsSum = sum;
+  }
+
+  /**
+   * `c`'s buffers may have changed (a read, commands run, a write): counts them again at once,
+   * and evicts clients if maxmemory-clients is now exceeded. O(1) but for an eviction.
+   */
+  updateClient(c: Client): void {
+    if (c.closed) return;
+    const n = bufferBytes(c);
+    if (n !== c.memCounted) {
+      if (c.flags.has('replica')) this.replicaBytes += n - c.memCounted;
+      else this.clientBytes += n - c.memCounted;
+      c.memCounted = n;
+      this.underLimit = false;
+    }
+    if (this.clientsConfig === 0 || c.monitor || c.flags.has('replica') || c.flags.has('master')) return;
+    const m = clientTotalMemory(c);
+    this.clientsSum += m - c.evictMem;
+    c.evictMem = m;
+    const limit = this.clientsLimit();
+    if (limit > 0 && this.clientsSum >= limit) this.evictClients();
+  }
+
+  /** A closed client's buffers are freed with it (Redis's freeClient), not at the next tick. */
+  clientGone(c: Client): void {
+    if (c.memCounted !== 0) {
+      if (c.flags.has('replica')) this.replicaBytes -= c.memCounted;
+      else this.clientBytes -= c.memCounted;
+      c.memCounted = 0;
+      this.underLimit = false;
+    }
+    this.clientsSum -= c.evictMem;
+    c.evictMem = 0;
+  }
+
+  /** Redis's getClientEvictionLimit: bytes, or a percentage of maxmemory; at least 128 KB; 0: none. */
+  private clientsLimit(): number {
+    const v = this.clientsConfig;
+    let limit: number;
+    if (v < 0 && this.maxmemory > 0) limit = Math.floor((this.maxmemory * -v) / 100);
+    else if (v > 0) limit = v;
+    else return 0;
+    return Math.max(limit, 128 * 1024);
+  }
+
+  /**
+   * Redis's evictClients: while the clients' memory is at or over maxmemory-clients, closes the
+   * evictable clients (normal and pub/sub ones without CLIENT NO-EVICT) of the largest memory
+   * bucket (log2 of the memory) first, counting each in INFO evicted_clients.
+   */
+  evictClients(): void {
+    const limit = this.clientsLimit();
+    if (limit === 0 || this.clientsSum < limit) return;
+    const server = this.server;
+    const cands: Client[] = [];
+    for (const c of server.clients.values()) {
+      if (c.closed || c.monitor || c.flags.has('no-evict') || c.flags.has('replica') || c.flags.has('master')) continue;
+      cands.push(c);
+    }
+    // Stable: within a bucket, in the order the clients connected.
+    cands.sort((a, b) => clientBucket(b.evictMem) - clientBucket(a.evictMem));
+    for (const c of cands) {
+      if (this.clientsSum < limit) return;
+      server.log.notice(`Evicting client: ${clientInfoLine(c)}`);
+      server.stats.evictedClients++;
+      // Freed at once: replies still waiting in echokv are dropped, as freeClient drops them.
+      c.out.take();
+      server.closeClient(c);
+    }
+    if (this.clientsSum >= limit) server.log.warning('Over client maxmemory after evicting all evictable clients');
   }
 
   /** The dataset estimate: the sum of every key's share. */

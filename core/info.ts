@@ -564,7 +564,7 @@ function sectionFields(server: Server, section: Section): Fields {
         ['expired_time_cap_reached_count', ks.stats.expiredTimeCapReached],
         ['expire_cycle_cpu_milliseconds', Math.round((ks.stats as { expireCycleTimeUsed?: number }).expireCycleTimeUsed ?? 0)],
         ['evicted_keys', s.evictedKeys],
-        ['evicted_clients', 0],
+        ['evicted_clients', s.evictedClients],
         ['total_eviction_exceeded_time', Math.floor(s.evictionExceededMs + evictionExceeded(server))],
         ['current_eviction_exceeded_time', Math.floor(evictionExceeded(server))],
         ['keyspace_hits', ks.stats.hits],

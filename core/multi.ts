@@ -58,8 +58,11 @@ export class MultiState {
   mayReplicate = false;
   /** Some queued command is refused when out of memory: so is the EXEC. */
   denyOom = false;
-  /** Bytes of the queued arguments (CLIENT LIST multi-mem). */
+  /** Bytes of the queued arguments. */
   argvBytes = 0;
+  /** Number of the queued arguments: Redis's argv_len_sums (CLIENT LIST multi-mem) adds a
+   * pointer (8 bytes) for each to their bytes. */
+  argvCount = 0;
 }
 
 /** A key one client watches (Redis's watchedKey). */
@@ -104,6 +107,7 @@ export class Transactions {
     if (!m.aborted && !c.flags.has('dirty_cas')) {
       m.queue.push({ cmd, argv });
       for (let i = 0; i < argv.length; i++) m.argvBytes += argv[i].length;
+      m.argvCount += argv.length;
       const flags = cmd.spec.flags;
       if (cmd.isWrite) m.writes = true;
       if (cmd.isWrite || flags.includes('may_replicate')) m.mayReplicate = true;
@@ -175,7 +179,14 @@ export class Transactions {
     for (const [db, argv] of changes) server.propagate(db, argv);
   }
 
-  /** CLIENT LIST multi-mem: queued arguments and per-command and per-watched-key bookkeeping. */
+  /** CLIENT LIST multi-mem, as Redis 7.0 prints it (mstate.argv_len_sums): the queued arguments'
+   * bytes and a pointer for each; watched keys are not in it (they are in tot-mem, memory()). */
+  argvLenSums(c: Client): number {
+    return c.multi === null ? 0 : c.multi.argvBytes + c.multi.argvCount * 8;
+  }
+
+  /** A transaction's share of tot-mem: queued arguments and per-command and per-watched-key
+   * bookkeeping (Redis's multiStateMemOverhead). */
   memory(c: Client): number {
     let n = c.watched === null ? 0 : c.watched.length * WATCHED_KEY_BYTES;
     if (c.multi !== null) n += c.multi.argvBytes + c.multi.queue.length * QUEUED_COMMAND_BYTES;

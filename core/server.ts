@@ -110,6 +110,8 @@ export interface ServerStats {
   clientQueryBufferLimitDisconnections: number;
   /** Keys evicted for maxmemory (INFO evicted_keys). */
   evictedKeys: number;
+  /** Clients closed for maxmemory-clients (INFO evicted_clients). */
+  evictedClients: number;
   /** Time used memory spent over maxmemory (INFO total/current_eviction_exceeded_time), in ms,
    * and since when (host.now() ms) it is over now, 0 when it is not. */
   evictionExceededMs: number;
@@ -153,6 +155,7 @@ export class Server {
     peakMemory: 0,
     clientQueryBufferLimitDisconnections: 0,
     evictedKeys: 0,
+    evictedClients: 0,
     evictionExceededMs: 0,
     evictionExceededSince: 0,
     dumpPayloadSanitizations: 0,
@@ -235,7 +238,9 @@ export class Server {
   private readonly hooks: { [K in HookName]: HookSignatures[K][] } = {
     propagate: [], cron: [], beforeShutdown: [],
   };
-  private nextClientId = 1;
+  /** Redis 7.0 gives ids 1 and 2 to its Lua clients (EVAL's and FUNCTION's) at startup, so the
+   * first connection is id 3 (CLIENT ID, HELLO, CLIENT LIST). */
+  private nextClientId = 3;
   /** Monotonic ms when the running command started (see processInput). */
   private lastNow = 0;
   /** slowlog-log-slower-than, cached: it is read after every command. */
@@ -667,6 +672,13 @@ export class Server {
       this.closeClient(c);
       return;
     }
+    // maxmemory-clients: the input counts before the commands it holds run (a large argument
+    // may get the client evicted first, as Redis's processCommand evicts clients). For maxmemory
+    // alone, what is left unrun counts once the read is processed (below, in processInput).
+    if (this.eviction.evictingClients) {
+      this.eviction.updateClient(c);
+      if (c.closed) return;
+    }
     this.processInput(c, true);
     if (c.conn.reusesReadBuffer === true) c.parser.detach();
   }
@@ -730,6 +742,8 @@ export class Server {
     // up beyond about what Redis writes per client and event (NET_MAX_WRITES_PER_EVENT, 64 KB).
     if (c.out.size >= MAX_DEFERRED_OUTPUT) this.flush(c);
     else this.wake(c);
+    // Once per read, not per command: the input consumed and the replies it produced.
+    if (this.eviction.followClients) this.eviction.updateClient(c);
   }
 
   /**
@@ -908,6 +922,8 @@ export class Server {
         for (const ch of chunks) this.stats.netOutputBytes += ch.length;
         conn.write(chunks);
       }
+      // Output made for this client by others (pub/sub, invalidations) counts from here.
+      if (this.eviction.followClients) this.eviction.updateClient(c);
     }
     if (c.closeAfterReply && !c.closed) this.closeClient(c);
   }
@@ -961,6 +977,7 @@ export class Server {
     if (c.closed) return;
     c.closed = true;
     this.clients.delete(c.id);
+    this.eviction.clientGone(c);
     this.monitors.delete(c);
     if (c.blocked !== null) this.blocking.onClientClosed(c);
     this.pubsub.onClientClosed(c);
@@ -978,7 +995,11 @@ export class Server {
     // each fresh name for the table. Only commands without subcommands are remembered.
     if (name === this.lastName) return this.lastCommand!;
     const cmd = this.commands.get(name);
+    // CLIENT LIST's cmd= is what Redis's lookupCommand found: NULL for an unknown command or
+    // subcommand, the container itself when it comes without a subcommand (execute() sets it for
+    // the commands found).
     if (cmd === undefined) {
+      if (this.current === null) c.lastCommand = 'NULL';
       this.rejectCommand(c, unknownCommand(argv));
       return null;
     }
@@ -990,11 +1011,13 @@ export class Server {
     if (argv.length === 1) {
       // A container with a handler of its own runs it (COMMAND alone lists all commands).
       if (cmd.handler !== undefined) return cmd;
+      if (this.current === null) c.lastCommand = cmd.fullname;
       this.rejectCommand(c, wrongArity(cmd.fullname), cmd);
       return null;
     }
     const sub = cmd.subcommands.get(argv[1].toLowerCase());
     if (sub === undefined) {
+      if (this.current === null) c.lastCommand = 'NULL';
       this.rejectCommand(c, unknownSubcommand(argv[1], argv[0]), null);
       return null;
     }

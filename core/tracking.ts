@@ -234,6 +234,11 @@ export class Tracking {
   }
 
   /** CLIENT LIST's redir= and flags R/B. */
+  /** How many BCAST prefixes `c` tracks (its tot-mem counts them, as Redis counts rax nodes). */
+  prefixCount(c: Client): number {
+    return this.states.get(c)?.prefixes.length ?? 0;
+  }
+
   listFields(c: Client): { redirect: number; broken: boolean; bcast: boolean } {
     const st = this.states.get(c);
     if (st === undefined) return { redirect: -1, broken: false, bcast: false };

@@ -327,8 +327,9 @@ function hello(c: Client, argv: string[]): void {
 /**
  * RESET: the connection's state as a new connection has it (Redis's clearClientConnectionState):
  * MONITOR off, database 0, RESP2, the default user (logged in only if it has no password), no
- * name, replies on, no-evict off, no subscriptions (dropped without replies), no transaction,
- * no watched keys and no client-side caching.
+ * name, replies on, no subscriptions (dropped without replies), no transaction, no watched keys
+ * and no client-side caching. CLIENT NO-EVICT stays as it was: Redis 7.0's flag list to clear
+ * leaves CLIENT_NO_EVICT out.
  */
 function resetClient(c: Client): void {
   if (c.monitor) {
@@ -342,7 +343,6 @@ function resetClient(c: Client): void {
   c.name = '';
   c.replyMode = 'on';
   c.skipNextReply = false;
-  c.flags.delete('no-evict');
   c.flags.delete('readonly');
   c.flags.delete('asking');
   c.server.pubsub.clear(c);
@@ -448,18 +448,33 @@ function argvBytes(argv: readonly string[] | null): number {
  * buffer and rbp what it holds now (Redis tracks a peak); obl is output not yet handed to the
  * socket, omem what the socket still has queued (oll 1 when it has some); tot-mem adds these to
  * a fixed 1 KB for the connection's objects. multi is the queue's length in MULTI (-1 outside),
- * multi-mem the queued arguments and watched keys (core/multi.ts).
+ * multi-mem the queued arguments (core/multi.ts).
  */
+/**
+ * A client's tot-mem: a fixed 1 KB for the connection's objects, its input, the arguments held,
+ * the transaction's memory, the reply buffer, what the socket still has queued, and (as Redis's
+ * pubsubMemOverhead) a dict entry per subscribed channel and a list node per pattern, and a rax
+ * node (32 bytes) per tracking prefix. Client
+ * eviction (maxmemory-clients, core/eviction.ts) counts a client by this figure.
+ */
+export function clientTotalMemory(c: Client, running: readonly string[] | null = null): number {
+  const [sub, psub, ssub] = c.server.pubsub.counts(c);
+  return 1024 + c.queryBufferBytes + argvBytes(running ?? c.heldArgv) + c.server.transactions.memory(c) +
+    c.out.capacity + c.conn.bufferedAmount + (sub + ssub) * 32 + psub * 24 +
+    (c.server.tracking === null ? 0 : c.server.tracking.prefixCount(c) * 32);
+}
+
 export function clientInfoLine(c: Client, running: readonly string[] | null = null): string {
   const now = c.server.keyspace.clock();
   const sec = (ms: number): number => Math.floor(ms / 1000);
   const qbuf = c.queryBufferBytes;
-  const argvMem = argvBytes(running ?? c.heldArgv);
+  // A blocked client keeps its command's arguments until it is served (Redis's argv_len_sum).
+  const argvMem = c.blocked !== null && running === null ? c.blocked.argvMem : argvBytes(running ?? c.heldArgv);
   const rbs = c.out.capacity;
   const obl = c.out.size;
   const omem = c.conn.bufferedAmount;
-  const multiMem = c.server.transactions.memory(c);
-  const totMem = 1024 + qbuf + argvMem + multiMem + rbs + omem;
+  const multiMem = c.server.transactions.argvLenSums(c);
+  const totMem = clientTotalMemory(c, running);
   const events = obl > 0 || omem > 0 ? 'rw' : 'r';
   const laddr = c.conn.localAddress;
   const [sub, psub, ssub] = c.server.pubsub.counts(c);

@@ -385,14 +385,24 @@ function popRangeWithKey(c: Client, key: string, list: PackedList, head: boolean
   c.server.propagateAs = [[head ? 'LPOP' : 'RPOP', key, String(n)]];
 }
 
-/** BLPOP/BRPOP served: [key, element], propagated as LPOP/RPOP key. */
-function popOneWithKey(c: Client, key: string, list: PackedList, head: boolean): void {
+/**
+ * BLPOP/BRPOP served: [key, element], propagated as LPOP/RPOP key. Served after waiting, the pop
+ * is not counted as a change (Redis 7.0's serveClientBlockedOnList skips listElementsRemoved and
+ * its dirty count, INFO rdb_changes_since_last_save), but is propagated all the same.
+ */
+function popOneWithKey(c: Client, key: string, list: PackedList, head: boolean, served = false): void {
   const out = c.out;
   out.array(2);
   out.bulk(key);
   if (head) list.popHeadTo(out);
   else list.popTailTo(out);
+  const ks = c.db.ks;
+  const dirty = ks.dirty;
   elementsRemoved(c.db, key, list, head, 1);
+  if (served) {
+    ks.dirty = dirty;
+    c.server.forcePropagate = true;
+  }
   c.server.propagateAs = [[head ? 'LPOP' : 'RPOP', key]];
 }
 
@@ -499,7 +509,7 @@ function blockingPop(c: Client, argv: string[], keysAt: number, numkeys: number,
   if (serving !== null) {
     const e = db.lookupWrite(serving);
     if (e !== undefined && e.value instanceof PackedList) {
-      if (count === null) popOneWithKey(c, serving, e.value, head);
+      if (count === null) popOneWithKey(c, serving, e.value, head, true);
       else popRangeWithKey(c, serving, e.value, head, count);
       return;
     }
@@ -532,7 +542,16 @@ function blockingMove(c: Client, argv: string[], fromHead: boolean, toHead: bool
   const serving = servingKey(c);
   const e = c.db.lookupWrite(src);
   if (e !== undefined && (serving === null || e.value instanceof PackedList)) {
+    const ks = c.db.ks;
+    const dirty = ks.dirty;
     if (!moveGeneric(c, src, dst, fromHead, toHead)) return;
+    if (serving !== null) {
+      // Served after waiting, the move is no change to count (Redis 7.0's
+      // serveClientBlockedOnList pushes with lmoveHandlePush, which has no dirty count), but is
+      // propagated all the same.
+      ks.dirty = dirty;
+      c.server.forcePropagate = true;
+    }
     if (isRpoplpush) c.server.propagateAs = [['RPOPLPUSH', src, dst]];
     else if (serving === null) c.server.propagateAs = [['LMOVE', src, dst, argv[3], argv[4]]];
     else c.server.propagateAs = [['LMOVE', src, dst, fromHead ? 'left' : 'right', toHead ? 'left' : 'right']];

@@ -908,13 +908,16 @@ function xreadGeneric(c: Client, argv: string[], isGroup: boolean): void {
     parked[at] = idText(ids[k]);
   }
   server.runningArgv = parked;
-  if (!block(c, argv, args, timeout)) c.out.nilArray();
+  // CLIENT LIST's argv-mem counts the arguments as given, `$` and all, as Redis keeps them.
+  let argvMem = 0;
+  for (const x of argv) argvMem += x.length;
+  if (!block(c, argv, args, timeout, argvMem)) c.out.nilArray();
 }
 
 /** Parks the client on the streams (false when it may not block: inside MULTI/EXEC). */
-function block(c: Client, argv: string[], a: ReadArgs, timeoutMs: number): boolean {
+function block(c: Client, argv: string[], a: ReadArgs, timeoutMs: number, argvMem?: number): boolean {
   const keys = argv.slice(a.streamsArg, a.streamsArg + a.nstreams);
-  return c.server.blocking.block(c, { keys, timeoutMs, onTimeout: (cl) => cl.out.nilArray() });
+  return c.server.blocking.block(c, { keys, timeoutMs, onTimeout: (cl) => cl.out.nilArray(), argvMem });
 }
 
 /**
@@ -1065,7 +1068,10 @@ function serveBlocked(c: Client, argv: string[], a: ReadArgs): void {
     writeRange(out, s, start, MAX_ID, false, count);
   } else {
     writeGroupRange(out, c, s, key, g, consumer!, start, count, a.noack, props);
-    db.ks.dirty++;
+    // Served after waiting, only a consumer created counts as a change (Redis 7.0's
+    // serveClientsBlockedOnStreamKey has no dirty count of its own, unlike xreadCommand), but
+    // what it did is propagated all the same.
+    server.forcePropagate = true;
     propagateAs(c, props);
   }
 }

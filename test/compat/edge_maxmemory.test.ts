@@ -1,0 +1,120 @@
+// maxmemory and client memory against a real redis-server: what a closed client held is freed
+// before the next command (not at the next cron tick), and maxmemory-clients evicts clients
+// (INFO evicted_clients) but never one with CLIENT NO-EVICT on. Byte counts differ between the
+// servers, so each scenario uses sizes far from both servers' limits.
+import * as assert from 'uvu/assert';
+import { type Compat, compatSuite } from './_compat.ts';
+import { RespClient, sleep } from '../_helpers.ts';
+
+const test = compatSuite('edge_maxmemory');
+
+test.before.each(async ({ c }) => {
+  if (c === undefined) return;
+  await c.all([
+    ['CONFIG', 'SET', 'maxmemory', '0'], ['CONFIG', 'SET', 'maxmemory-policy', 'noeviction'],
+    ['CONFIG', 'SET', 'maxmemory-clients', '0'], ['CLIENT', 'NO-EVICT', 'on'], ['FLUSHALL'], ['CONFIG', 'RESETSTAT'],
+  ]);
+});
+
+async function info(conn: RespClient, field: string): Promise<string> {
+  const text = (await conn.call('INFO', 'all')) as string;
+  const m = text.match(new RegExp(`^${field}:(.*)\\r$`, 'm'));
+  assert.ok(m, `INFO ${field}`);
+  return m![1];
+}
+
+async function sameInfo(c: Compat, field: string): Promise<string> {
+  const [r, e] = await Promise.all([info(c.redis, field), info(c.echo, field)]);
+  assert.is(e, r, `INFO ${field}`);
+  return r;
+}
+
+/** Names of the connected clients, sorted. */
+async function names(conn: RespClient): Promise<string[]> {
+  const list = (await conn.call('CLIENT', 'LIST')) as string;
+  return [...list.matchAll(/ name=(\S*)/g)].map((m) => m[1]).filter((n) => n !== '').sort();
+}
+
+async function sameNames(c: Compat): Promise<string[]> {
+  const [r, e] = await Promise.all([names(c.redis), names(c.echo)]);
+  assert.equal(e, r, 'CLIENT LIST names');
+  return r;
+}
+
+/** Waits (bounded) until `conn` sees no client named `name`. */
+async function gone(conn: RespClient, name: string): Promise<void> {
+  for (let i = 0; i < 200 && (await names(conn)).includes(name); i++) await sleep(10);
+}
+
+/** Sends a command header and `n` bytes of its bulk, leaving the command unfinished. */
+function partialQuery(conn: RespClient, n: number): void {
+  conn.socket.write(`*2\r\n$3\r\nSET\r\n$${n + 100}\r\n` + 'v'.repeat(n));
+}
+
+test('a closed client\'s query buffer is freed before the next command of another client', async (ctx) => {
+  const { c } = ctx;
+  const dead = await ctx.connect();
+  await dead.same('CLIENT', 'SETNAME', 'dead');
+  // A limit 2 MB above each server's own use: 4 MB of unfinished input puts both over it.
+  const [ur, ue] = await Promise.all([info(c.redis, 'used_memory'), info(c.echo, 'used_memory')]);
+  await c.redis.call('CONFIG', 'SET', 'maxmemory', String(Number(ur) + 2 * 1024 * 1024));
+  await c.echo.call('CONFIG', 'SET', 'maxmemory', String(Number(ue) + 2 * 1024 * 1024));
+  await c.same('SET', 'before', '1');
+  partialQuery(dead.redis, 4 * 1024 * 1024);
+  partialQuery(dead.echo, 4 * 1024 * 1024);
+  for (let i = 0; i < 200; i++) {
+    const [r, e] = await c.both('SET', 'x', '1');
+    if (r.bytes.startsWith('-OOM') && e.bytes.startsWith('-OOM')) break;
+    await sleep(10);
+  }
+  await c.same('SET', 'x', '1');
+  await c.same('GET', 'before');
+  dead.redis.close();
+  dead.echo.close();
+  await Promise.all([gone(c.redis, 'dead'), gone(c.echo, 'dead')]);
+  // Both have freed it: the very next write is accepted.
+  await c.all([['SET', 'x', '2'], ['GET', 'x'], ['DBSIZE']]);
+  await sameInfo(c, 'evicted_keys');
+});
+
+test('maxmemory-clients evicts a client whose argument is too large; the command does not run', async (ctx) => {
+  const { c } = ctx;
+  await c.same('CONFIG', 'SET', 'maxmemory-clients', '1mb');
+  await c.same('CONFIG', 'GET', 'maxmemory-clients');
+  const big = await ctx.connect();
+  await big.all([['CLIENT', 'SETNAME', 'big'], ['SET', 'k', 'small']]);
+  assert.equal(await sameNames(c), ['big']);
+  const arg = 'v'.repeat(1536 * 1024);
+  big.redis.socket.write(`*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$${arg.length}\r\n${arg}\r\n`);
+  big.echo.socket.write(`*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$${arg.length}\r\n${arg}\r\n`);
+  await Promise.all([big.redis.done, big.echo.done]);
+  assert.equal(await sameNames(c), []);
+  await c.same('GET', 'k');
+  assert.is(await sameInfo(c, 'evicted_clients'), '1');
+  await c.same('CONFIG', 'RESETSTAT');
+  assert.is(await sameInfo(c, 'evicted_clients'), '0');
+});
+
+test('maxmemory-clients: CLIENT NO-EVICT on keeps a client over the limit; off lets it go', async (ctx) => {
+  const { c } = ctx;
+  await c.same('CONFIG', 'SET', 'maxmemory-clients', '1mb');
+  const keep = await ctx.connect();
+  await keep.all([['CLIENT', 'SETNAME', 'keep'], ['CLIENT', 'NO-EVICT', 'on']]);
+  const drop = await ctx.connect();
+  await drop.all([['CLIENT', 'SETNAME', 'drop'], ['CLIENT', 'NO-EVICT', 'off']]);
+  partialQuery(keep.redis, 1536 * 1024);
+  partialQuery(keep.echo, 1536 * 1024);
+  // Over the limit: every evictable client goes, the one that grew is kept.
+  await Promise.all([drop.redis.done, drop.echo.done]);
+  await c.same('PING');
+  assert.equal(await sameNames(c), ['keep']);
+  assert.is(await sameInfo(c, 'evicted_clients'), '1');
+  // Disabled again: nothing more is evicted.
+  await c.same('CONFIG', 'SET', 'maxmemory-clients', '0');
+  await keep.redis.socket.write('v'.repeat(1024));
+  await keep.echo.socket.write('v'.repeat(1024));
+  await c.same('PING');
+  assert.equal(await sameNames(c), ['keep']);
+});
+
+test.run();
