@@ -56,7 +56,7 @@
 
 import type { Client } from './client.ts';
 import type { Command } from './command.ts';
-import { clientInfoLine, clientTotalMemory } from './commands/connection.ts';
+import { clientInfoLine, clientTotalMemory } from './client_info.ts';
 import { keyMemoryUsage } from './info.ts';
 import type { Database, Entry, LfuCounter } from './keyspace.ts';
 import type { KeyTable } from './key_table.ts';

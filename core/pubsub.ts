@@ -41,7 +41,7 @@
 // 'pubsub' set); flag 'close_asap' = over its output limit, closing at the end of the batch.
 
 import type { Client } from './client.ts';
-import { clientInfoLine } from './commands/connection.ts';
+import { clientInfoLine } from './client_info.ts';
 import type { ConfigValue } from './config/mod.ts';
 import { globMatch } from './glob.ts';
 import { type Database, noNotify } from './keyspace.ts';

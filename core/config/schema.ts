@@ -593,7 +593,7 @@ export const DIRECTIVES: readonly Directive[] = [
   num('maxmemory-samples', 5n, int(1n, INT_MAX), { implemented: true }),
   num('maxmemory-eviction-tenacity', 10n, int(0n, 100n), { implemented: true }),
   // A percentage of maxmemory is kept negative (-10 for "10%"), as Redis keeps it.
-  num('maxmemory-clients', 0n, { min: -100n, max: LLONG_MAX, memory: true, percent: true }),
+  num('maxmemory-clients', 0n, { min: -100n, max: LLONG_MAX, memory: true, percent: true }, { implemented: true }),
   clientOutputBufferLimit,
   num('client-query-buffer-limit', 1024n * 1024n * 1024n, sizeT(1024n * 1024n, LLONG_MAX, true), { implemented: true }),
   num('proto-max-bulk-len', 512n * 1024n * 1024n, mem(1024n * 1024n, LLONG_MAX), { implemented: true }),
