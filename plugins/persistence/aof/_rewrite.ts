@@ -49,6 +49,11 @@ export class RewriteJob implements SnapshotObserver {
   /** Bytes encoded by copy-on-write, and bytes written to the file. */
   cowBytes = 0;
   written = 0;
+  /**
+   * rdb-key-save-delay as the rewrite started: microseconds to wait per key (Redis's rewrite
+   * child sleeps that long after each key; tests use it to keep a rewrite running).
+   */
+  keyDelayUs = 0;
   private fd = -1;
   private readonly buf = new CommandBuffer(256 * 1024);
   private epoch = 0;
@@ -57,6 +62,7 @@ export class RewriteJob implements SnapshotObserver {
   private aborted = false;
   private error: unknown = null;
   private sinceSync = 0;
+  private fileRemoved = false;
 
   constructor(server: Server, encoder: BaseEncoder, path: string, incrementalFsync: boolean) {
     this.server = server;
@@ -114,6 +120,7 @@ export class RewriteJob implements SnapshotObserver {
         while (!finished) {
           const deadline = host.now() + SLICE_MS;
           let n = 0;
+          let delay = 0;
           for (;;) {
             const r = it.next();
             if (r.done) {
@@ -125,11 +132,16 @@ export class RewriteJob implements SnapshotObserver {
             this.encoder.entry(this.buf, i, r.value[0], e.value, e.expireAt);
             e.snap = this.epoch;
             this.keysDone++;
+            if (this.keyDelayUs > 0) {
+              delay += this.keyDelayUs;
+              if (delay >= 1000) break;
+            }
             if ((++n & 31) === 0 && (this.buf.len >= FLUSH_AT || host.now() > deadline)) break;
           }
           if (this.error !== null) throw this.error;
           if (this.aborted) return;
           if (this.buf.len >= FLUSH_AT) await this.drain();
+          else if (delay > 0) await new Promise((r) => setTimeout(r, Math.ceil(delay / 1000)));
           else if (!finished) await nextTurn();
           if (this.aborted) return;
           if (this.error !== null) throw this.error;
@@ -167,10 +179,15 @@ export class RewriteJob implements SnapshotObserver {
     }
   }
 
-  /** Stops the job: the snapshot ends now, the walk stops at its next step, the file goes. */
+  /**
+   * Stops the job: the snapshot ends now and the file goes now (the next rewrite reuses its
+   * name, and must not lose its file to this one's late cleanup); the walk stops at its next
+   * step, which closes the descriptor (a write may still be in flight on it until then).
+   */
   abort(): void {
     this.aborted = true;
     this.endSnapshot();
+    this.removeFile();
   }
 
   get isAborted(): boolean {
@@ -194,6 +211,13 @@ export class RewriteJob implements SnapshotObserver {
       } catch { /* already closed */ }
       this.fd = -1;
     }
+    this.removeFile();
+  }
+
+  private removeFile(): void {
+    if (this.fileRemoved) return;
+    this.fileRemoved = true;
+    const host = this.server.host;
     try {
       if (host.fileSize(this.path) >= 0) host.remove(this.path);
     } catch { /* best effort */ }

@@ -114,6 +114,10 @@ export class AofPersistence {
     cfg.onChange('aof-timestamp-enabled', (v) => {
       this.writer.timestamps = v as boolean;
     });
+    // Turning auto gc back on deletes the history kept meanwhile (updateAofAutoGCEnabled).
+    cfg.onChange('aof-disable-auto-gc', (v) => {
+      if (v === false) this.deleteHistory();
+    });
   }
 
   private get log() {
@@ -328,17 +332,19 @@ export class AofPersistence {
 
   /** stopAppendOnly: writes and fsyncs what is pending, closes the file, stops a rewrite. */
   private stopAppendOnly(): void {
-    const wasWaiting = this.state === 'wait-rewrite';
     this.writer.close();
     this.writer.detach();
     this.state = 'off';
     this.server.diskErrors.delete('aof');
     this.rewriteScheduled = false;
     this.abortRewrite();
-    if (wasWaiting) this.removeTempIncr();
+    // The temp incr stays on disk, as in Redis (stopAppendOnly leaves it; the next
+    // startAppendOnly truncates it). No manifest names it, so no load reads it.
   }
 
+  /** aofDelTempIncrAofFile: after a failed first rewrite, the temp incr goes. */
   private removeTempIncr(): void {
+    this.log.notice(`Removing the temp incr aof file ${strToUtf8(this.paths.tempIncrName)} in the background`);
     const p = this.paths.path(this.paths.tempIncrName);
     try {
       if (this.server.host.fileSize(p) >= 0) this.server.host.remove(p);
@@ -413,9 +419,11 @@ export class AofPersistence {
       } catch (e) {
         return fail(`Can't open the append-only file ${strToUtf8(this.paths.tempIncrName)}`, e);
       }
+      this.log.notice(`Creating AOF incr file ${strToUtf8(this.paths.tempIncrName)} on background rewrite`);
     }
     const job = new RewriteJob(this.server, this.baseEncoder(), this.paths.path(this.paths.tempBaseName(host.pid)),
       this.server.config.bool('aof-rewrite-incremental-fsync'));
+    job.keyDelayUs = Math.max(0, this.server.config.num('rdb-key-save-delay'));
     try {
       job.start();
     } catch (e) {
@@ -425,7 +433,8 @@ export class AofPersistence {
     this.jobStarted = this.now();
     this.rewriteScheduled = false;
     this.rewrites++;
-    this.log.notice('Background append only file rewriting started');
+    // Redis names the forked child; echokv's rewrite runs in this process (as BGSAVE's log does).
+    this.log.notice(`Background append only file rewriting started by pid ${host.pid}`);
     job.run().then(() => this.rewriteDone(job), (e) => this.rewriteFailed(job, e));
     return true;
   }
@@ -522,7 +531,7 @@ export class AofPersistence {
     const job = this.job;
     if (job === null) return;
     this.job = null;
-    this.log.notice('Killing running AOF rewrite');
+    this.log.notice(`Killing running AOF rewrite child: ${this.server.host.pid}`);
     job.abort();
   }
 
