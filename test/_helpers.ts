@@ -242,15 +242,22 @@ export function haveRedis(): boolean {
 }
 
 /**
+ * Whether redis-server is here for a compat test; when it is not, says the test is skipped, or
+ * under CI=true (where it must be) throws.
+ */
+export function redisOrSkip(): boolean {
+  if (haveRedis()) return true;
+  if (process.env.CI === 'true') throw new Error('redis-server is required when CI=true (apt-get install redis-server)');
+  console.log('  (skipped: redis-server is not installed, compat tests not run)');
+  return false;
+}
+
+/**
  * A real redis-server on a free port with persistence off, in a temp dir. Returns null (after
  * printing why) when redis-server is missing; under CI=true that is a failure instead.
  */
 export async function startRedis(extra: string[] = []): Promise<(Proc & { dir: string }) | null> {
-  if (!haveRedis()) {
-    if (process.env.CI === 'true') throw new Error('redis-server is required when CI=true (apt-get install redis-server)');
-    console.log('  (skipped: redis-server is not installed, compat tests not run)');
-    return null;
-  }
+  if (!redisOrSkip()) return null;
   const dir = mkdtempSync(join(tmpdir(), 'echokv-redis-'));
   const conf = join(dir, 'redis.conf');
   writeFileSync(conf, `dir ${dir}\nsave ""\nappendonly no\nbind 127.0.0.1\nenable-debug-command yes\n`);

@@ -12,6 +12,7 @@ import { suite, type uvu } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type Raw, RespClient, type Proc, startEchokv, startRedis, type Running, tempDir } from '../_helpers.ts';
 import { plain, type Reply } from '../_resp.ts';
+import { infoField } from '../aof_helpers.ts';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -206,6 +207,14 @@ export function compatSuite(
   }) as unknown as uvu.Test<CompatContext>;
   Object.assign(wrapped, { run: () => s.run(), before: s.before, after: s.after, only: s.only, skip: s.skip });
   return wrapped;
+}
+
+/** Asserts an INFO field is the same on both servers; returns it. */
+export async function sameInfoField(c: Compat, field: string): Promise<string> {
+  const [r, e] = await Promise.all([infoField(c.redis, field, 'all'), infoField(c.echo, field, 'all')]);
+  assert.ok(r !== undefined && e !== undefined, `INFO ${field}`);
+  assert.is(e, r, `INFO ${field}`);
+  return r!;
 }
 
 /**

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { haveRedis, RespClient, startProcess, tempDir, type Proc } from '../_helpers.ts';
+import { redisOrSkip, RespClient, startProcess, tempDir, type Proc } from '../_helpers.ts';
 import { aofFiles, infoField, pipeline, startAof, stopAll, waitFor } from '../aof_helpers.ts';
 import { datasetOf } from '../_rdb.ts';
 import { Compat } from './_compat.ts';
@@ -23,11 +23,7 @@ const fresh = (): string => {
 };
 let skipped = false;
 test.before(() => {
-  if (!haveRedis()) {
-    if (process.env.CI === 'true') throw new Error('redis-server is required when CI=true');
-    console.log('  (skipped: redis-server is not installed, compat tests not run)');
-    skipped = true;
-  }
+  if (!redisOrSkip()) skipped = true;
 });
 test.after(async () => {
   await stopAll();

@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { haveRedis, RespClient, startProcess, tempDir, type Proc } from '../_helpers.ts';
+import { redisOrSkip, RespClient, startProcess, tempDir, type Proc } from '../_helpers.ts';
 import { type AofServer, infoField, startAof, stopAll, waitFor } from '../aof_helpers.ts';
 
 const test = suite('compat: aof run-time life (Redis suite)');
@@ -18,11 +18,7 @@ const procs: Proc[] = [];
 const clients: RespClient[] = [];
 let skipped = false;
 test.before(() => {
-  if (!haveRedis()) {
-    if (process.env.CI === 'true') throw new Error('redis-server is required when CI=true');
-    console.log('  (skipped: redis-server is not installed, compat tests not run)');
-    skipped = true;
-  }
+  if (!redisOrSkip()) skipped = true;
 });
 test.after(async () => {
   for (const c of clients) c.close();

@@ -3,8 +3,9 @@
 // (INFO evicted_clients) but never one with CLIENT NO-EVICT on. Byte counts differ between the
 // servers, so each scenario uses sizes far from both servers' limits.
 import * as assert from 'uvu/assert';
-import { type Compat, compatSuite } from './_compat.ts';
+import { type Compat, compatSuite, sameInfoField } from './_compat.ts';
 import { RespClient, sleep } from '../_helpers.ts';
+import { infoField } from '../aof_helpers.ts';
 
 const test = compatSuite('edge_maxmemory');
 
@@ -15,19 +16,6 @@ test.before.each(async ({ c }) => {
     ['CONFIG', 'SET', 'maxmemory-clients', '0'], ['CLIENT', 'NO-EVICT', 'on'], ['FLUSHALL'], ['CONFIG', 'RESETSTAT'],
   ]);
 });
-
-async function info(conn: RespClient, field: string): Promise<string> {
-  const text = (await conn.call('INFO', 'all')) as string;
-  const m = text.match(new RegExp(`^${field}:(.*)\\r$`, 'm'));
-  assert.ok(m, `INFO ${field}`);
-  return m![1];
-}
-
-async function sameInfo(c: Compat, field: string): Promise<string> {
-  const [r, e] = await Promise.all([info(c.redis, field), info(c.echo, field)]);
-  assert.is(e, r, `INFO ${field}`);
-  return r;
-}
 
 /** Names of the connected clients, sorted. */
 async function names(conn: RespClient): Promise<string[]> {
@@ -56,7 +44,7 @@ test('a closed client\'s query buffer is freed before the next command of anothe
   const dead = await ctx.connect();
   await dead.same('CLIENT', 'SETNAME', 'dead');
   // A limit 2 MB above each server's own use: 4 MB of unfinished input puts both over it.
-  const [ur, ue] = await Promise.all([info(c.redis, 'used_memory'), info(c.echo, 'used_memory')]);
+  const [ur, ue] = await Promise.all([infoField(c.redis, 'used_memory', 'all'), infoField(c.echo, 'used_memory', 'all')]);
   await c.redis.call('CONFIG', 'SET', 'maxmemory', String(Number(ur) + 2 * 1024 * 1024));
   await c.echo.call('CONFIG', 'SET', 'maxmemory', String(Number(ue) + 2 * 1024 * 1024));
   await c.same('SET', 'before', '1');
@@ -74,7 +62,7 @@ test('a closed client\'s query buffer is freed before the next command of anothe
   await Promise.all([gone(c.redis, 'dead'), gone(c.echo, 'dead')]);
   // Both have freed it: the very next write is accepted.
   await c.all([['SET', 'x', '2'], ['GET', 'x'], ['DBSIZE']]);
-  await sameInfo(c, 'evicted_keys');
+  await sameInfoField(c, 'evicted_keys');
 });
 
 test('maxmemory-clients evicts a client whose argument is too large; the command does not run', async (ctx) => {
@@ -90,9 +78,9 @@ test('maxmemory-clients evicts a client whose argument is too large; the command
   await Promise.all([big.redis.done, big.echo.done]);
   assert.equal(await sameNames(c), []);
   await c.same('GET', 'k');
-  assert.is(await sameInfo(c, 'evicted_clients'), '1');
+  assert.is(await sameInfoField(c, 'evicted_clients'), '1');
   await c.same('CONFIG', 'RESETSTAT');
-  assert.is(await sameInfo(c, 'evicted_clients'), '0');
+  assert.is(await sameInfoField(c, 'evicted_clients'), '0');
 });
 
 test('maxmemory-clients: CLIENT NO-EVICT on keeps a client over the limit; off lets it go', async (ctx) => {
@@ -108,7 +96,7 @@ test('maxmemory-clients: CLIENT NO-EVICT on keeps a client over the limit; off l
   await Promise.all([drop.redis.done, drop.echo.done]);
   await c.same('PING');
   assert.equal(await sameNames(c), ['keep']);
-  assert.is(await sameInfo(c, 'evicted_clients'), '1');
+  assert.is(await sameInfoField(c, 'evicted_clients'), '1');
   // Disabled again: nothing more is evicted.
   await c.same('CONFIG', 'SET', 'maxmemory-clients', '0');
   await keep.redis.socket.write('v'.repeat(1024));

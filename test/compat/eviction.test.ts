@@ -8,7 +8,8 @@
 // expire first, allkeys-lru the ones not accessed lately, allkeys-lfu the ones accessed least.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type Compat, compatSuite, readRedisAof, show } from './_compat.ts';
+import { type Compat, compatSuite, readRedisAof, sameInfoField, show } from './_compat.ts';
+import { infoField } from '../aof_helpers.ts';
 import { RespClient, sleep, startEchokv, startRedis } from '../_helpers.ts';
 import { join } from 'node:path';
 
@@ -29,21 +30,6 @@ test.before.each(async ({ c }) => {
     ['FLUSHALL'], ['CONFIG', 'RESETSTAT'],
   ]);
 });
-
-/** One INFO field, the same way on both servers. */
-async function info(conn: RespClient, field: string): Promise<string> {
-  const text = (await conn.call('INFO', 'all')) as string;
-  const m = text.match(new RegExp(`^${field}:(.*)\\r$`, 'm'));
-  assert.ok(m, `INFO ${field}`);
-  return m![1];
-}
-
-/** Asserts the INFO field is the same on both. */
-async function sameInfo(c: Compat, field: string): Promise<string> {
-  const [r, e] = await Promise.all([info(c.redis, field), info(c.echo, field)]);
-  assert.is(e, r, `INFO ${field}`);
-  return r;
-}
 
 /** A dataset on both: plain keys and keys with a TTL, in databases 0 and 3. */
 async function populate(c: Compat): Promise<void> {
@@ -69,8 +55,8 @@ test('noeviction: denyoom commands get OOM, others run; MULTI queues nothing; DI
     ['MULTI'], ['DISCARD'], ['MULTI'], ['EXEC'],
     ['CONFIG', 'SET', 'maxmemory', '0'], ['SET', 'n', '1'], ['GET', 'n'],
   ]);
-  assert.is(await sameInfo(c, 'evicted_keys'), '0');
-  await sameInfo(c, 'maxmemory_policy');
+  assert.is(await sameInfoField(c, 'evicted_keys'), '0');
+  await sameInfoField(c, 'maxmemory_policy');
 });
 
 test('OOM reached while a transaction is queued: EXEC of writes is refused with the reason', async (ctx) => {
@@ -102,9 +88,9 @@ test('maxmemory 1: each policy evicts every key it may, then refuses denyoom com
     await c.same('SELECT', '3');
     await c.sameUnordered('KEYS', '*');
     await c.same('SELECT', '0');
-    await sameInfo(c, 'evicted_keys');
-    await sameInfo(c, 'maxmemory');
-    await sameInfo(c, 'maxmemory_human');
+    await sameInfoField(c, 'evicted_keys');
+    await sameInfoField(c, 'maxmemory');
+    await sameInfoField(c, 'maxmemory_human');
   }
 });
 
@@ -176,12 +162,12 @@ test('INFO maxmemory fields and CONFIG GET follow CONFIG SET', async ({ c }) => 
   for (const v of ['100mb', '1gb', '123456', '0', '3k']) {
     await c.same('CONFIG', 'SET', 'maxmemory', v);
     await c.same('CONFIG', 'GET', 'maxmemory');
-    await sameInfo(c, 'maxmemory');
-    await sameInfo(c, 'maxmemory_human');
+    await sameInfoField(c, 'maxmemory');
+    await sameInfoField(c, 'maxmemory_human');
   }
   for (const p of POLICIES) {
     await c.same('CONFIG', 'SET', 'maxmemory-policy', p);
-    await sameInfo(c, 'maxmemory_policy');
+    await sameInfoField(c, 'maxmemory_policy');
   }
   await c.all([
     ['CONFIG', 'SET', 'maxmemory-policy', 'lru'], ['CONFIG', 'SET', 'maxmemory-samples', '0'],
@@ -206,7 +192,7 @@ async function limitBelowUsed(c: Compat, below: number): Promise<void> {
     await conn.call('CONFIG', 'SET', 'maxmemory', '10gb');
     await conn.call('INFO', 'all');
     await conn.call('PING');
-    const used = Number(await info(conn, 'used_memory'));
+    const used = Number((await infoField(conn, 'used_memory', 'all'))!);
     assert.is(await conn.call('CONFIG', 'SET', 'maxmemory', String(used - below)), 'OK');
   }
 }
@@ -247,7 +233,7 @@ test('allkeys-lru keeps the keys accessed lately', async ({ c }) => {
     assert.ok(keys.length >= 12 && keys.length <= 16, `${name} kept ${keys.length}`);
     for (let i = 10; i < 20; i++) assert.ok(keys.includes(`k${i}`), `${name} kept k${i}`);
   }
-  const evicted = Number(await info(c.echo, 'evicted_keys'));
+  const evicted = Number((await infoField(c.echo, 'evicted_keys', 'all'))!);
   assert.is(evicted, 20 - e.length);
 });
 

@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { env } from 'node:process';
 import { cpSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { haveRedis, type Proc, RespClient, sleep, startProcess, tempDir } from '../_helpers.ts';
+import { redisOrSkip, type Proc, RespClient, sleep, startProcess, tempDir } from '../_helpers.ts';
 import { infoField, startAof, stopAll, waitFor } from '../aof_helpers.ts';
 import { Compat } from './_compat.ts';
 import { compare, KEYS, script } from './_fuzz_cmds.ts';
@@ -85,11 +85,7 @@ test.after(async () => {
 });
 
 test('random sequences replay to the same dataset from either server\'s AOF', async () => {
-  if (!haveRedis()) {
-    if (process.env.CI === 'true') throw new Error('redis-server is required when CI=true');
-    console.log('  (skipped: redis-server is not installed, compat tests not run)');
-    return;
-  }
+  if (!redisOrSkip()) return;
   const rdir = fresh();
   const edir = fresh();
   const live = new Compat(await redisOn(rdir), await echoOn(edir));

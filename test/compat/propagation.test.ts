@@ -15,7 +15,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { haveRedis, type Proc, RespClient, sleep, startProcess, tempDir } from '../_helpers.ts';
+import { redisOrSkip, type Proc, RespClient, sleep, startProcess, tempDir } from '../_helpers.ts';
 import { type AofServer, startAof, stopAll } from '../aof_helpers.ts';
 import { encodeCommand, plain } from '../_resp.ts';
 import { show } from './_compat.ts';
@@ -57,9 +57,7 @@ function aofFile(dir: string): string {
 }
 
 test.before(async () => {
-  if (!haveRedis()) {
-    if (process.env.CI === 'true') throw new Error('redis-server is required when CI=true');
-    console.log('  (skipped: redis-server is not installed, compat tests not run)');
+  if (!redisOrSkip()) {
     skipped = true;
     return;
   }
