@@ -59,6 +59,14 @@ export interface Host {
    */
   settledHeap?(): number | null;
   /**
+   * A young-generation collection, which the server runs once it has been idle a while after
+   * commands: V8 shrinks its young generation only at a collection that finds the allocation
+   * rate low, and an idle process collects nothing, so the semispaces a burst of commands grew
+   * (8 MB after a million-element load, up to 32 MB) would stay resident for good. Absent where
+   * the runtime has no such thing (Bun); called only when the CLI runs the server.
+   */
+  trimYoungGeneration?(): void;
+  /**
    * The process's limit on open descriptors (RLIMIT_NOFILE's soft limit), or null (or absent)
    * where it cannot be read or is unlimited: maxclients must fit under it (Redis's
    * adjustOpenFilesLimit).

@@ -55,6 +55,9 @@ const RESET_CODES = [114, 101, 115, 101, 116]; // "reset"
 
 /** Output of one client held for the end of the turn, at most (see processInput). */
 const MAX_DEFERRED_OUTPUT = 64 * 1024;
+/** Idle time after which the young generation is trimmed: V8 judges the allocation rate over
+ * the last 5 s of its collections, so a shorter wait finds it still high and shrinks nothing. */
+const IDLE_TRIM_MS = 10_000;
 /** Descriptors Redis keeps for its own files beside one per client (CONFIG_MIN_RESERVED_FDS). */
 const RESERVED_FDS = 32;
 /** The Redis version whose behaviour echokv follows; INFO reports it as redis_version. */
@@ -204,6 +207,9 @@ export class Server {
   startupMemory = 0;
   private readonly heapBaseline: number | null;
   private readonly oomScore = new OomScore(this);
+  /** Commands processed when the cron last saw the count change, since when, and whether the
+   * young generation was trimmed since (see trimWhenIdle). Start-up counts as activity. */
+  private readonly idleTrim = { commands: 0, since: 0, done: false };
   /** Whether the keyspace clock was injected (then TIME and MONITOR follow it, not the host). */
   private readonly clockInjected: boolean;
   /** A handler sets this to send its reply although CLIENT REPLY OFF/SKIP was in effect when it
@@ -466,6 +472,7 @@ export class Server {
    */
   async start(opts: { listening?: () => void } = {}): Promise<void> {
     this.oomScore.apply();
+    this.idleTrim.since = this.keyspace.clock();
     this.adjustMaxclients();
     const order = ['persistence', 'replication', 'policy', 'transport'];
     const sorted = [...this.plugins].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
@@ -548,6 +555,26 @@ export class Server {
     return Math.min(500, Math.max(1, this.config.num('hz')));
   }
 
+  /**
+   * Once the server has run no command for IDLE_TRIM_MS after running some, asks the runtime for
+   * a young-generation collection (Host.trimYoungGeneration): only then does V8 give back the
+   * young generation a burst of commands grew. Only when the CLI runs the server (heapBaseline
+   * set): an embedding application's heap is its own business.
+   */
+  private trimWhenIdle(now: number): void {
+    if (this.heapBaseline === null || this.host.trimYoungGeneration === undefined) return;
+    const idle = this.idleTrim;
+    const n = this.stats.commandsProcessed;
+    if (n !== idle.commands) {
+      idle.commands = n;
+      idle.since = now;
+      idle.done = false;
+    } else if (!idle.done && now - idle.since >= IDLE_TRIM_MS) {
+      idle.done = true;
+      this.host.trimYoungGeneration();
+    }
+  }
+
   /** serverCron: expiry, idle clients, metrics, plugin timers. */
   cron(): void {
     if (this.cronPaused) return;
@@ -570,6 +597,7 @@ export class Server {
     this.keyspace.time = now;
     this.sampleOps(now);
     this.sampleMemory();
+    this.trimWhenIdle(now);
     this.checkTimeouts(now);
     this.pubsub.checkSoftLimits();
     if (this.pause !== null && now >= this.pause.until) this.unpause();

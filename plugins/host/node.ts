@@ -54,28 +54,37 @@ export function installFastLatin1(): void {
 }
 
 let forcedGc: (() => void) | null | undefined;
+let v8GcFn: ((opts?: { type: 'minor' | 'major' }) => void) | null | undefined;
+
+/** V8's gc() (Node, Deno), or null. It is only behind --expose-gc, which can still be turned on
+ * at run time: a context created afterwards gets the function. */
+function v8Gc(): ((opts?: { type: 'minor' | 'major' }) => void) | null {
+  if (v8GcFn !== undefined) return v8GcFn;
+  v8GcFn = null;
+  if (runtime().name === 'bun') return null;
+  try {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as unknown;
+    if (typeof gc === 'function') v8GcFn = gc as (opts?: { type: 'minor' | 'major' }) => void;
+  } catch {
+    v8GcFn = null;
+  }
+  return v8GcFn;
+}
 
 /**
- * A full garbage collection on demand, or null. V8 (Node, Deno) has one only behind --expose-gc,
- * which can still be turned on at run time: a context created afterwards gets the gc() function.
- * Bun has Bun.gc. It is asked for only by the CLI (never when echokv is embedded in someone
- * else's process).
+ * A full garbage collection on demand, or null: V8's gc(), or Bun.gc. It is asked for only by
+ * the CLI (never when echokv is embedded in someone else's process).
  */
 function fullGc(): (() => void) | null {
   if (forcedGc !== undefined) return forcedGc;
   forcedGc = null;
-  const rt = runtime().name;
-  if (rt === 'bun') {
+  if (runtime().name === 'bun') {
     const bun = Bun as unknown as { gc(force: boolean): void };
     forcedGc = () => bun.gc(true);
   } else {
-    try {
-      v8.setFlagsFromString('--expose-gc');
-      const gc = vm.runInNewContext('gc') as unknown;
-      if (typeof gc === 'function') forcedGc = () => (gc as () => void)();
-    } catch {
-      forcedGc = null;
-    }
+    const gc = v8Gc();
+    if (gc !== null) forcedGc = () => gc();
   }
   return forcedGc;
 }
@@ -167,6 +176,11 @@ export function createHost(args: readonly string[] = process.argv.slice(2)): Hos
     memory: () => {
       const m = process.memoryUsage();
       return { rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external };
+    },
+    trimYoungGeneration: () => {
+      // A minor collection: the one at which V8 shrinks the young generation when it finds the
+      // allocation rate low (a full one does not).
+      v8Gc()?.({ type: 'minor' });
     },
     settledHeap: () => {
       const gc = fullGc();
