@@ -20,6 +20,7 @@ import { commands as scripting } from './scripting.ts';
 import { commands as geo } from './geo.ts';
 import { commands as hyperloglog } from './hyperloglog.ts';
 import { commands as cluster } from './cluster.ts';
+import { commands as lolwut } from './lolwut.ts';
 
 export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...connection,
@@ -42,4 +43,5 @@ export const ALL_COMMANDS: readonly CommandSpec[] = [
   ...geo,
   ...hyperloglog,
   ...cluster,
+  ...lolwut,
 ];
