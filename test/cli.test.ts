@@ -504,4 +504,30 @@ test('a signal schedules the shutdown for the cron, which SHUTDOWN ABORT can can
   if (replies.length > 1) assert.equal(replies[0], replies[1]);
 });
 
+
+test('a closed stdout and stderr (as `echokv | head -1` leaves them) do not stop the server, as they do not stop redis-server', async () => {
+  const base = tempDir();
+  const port = await freePort();
+  const child = spawn(NODE, [BUNDLE, '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--loglevel', 'debug'],
+    { cwd: base, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The reader goes away at once: every log line after the first few meets a closed pipe.
+  child.stdout!.destroy();
+  child.stderr!.destroy();
+  try {
+    await until('the port to accept', async () => (await canConnect(port)) || child.exitCode !== null);
+    const c = await RespClient.connect(port);
+    try {
+      // Debug-level lines for each connection and a notice for the save: all written nowhere.
+      for (let i = 0; i < 3; i++) assert.is((await c.callRaw('SET', `k${i}`, 'v')).bytes, '+OK\r\n');
+      assert.is((await c.callRaw('SAVE')).bytes, '+OK\r\n');
+      assert.is((await c.callRaw('DBSIZE')).bytes, ':3\r\n');
+    } finally {
+      c.close();
+    }
+    assert.is(child.exitCode, null, 'still running');
+  } finally {
+    assert.is(await stopChild(child), 0);
+    rmSync(base, { recursive: true, force: true });
+  }
+});
 test.run();
