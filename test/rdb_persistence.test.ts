@@ -3,7 +3,7 @@
 // runs), failures (a full disk: MISCONF, the old dump intact) and damaged dumps refused.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from '../mod.ts';
@@ -186,13 +186,15 @@ t('a full disk: SAVE fails with ERR, BGSAVE sets the status to err, writes get M
   // The temp files lead to /dev/full: every write to them fails with ENOSPC.
   symlinkSync('/dev/full', join(dir, `temp-${process.pid}.rdb`));
   assert.equal(await c.call('SAVE'), { error: 'ERR' });
-  assert.ok(s.log.some((l) => l.includes('# Write error saving DB on disk: No space left on device')));
+  // rdbSave's line names the step that failed.
+  assert.ok(s.log.some((l) => l.includes('# Write error saving DB on disk(rdbSaveRio): No space left on device')), s.log.join(''));
   assert.is((await info(c)).rdb_last_bgsave_status, 'ok');
   symlinkSync('/dev/full', join(dir, `temp-bg-${process.pid}-1.rdb`));
   assert.is(await c.call('BGSAVE'), 'Background saving started');
   await waitFor('the failed save', async () => (await info(c)).rdb_bgsave_in_progress === '0');
   assert.is((await info(c)).rdb_last_bgsave_status, 'err');
   assert.ok(s.log.some((l) => l.includes('# Background saving error')));
+  assert.is(s.log.filter((l) => l.includes('# Write error saving DB on disk(rdbSaveRio): No space left on device')).length, 2);
   const misconf = "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.";
   assert.equal(await c.call('SET', 'x', 'y'), { error: misconf });
   assert.equal(await c.call('PING'), { error: misconf });
@@ -217,6 +219,23 @@ t('a full disk: SAVE fails with ERR, BGSAVE sets the status to err, writes get M
   assert.is((await info(c)).rdb_last_bgsave_status, 'ok');
   assert.is(await c.call('SET', 'x', 'z'), 'OK');
   assert.is((await info(c)).rdb_saves, '4');
+  await s.stop();
+});
+
+t('a dump that cannot be renamed into place: the "Error moving temp DB file" line of rdbSave, the temp file gone', async () => {
+  const dir = tmp();
+  const s = await start(dir, { save: ['3600', '1'] });
+  await s.c.call('SET', 'a', '1');
+  // A non-empty directory where the dump goes: rename(2) fails with EISDIR.
+  mkdirSync(join(dir, 'dump.rdb', 'x'), { recursive: true });
+  assert.equal(await s.c.call('SAVE'), { error: 'ERR' });
+  assert.is(await s.c.call('BGSAVE'), 'Background saving started');
+  await waitFor('the failed save', async () => (await info(s.c)).rdb_bgsave_in_progress === '0');
+  const moving = s.log.filter((l) => l.includes(`# Error moving temp DB file temp-`) &&
+    l.includes(` on the final destination dump.rdb (in server root dir ${dir}): Is a directory`));
+  assert.is(moving.length, 2, s.log.join(''));
+  assert.is((await info(s.c)).rdb_last_bgsave_status, 'err');
+  assert.equal(readdirSync(dir).filter((f) => f.startsWith('temp-')), []);
   await s.stop();
 });
 

@@ -122,13 +122,19 @@ class RdbPersistence {
       this.server.log.warning(msg);
       return msg;
     }
+    // Redis's log names the step that failed (its err_op).
+    let step = 'rdbSaveRio';
     try {
       writeDatasetSync(this.server.keyspace, encodeOptions(this.server), this.aux(), this.server.config.bool('rdbchecksum'),
         (chunk) => host.writeFileSync(fd, chunk));
+      step = 'fsync';
       host.fsyncSync(fd);
+      step = 'fclose';
       host.closeFile(fd);
       fd = -1;
+      step = 'rename';
       host.rename(tmp, this.path);
+      step = 'fsyncFileDir';
       host.fsyncDir(dir);
     } catch (e) {
       if (fd >= 0) {
@@ -139,7 +145,7 @@ class RdbPersistence {
       try {
         host.remove(tmp);
       } catch { /* may not exist */ }
-      const msg = e instanceof RdbError ? `Error saving DB on disk: ${e.message}` : `Write error saving DB on disk: ${reason(e)}`;
+      const msg = saveError(e, step, `temp-${host.pid}.rdb`, this.path, dir);
       this.server.log.warning(msg);
       return msg;
     }
@@ -188,19 +194,24 @@ class RdbPersistence {
     const s = this.server;
     const host = s.host;
     let error: string | null = null;
+    let step = 'rdbSaveRio';
     try {
       await run.job.run();
       if (run.job.state === 'done') {
+        step = 'fsync';
         await host.fsyncAsync(run.fd);
+        step = 'fclose';
         host.closeFile(run.fd);
         run.fd = -1;
         if (this.running === run) {
+          step = 'rename';
           host.rename(run.tmp, this.path);
+          step = 'fsyncFileDir';
           host.fsyncDir(s.dir);
         }
       }
     } catch (e) {
-      error = e instanceof RdbError ? `Error saving DB on disk: ${e.message}` : `Write error saving DB on disk: ${reason(e)}`;
+      error = saveError(e, step, run.tmp.slice(run.tmp.lastIndexOf('/') + 1), this.path, s.dir);
     }
     if (run.fd >= 0) {
       try {
@@ -493,3 +504,13 @@ export const rdb = definePlugin({
     return new RdbPersistence(server).instance();
   },
 });
+
+/** The log line of a failed save, as rdbSave words it for the step (`err_op`) that failed. */
+function saveError(e: unknown, step: string, tmpName: string, path: string, dir: string): string {
+  if (e instanceof RdbError) return `Error saving DB on disk: ${e.message}`;
+  if (step === 'rename') {
+    const file = path.slice(path.lastIndexOf('/') + 1);
+    return `Error moving temp DB file ${tmpName} on the final destination ${file} (in server root dir ${dir}): ${reason(e)}`;
+  }
+  return `Write error saving DB on disk(${step}): ${reason(e)}`;
+}
