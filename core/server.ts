@@ -651,7 +651,9 @@ export class Server {
     for (const c of this.clients.values()) {
       // Blocked clients wait for their own deadline; Redis does not time them out here.
       if (c.monitor || c.blocked !== null || c.flags.has('pubsub') || c.flags.has('replica') || c.flags.has('master')) continue;
-      if (now - c.lastInteraction > timeout * 1000) {
+      // In whole seconds, as Redis compares its unixtime stamps: with `timeout 1`, a client that
+      // talks about once a second (Sentinel's PING period) stays, where milliseconds close it.
+      if (Math.floor(now / 1000) - Math.floor(c.lastInteraction / 1000) > timeout) {
         this.log.verbose('Closing idle client');
         this.closeClient(c);
       }
@@ -950,6 +952,9 @@ export class Server {
         for (const ch of chunks) this.stats.netOutputBytes += ch.length;
         conn.write(chunks);
       }
+      // Sending counts as an interaction (Redis's writeToClient): a subscriber receiving messages
+      // is not idle in CLIENT LIST. A master's link is judged by what it sends alone.
+      if (!c.flags.has('master')) c.lastInteraction = this.keyspace.time;
       // Output made for this client by others (pub/sub, invalidations) counts from here.
       if (this.eviction.followClients) this.eviction.updateClient(c);
     }

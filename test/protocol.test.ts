@@ -293,7 +293,11 @@ test('timeout closes idle clients without a reply, not active ones', () => {
   read(busy.client, cmd('PING'));
   s.cron();
   assert.is(idle.conn.closed, 0);
+  // Idle time counts in whole seconds, as in Redis: 2 s is not over `timeout 2`, 3 s is.
   now += 1000;
+  s.cron();
+  assert.is(idle.conn.closed, 0);
+  now += 500;
   s.cron();
   assert.is(idle.conn.closed, 1);
   assert.is(idle.conn.text, '');
