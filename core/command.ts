@@ -124,6 +124,8 @@ export class Command {
   readonly categories: readonly AclCategory[];
   readonly isWrite: boolean;
   readonly isReadonly: boolean;
+  /** write, readonly or may_replicate: what a monitor or replica connection may not run. */
+  readonly touchesKeyspace: boolean;
   readonly denyOom: boolean;
   readonly allowLoading: boolean;
   readonly allowStale: boolean;
@@ -152,6 +154,7 @@ export class Command {
     const f = new Set(spec.flags);
     this.isWrite = f.has('write');
     this.isReadonly = f.has('readonly');
+    this.touchesKeyspace = this.isWrite || this.isReadonly || f.has('may_replicate');
     this.denyOom = f.has('denyoom');
     this.allowLoading = f.has('loading');
     this.allowStale = f.has('stale');

@@ -75,6 +75,7 @@ export const ERR = {
   resp2NotSupported: 'ERR RESP2 is not supported by this command',
   debugProtocolType: 'ERR Wrong protocol type name. Please use one of the following: string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false',
   monitorInMulti: 'ERR MONITOR isn\'t allowed for DENY BLOCKING client',
+  replicaKeyspace: "ERR Replica can't interact with the keyspace",
   clientNotFound: 'ERR No such client',
   trackingRedirectMissing: 'ERR The client ID you want redirect to does not exist',
   trackingOneRedirect: 'ERR A client can only redirect to a single other client',

@@ -1159,6 +1159,11 @@ export class Server {
       this.rejectCommand(c, ERR.loading, cmd);
       return;
     }
+    // A monitor is a replica to Redis (CLIENT_SLAVE): it may not read or write keys, nor publish.
+    if (cmd.touchesKeyspace && (c.monitor || (c.flags.size !== 0 && c.flags.has('replica')))) {
+      this.rejectCommand(c, ERR.replicaKeyspace, cmd);
+      return;
+    }
     // A pause that has run out ends here rather than at the next cron tick (Redis checks it
     // before sleeping, every event loop iteration); what it held runs first.
     if (this.pause !== null && ks.time >= this.pause.until && this.current === null) this.unpause();
