@@ -105,6 +105,8 @@ export class RequestParser {
   private bigLeft = 0;
   private bigSkip = 0;
   private bigFill = 0;
+  /** True when the big bulk being read is too long to keep (see readBulks): its bytes are dropped. */
+  private bigDrop = false;
 
   constructor(limits: ParserLimits) {
     this.limits = limits;
@@ -184,7 +186,7 @@ export class RequestParser {
     let at = 0;
     if (this.bigLeft > 0) {
       const take = Math.min(this.bigLeft, chunk.length);
-      this.big!.push(bytesToStr(chunk, 0, take));
+      if (!this.bigDrop) this.big!.push(bytesToStr(chunk, 0, take));
       this.bigLeft -= take;
       this.bigFill += take;
       at = take;
@@ -195,6 +197,10 @@ export class RequestParser {
       at += skip;
     }
     if (this.bigLeft === 0 && this.bigSkip === 0) {
+      if (this.bigDrop) {
+        this.fail('invalid bulk length');
+        return EMPTY;
+      }
       // The argument is complete: readBulks() takes it on the next call to next().
       this.argv[this.argi++] = this.big!.length === 1 ? this.big![0] : this.big!.join('');
       this.argvBytes += this.bigFill + ARG_OVERHEAD;
@@ -303,9 +309,7 @@ export class RequestParser {
           return false;
         }
         n = parseLength(buf, this.pos + 1, cr);
-        // Past the longest JS string a bulk would throw while being joined: refused up front, like
-        // one past proto-max-bulk-len (whose 512mb default is 24 bytes beyond it).
-        if (n === null || n < 0 || n > this.limits.maxBulkLen || n > MAX_STRING_LENGTH) {
+        if (n === null || n < 0 || n > this.limits.maxBulkLen) {
           this.fail('invalid bulk length');
           return false;
         }
@@ -315,11 +319,16 @@ export class RequestParser {
         }
         this.pos = cr + 2;
         this.bulkLen = n;
-        if (n >= BIG_ARG && this.end - this.pos < n + 2) {
+        if (n >= BIG_ARG && (this.end - this.pos < n + 2 || n > MAX_STRING_LENGTH)) {
           // Hand what we have to the piecewise reader; push() feeds it from now on.
           this.big = [];
           this.bigLeft = n;
           this.bigSkip = 2;
+          // Longer than the longest JS string (proto-max-bulk-len's 512mb default is 24 bytes
+          // more), it could not be joined. Redis accepts the header and waits for the bytes, so
+          // this parser does too, counting them (client-query-buffer-limit) but keeping none;
+          // the command is refused once its bulk has all arrived.
+          this.bigDrop = n > MAX_STRING_LENGTH;
           const have = buf.subarray(this.pos, this.end);
           this.release();
           this.fillBig(have);
@@ -455,14 +464,17 @@ export class RequestParser {
     this.argvBytes = 0;
     this.big = null;
     this.bigFill = 0;
+    this.bigDrop = false;
     return null;
   }
 }
 
 /**
  * Redis's string2ll on a length field: an optional '-', then digits without leading zeros (or
- * a lone 0), nothing else, at most 20 bytes. Returns null when invalid; values past 2^53 are
- * also null, which callers treat as out of range exactly as Redis treats them.
+ * a lone 0), nothing else, at most 20 bytes, within a signed 64-bit integer. Returns null when
+ * invalid. Past 2^53 the value returned is inexact but on the right side of every limit the
+ * callers compare it with; the sign matters: `*-9223372036854775808` is a valid (empty)
+ * multibulk to Redis, one more is an invalid length.
  */
 function parseLength(buf: Uint8Array, start: number, end: number): number | null {
   if (start >= end || end - start >= 21) return null;
@@ -474,14 +486,29 @@ function parseLength(buf: Uint8Array, start: number, end: number): number | null
     if (i >= end) return null;
   }
   if (buf[i] === 48 /* 0 */) return end - i === 1 && !neg ? 0 : null;
+  const first = i;
   let n = 0;
   for (; i < end; i++) {
     const d = buf[i] - 48;
     if (d < 0 || d > 9) return null;
     n = n * 10 + d;
   }
-  if (n > Number.MAX_SAFE_INTEGER) return null;
+  if (n > Number.MAX_SAFE_INTEGER && !inInt64(buf, first, end, neg)) return null;
   return neg ? -n : n;
+}
+
+/** LLONG_MAX's digits; LLONG_MIN's magnitude is one more. */
+const INT64_MAX_DIGITS = '9223372036854775807';
+
+/** Whether the digits buf[start, end) (no leading zero) fit a long long with the given sign. */
+function inInt64(buf: Uint8Array, start: number, end: number, neg: boolean): boolean {
+  const len = end - start;
+  if (len !== INT64_MAX_DIGITS.length) return len < INT64_MAX_DIGITS.length;
+  for (let i = 0; i < len; i++) {
+    const limit = INT64_MAX_DIGITS.charCodeAt(i) + (neg && i === len - 1 ? 1 : 0);
+    if (buf[start + i] !== limit) return buf[start + i] < limit;
+  }
+  return true;
 }
 
 /**
