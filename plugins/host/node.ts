@@ -263,6 +263,10 @@ export function createHost(args: readonly string[] = process.argv.slice(2)): Hos
     raise: (signal) => {
       process.removeAllListeners(signal);
       process.kill(process.pid, signal);
+      // Still here: Deno's Rust runtime catches SIGSEGV and SIGBUS (its stack-overflow guard),
+      // and for one that is not its own fault puts the default action back and returns, so the
+      // first signal is swallowed. The second dies of it, as the first does under Node and Bun.
+      process.kill(process.pid, signal);
     },
     exit: (code) => process.exit(code),
     now: () => perf.now(),

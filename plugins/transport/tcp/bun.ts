@@ -66,6 +66,8 @@ class ConnState implements Connection {
   /** close() was called: end the socket once the queue is empty. */
   private closing = false;
   closed = false;
+  /** Inside socket.end(), from which Bun runs the close handler at once. */
+  ending = false;
 
   constructor(socket: BunSocket, spec: ListenSpec) {
     this.socket = socket;
@@ -158,7 +160,9 @@ class ConnState implements Connection {
     this.closed = true;
     this.queue = [];
     this.queued = 0;
+    this.ending = true;
     this.socket.end();
+    this.ending = false;
   }
 }
 
@@ -184,7 +188,11 @@ function listen(server: Server, spec: ListenSpec): Listener {
       const st = s.data;
       if (st === undefined) return;
       st.closed = true;
-      st.client?.onClose();
+      // From inside our own socket.end() (the server closing the client: QUIT, CLIENT KILL ...):
+      // the server hears of it once its close is done, as from node:net's later 'close' event,
+      // and not as the peer hanging up, which INFO counts as a read.
+      if (st.ending) queueMicrotask(() => st.client?.onClose());
+      else st.client?.onClose();
     },
     error() {
       // A reset or a failed write: Bun closes the socket and calls close() next.

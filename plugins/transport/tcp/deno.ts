@@ -58,12 +58,26 @@ class DenoConnection implements Connection {
   private queued = 0;
   /** Bytes handed to a conn.write that has not resolved yet. */
   private inFlight = 0;
+  /**
+   * The write in flight began in this event-loop turn. conn.write reports what the kernel took
+   * only a turn later, though it takes a reply at once unless the socket is full: counted from
+   * the start, each reply would stay in used_memory (and omem) until the client's next read,
+   * where Node and Bun count nothing once the kernel has it, and maxmemory would evict a reply's
+   * worth of keys early. So the write in flight counts only once its turn is over.
+   */
+  private fresh = false;
+  /** host.defer: runs a function at the end of this event-loop turn, in order with the server's flush. */
+  private readonly defer: (fn: () => void) => void;
+  private readonly settle = (): void => {
+    this.fresh = false;
+  };
   private writing = false;
   private closing = false;
   closed = false;
 
-  constructor(conn: DenoConn, spec: ListenSpec) {
+  constructor(conn: DenoConn, spec: ListenSpec, defer: (fn: () => void) => void) {
     this.conn = conn;
+    this.defer = defer;
     this.kind = spec.unix ? 'unix' : 'tcp';
     const r = conn.remoteAddr;
     const l = conn.localAddr;
@@ -81,7 +95,7 @@ class DenoConnection implements Connection {
   }
 
   get bufferedAmount(): number {
-    return this.queued + this.inFlight;
+    return this.queued + (this.fresh ? 0 : this.inFlight);
   }
 
   /** Writes the queue in order until it is empty; closes the connection after if asked to. */
@@ -91,9 +105,15 @@ class DenoConnection implements Connection {
       while (this.queue.length > 0 && !this.closed) {
         const buf = this.takeBatch();
         this.inFlight = buf.length;
+        this.fresh = true;
+        this.defer(this.settle);
         let off = 0;
-        while (off < buf.length) off += await this.conn.write(off === 0 ? buf : buf.subarray(off));
-        this.inFlight = 0;
+        while (off < buf.length) {
+          off += await this.conn.write(off === 0 ? buf : buf.subarray(off));
+          // What a partial write left (the socket is full) counts from now on.
+          this.inFlight = buf.length - off;
+          this.fresh = false;
+        }
       }
     } catch {
       // The peer went away; the read loop sees it too and reports the close.
@@ -161,6 +181,11 @@ class DenoConnection implements Connection {
         off += n;
         this.client.onData(chunk);
       }
+      // End of input (the peer closed or half-closed): the replies to what it sent go out at the
+      // end of this event-loop turn (Server.wake, through host.defer), and Deno can report the
+      // end before that turn is over. Closing now would drop them, where node:net and Bun send
+      // them first; host.defer runs in order, so after this wait they are queued for the pump.
+      if (!this.closing) await new Promise<void>((resolve) => this.defer(resolve));
     } catch {
       // Reset by the peer, or interrupted by close(): either way the connection is over.
     }
@@ -223,7 +248,7 @@ function accept(server: Server, conn: DenoConn, spec: ListenSpec): void {
       if (spec.keepAliveSec > 0) conn.setKeepAlive?.(true);
     } catch { /* the peer is already gone; the read loop will see it */ }
   }
-  const c = new DenoConnection(conn, spec);
+  const c = new DenoConnection(conn, spec, (fn) => server.host.defer(fn));
   c.client = server.accept(c);
   void c.readLoop();
 }
