@@ -256,6 +256,9 @@ export async function runCli(host: Host, available: readonly Plugin<any>[]): Pro
   };
   host.onSignal('SIGTERM', () => onSignal('SIGTERM'));
   host.onSignal('SIGINT', () => onSignal('SIGINT'));
+  // redis-server ignores SIGHUP (initServer), so closing the terminal it was started from does
+  // not stop it; without a listener the runtime would die of it.
+  host.onSignal('SIGHUP', () => {});
 
   try {
     // As redis-server's logo (with the PID) and "Server initialized", once the ports are bound:

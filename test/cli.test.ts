@@ -530,4 +530,25 @@ test('a closed stdout and stderr (as `echokv | head -1` leaves them) do not stop
     rmSync(base, { recursive: true, force: true });
   }
 });
+test('SIGHUP is ignored, as redis-server ignores it (a closed terminal does not stop the server)', async () => {
+  const base = tempDir();
+  const port = await freePort();
+  const p = spawnEchokv(['--port', String(port), '--bind', '127.0.0.1', '--save', ''], { cwd: base });
+  try {
+    await until('the port to accept', async () => (await canConnect(port)) || p.child.exitCode !== null);
+    process.kill(p.child.pid!, 'SIGHUP');
+    await sleep(300);
+    const c = await RespClient.connect(port);
+    try {
+      assert.is((await c.callRaw('PING')).bytes, '+PONG\r\n');
+    } finally {
+      c.close();
+    }
+    assert.is(p.child.exitCode, null, p.output());
+  } finally {
+    assert.is(await p.stop(), 0);
+    rmSync(base, { recursive: true, force: true });
+  }
+});
+
 test.run();
