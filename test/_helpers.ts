@@ -14,6 +14,15 @@ import { decodeReply, encodeCommand, plain, type Reply } from './_resp.ts';
 
 export const ROOT = new URL('..', import.meta.url).pathname;
 
+/** The built bundle, and the runtimes that run it: Deno and Bun from node_modules (npm ci). */
+export const BUNDLE = join(ROOT, 'dist', 'echokv.mjs');
+export const DENO = join(ROOT, 'node_modules', '.bin', 'deno');
+export const BUN = join(ROOT, 'node_modules', '.bin', 'bun');
+/** Node, also when the tests themselves run under deno or bun (as npm start runs the bundle): the node on the PATH. */
+export const NODE = process.versions.bun || process.versions.deno
+  ? spawnSync('node', ['-p', 'process.execPath'], { encoding: 'utf8' }).stdout.trim()
+  : process.execPath;
+
 export interface Raw {
   reply: Reply;
   /** The reply's exact bytes as a byte string. */
@@ -279,6 +288,17 @@ export function tempDir(prefix = 'echokv-test-'): string {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Rejects when `p` takes longer than `ms` (a client that never gets ready must not hang a test). */
+export function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let t: ReturnType<typeof setTimeout>;
+  return Promise.race([
+    p.finally(() => clearTimeout(t)),
+    new Promise<T>((_, reject) => {
+      t = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+    }),
+  ]);
+}
 
 /** A deterministic PRNG (mulberry32): random test cases reproduce from their seed. */
 export function prng(seed: number): () => number {

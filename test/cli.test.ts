@@ -8,13 +8,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
-import { freePort, haveRedis, RespClient, ROOT, sleep, startProcess, tempDir } from './_helpers.ts';
+import { BUNDLE, freePort, haveRedis, NODE, RespClient, ROOT, sleep, startProcess, tempDir } from './_helpers.ts';
 
-// Under deno or bun the bundle is still run by node (as npm start does): the node on the PATH.
-const NODE = process.versions.bun || process.versions.deno
-  ? spawnSync('node', ['-p', 'process.execPath'], { encoding: 'utf8' }).stdout.trim()
-  : process.execPath;
-const BUNDLE = join(ROOT, 'dist', 'echokv.mjs');
 
 /** Runs echokv to completion (for invocations that exit by themselves). */
 function runToEnd(args: string[], opts: { cwd?: string; input?: string } = {}): { code: number | null; stdout: string; stderr: string } {

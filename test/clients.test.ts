@@ -11,21 +11,10 @@ import { Buffer } from 'node:buffer';
 import { Redis } from 'ioredis';
 import { createClient, RESP_TYPES } from 'redis';
 import { RequestParser } from '../core/resp/parser.ts';
-import { startEchokv, startRedis, type Running, type Proc } from './_helpers.ts';
+import { startEchokv, startRedis, type Running, type Proc, within } from './_helpers.ts';
 
 let echo: Running;
 let redis: (Proc & { dir: string }) | null = null;
-
-/** Rejects when `p` takes longer than `ms` (a client that never gets ready must not hang a test). */
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let t: ReturnType<typeof setTimeout>;
-  return Promise.race([
-    p.finally(() => clearTimeout(t)),
-    new Promise<T>((_, reject) => {
-      t = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-    }),
-  ]);
-}
 
 interface Recorder {
   port: number;

@@ -11,20 +11,10 @@ import * as assert from 'uvu/assert';
 import { Buffer } from 'node:buffer';
 import { Redis } from 'ioredis';
 import { createClient } from 'redis';
-import { type Proc, startEchokv, startRedis, type Running } from './_helpers.ts';
+import { type Proc, startEchokv, startRedis, type Running, within } from './_helpers.ts';
 
 let echo: Running;
 let redis: (Proc & { dir: string }) | null = null;
-
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let t: ReturnType<typeof setTimeout>;
-  return Promise.race([
-    p.finally(() => clearTimeout(t)),
-    new Promise<T>((_, reject) => {
-      t = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-    }),
-  ]);
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 

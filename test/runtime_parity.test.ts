@@ -9,15 +9,8 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { join } from 'node:path';
 import process from 'node:process';
-import { RespClient, ROOT, startProcess, tempDir, type Proc } from './_helpers.ts';
+import { BUN, BUNDLE, DENO, NODE, RespClient, ROOT, startProcess, tempDir, type Proc } from './_helpers.ts';
 
-// Under deno or bun the reference is still node: the node on the PATH.
-const NODE = process.versions.bun || process.versions.deno
-  ? spawnSync('node', ['-p', 'process.execPath'], { encoding: 'utf8' }).stdout.trim()
-  : process.execPath;
-const DENO = join(ROOT, 'node_modules', '.bin', 'deno');
-const BUN = join(ROOT, 'node_modules', '.bin', 'bun');
-const BUNDLE = join(ROOT, 'dist', 'echokv.mjs');
 
 type Runtime = 'node' | 'deno' | 'bun';
 const RUNTIMES: Runtime[] = ['node', 'deno', 'bun'];

@@ -8,15 +8,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
-import { RespClient, ROOT, startProcess } from './_helpers.ts';
+import { BUN, BUNDLE, DENO, NODE, RespClient, ROOT, startProcess } from './_helpers.ts';
 
-// Under deno or bun the bundle is still run by node (as npm start does): the node on the PATH.
-const NODE = process.versions.bun || process.versions.deno
-  ? spawnSync('node', ['-p', 'process.execPath'], { encoding: 'utf8' }).stdout.trim()
-  : process.execPath;
-const DENO = join(ROOT, 'node_modules', '.bin', 'deno');
-const BUN = join(ROOT, 'node_modules', '.bin', 'bun');
-const BUNDLE = join(ROOT, 'dist', 'echokv.mjs');
 
 const targets: [name: string, cmd: string, args: string[]][] = [
   ['dist/echokv (single executable)', join(ROOT, 'dist', 'echokv'), []],

@@ -9,19 +9,9 @@ import { Buffer } from 'node:buffer';
 import { Redis } from 'ioredis';
 import { createClient, RESP_TYPES } from 'redis';
 import { compatSuite } from './_compat.ts';
-import { sleep } from '../_helpers.ts';
+import { sleep, within } from '../_helpers.ts';
 
 const test = compatSuite('client libraries');
-
-function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let t: ReturnType<typeof setTimeout>;
-  return Promise.race([
-    p.finally(() => clearTimeout(t)),
-    new Promise<T>((_, reject) => {
-      t = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-    }),
-  ]);
-}
 
 /** JSON-safe form of what a library returned: Buffers, Maps and errors made comparable. */
 function plainOf(v: unknown): unknown {

@@ -1,64 +1,18 @@
 // Protocol-level cases found by a mutation fuzz of request streams (multibulk and inline, split
 // across writes, half-closed) against redis-server 7.0: the same bytes go to both servers on
 // fresh sockets, and the reply bytes and whether the connection was closed must match.
-import * as net from 'node:net';
 import * as assert from 'uvu/assert';
 import { compatSuite, show } from './_compat.ts';
+import { type Exchange, exchange, toBytes } from './_exchange.ts';
 import { RequestParser } from '../../core/resp/parser.ts';
-
-interface Exchange {
-  bytes: string;
-  closed: boolean;
-}
-
-function toBytes(s: string): Uint8Array {
-  const b = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i) & 0xff;
-  return b;
-}
-
-/**
- * Writes `input` on a fresh socket (then shuts the write side down with `halfClose`) and collects
- * what the server sends until it closes the connection or stays quiet for `quietMs`.
- */
-function exchange(port: number, input: string, halfClose: boolean, quietMs: number): Promise<Exchange> {
-  return new Promise((resolve) => {
-    const sock = net.connect({ port, host: '127.0.0.1' });
-    let bytes = '';
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    let done = false;
-    const finish = (closed: boolean) => {
-      if (done) return;
-      done = true;
-      if (timer !== null) clearTimeout(timer);
-      sock.destroy();
-      resolve({ bytes, closed });
-    };
-    const quiet = () => {
-      if (timer !== null) clearTimeout(timer);
-      timer = setTimeout(() => finish(false), quietMs);
-    };
-    sock.on('data', (d: Uint8Array) => {
-      for (let i = 0; i < d.length; i++) bytes += String.fromCharCode(d[i]);
-      quiet();
-    });
-    sock.on('error', () => finish(true));
-    sock.on('close', () => finish(true));
-    sock.on('connect', () => {
-      sock.write(toBytes(input));
-      if (halfClose) sock.end();
-      quiet();
-    });
-  });
-}
 
 /** Each input on its own sockets, all at once; asserts the same bytes and the same close. */
 async function sameAll(ports: { redisPort: number; echoPort: number }, inputs: string[],
   opts: { halfClose?: boolean; quietMs?: number } = {}): Promise<Exchange[]> {
   return await Promise.all(inputs.map(async (input) => {
     const [r, e] = await Promise.all([
-      exchange(ports.redisPort, input, opts.halfClose ?? false, opts.quietMs ?? 250),
-      exchange(ports.echoPort, input, opts.halfClose ?? false, opts.quietMs ?? 250),
+      exchange(ports.redisPort, [input], opts),
+      exchange(ports.echoPort, [input], opts),
     ]);
     const what = show(input.length > 80 ? input.slice(0, 80) + '...' : input);
     assert.is(show(e.bytes), show(r.bytes), `replies to ${what}`);

@@ -4,71 +4,13 @@
 // line limits, NUL bytes hiding line ends, pipelining and split frames, proto-max-bulk-len,
 // client-query-buffer-limit, the unauthenticated limits, maxclients and timeout, and the reply
 // writer's RESP2/RESP3 encodings against DEBUG PROTOCOL.
-import * as net from 'node:net';
 import * as assert from 'uvu/assert';
 import { compatSuite, show } from './_compat.ts';
+import { type Exchange, exchange, toBytes } from './_exchange.ts';
 import { RespClient } from '../_helpers.ts';
 import { encodeCommand } from '../_resp.ts';
 import { ReplyWriter } from '../../core/resp/writer.ts';
 import { rng } from '../types/_gen.ts';
-
-interface Exchange {
-  bytes: string;
-  closed: boolean;
-}
-
-function toBytes(s: string): Uint8Array {
-  const b = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i) & 0xff;
-  return b;
-}
-
-/**
- * Opens a socket, writes `pieces` (with `gapMs` between them), and collects everything the
- * server sends until it closes the connection or stays quiet for `quietMs`.
- */
-function exchange(port: number, pieces: (string | Uint8Array)[], opts: { quietMs?: number; gapMs?: number } = {}): Promise<Exchange> {
-  const quietMs = opts.quietMs ?? 250;
-  return new Promise((resolve, reject) => {
-    const sock = net.connect({ port, host: '127.0.0.1' });
-    let bytes = '';
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    let writing = true;
-    let done = false;
-    const finish = (closed: boolean) => {
-      if (done) return;
-      done = true;
-      if (timer !== null) clearTimeout(timer);
-      sock.destroy();
-      resolve({ bytes, closed });
-    };
-    const quiet = () => {
-      if (timer !== null) clearTimeout(timer);
-      if (!writing) timer = setTimeout(() => finish(false), quietMs);
-    };
-    sock.on('data', (d: Uint8Array) => {
-      for (let i = 0; i < d.length; i++) bytes += String.fromCharCode(d[i]);
-      quiet();
-    });
-    // A reset after the server closed (we were still writing) counts as closed too.
-    sock.on('error', () => finish(true));
-    sock.on('close', () => finish(true));
-    sock.on('connect', async () => {
-      try {
-        for (let i = 0; i < pieces.length; i++) {
-          if (done) return;
-          const p = pieces[i];
-          sock.write(typeof p === 'string' ? toBytes(p) : p);
-          if (opts.gapMs && i < pieces.length - 1) await new Promise((r) => setTimeout(r, opts.gapMs));
-        }
-        writing = false;
-        quiet();
-      } catch (e) {
-        reject(e);
-      }
-    });
-  });
-}
 
 /** The pieces as one buffer: one write, so the server gets them in one read. */
 function cat(...parts: Uint8Array[]): Uint8Array {
