@@ -97,8 +97,9 @@ export function formatDouble(d: number): string {
   if (d === -Infinity) return '-inf';
   if (Number.isNaN(d)) return 'nan';
   if (d === 0) return Object.is(d, -0) ? '-0' : '0';
-  // Integers up to 17 digits print as themselves in %.17g.
-  if (Number.isInteger(d) && Math.abs(d) < 1e17) return String(d);
+  // Integers up to 17 digits print as themselves in %.17g: exactly, so past 2^53, where String()
+  // gives the shortest round-trip digits instead (34794473707969090 for ...088), through BigInt.
+  if (Number.isInteger(d) && Math.abs(d) < 1e17) return Math.abs(d) < 9007199254740992 ? String(d) : BigInt(d).toString();
   const e = d.toExponential(16); // d.dddddddddddddddde[+-]x: 17 significant digits
   const ePos = e.indexOf('e');
   const exp = parseInt(e.slice(ePos + 1), 10);

@@ -603,11 +603,13 @@ function clientNoEvict(c: Client, argv: string[]): void {
 
 // CLIENT UNBLOCK
 function clientUnblock(c: Client, argv: string[]): void {
-  const id = parseInteger(argv[2]);
-  if (id === null) {
-    c.server.replyError(c, ERR.notInteger);
+  // Redis matches the subcommand only with 3 or 4 arguments, so a longer call is an unknown
+  // subcommand even before its id is parsed.
+  if (argv.length > 4) {
+    c.server.replyError(c, subcommandSyntax(argv[1], argv[0]));
     return;
   }
+  // The reason is checked before the id, as in Redis.
   let withError = false;
   if (argv.length === 4) {
     const how = argv[3].toLowerCase();
@@ -616,8 +618,10 @@ function clientUnblock(c: Client, argv: string[]): void {
       c.server.replyError(c, ERR.unblockReason);
       return;
     }
-  } else if (argv.length > 4) {
-    c.server.replyError(c, subcommandSyntax(argv[1], argv[0]));
+  }
+  const id = parseInteger(argv[2]);
+  if (id === null) {
+    c.server.replyError(c, ERR.notInteger);
     return;
   }
   const target = c.server.clients.get(id);

@@ -790,7 +790,10 @@ function debug(c: Client, argv: string[]): void {
     server.cronPaused = atoi(argv[2]) !== 0;
     c.out.ok();
   } else if (sub === 'sleep' && argv.length === 3) {
-    blockFor(strtodPrefix(argv[2]) * 1000);
+    // Redis converts seconds * 1e6 to a long long: past its range (and for NaN) x86-64 gives
+    // LLONG_MIN, and nanosleep refuses the negative time, so a huge value doesn't sleep at all.
+    const us = strtodPrefix(argv[2]) * 1e6;
+    blockFor(us < 2 ** 63 ? Math.trunc(us) / 1000 : 0);
     c.out.ok();
   } else if (sub === 'set-active-expire' && argv.length === 3) {
     server.activeExpire = atoi(argv[2]) !== 0;

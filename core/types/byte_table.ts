@@ -242,8 +242,15 @@ export class ByteTable implements Scannable<string> {
     let n = 0;
     for (let k = from; k < to && n < AHEAD; k++) {
       const p = at[k];
+      const member = cmds[p][2];
+      // A command with no member on the same key (HLEN, SCARD ... pipelined with HGET) has
+      // nothing to read ahead: any hash does for its slot, and the memo below skips it.
+      if (member === undefined) {
+        hashes[n++] = 0;
+        continue;
+      }
       const q = arg2[p];
-      hashes[n++] = q >= 0 ? hashRange(bytes, q, cmds[p][2].length) : hashBytes(cmds[p][2]);
+      hashes[n++] = q >= 0 ? hashRange(bytes, q, member.length) : hashBytes(member);
     }
     for (let i = 0; i < n; i++) refs[i] = slots[2 * (hashes[i] & mask)];
     const found = aheadFound;
@@ -283,6 +290,7 @@ export class ByteTable implements Scannable<string> {
       const ref = slots[2 * s];
       const p = at[k];
       const key = cmds[p][2];
+      if (key === undefined) continue;
       const q = arg2[p];
       if (q >= 0 ? !keyEqualsBytes(slabs[ref >>> 16], ref & 0xffff, bytes, q, key.length) : !keyEquals(slabs[ref >>> 16], ref & 0xffff, key)) continue;
       m.tables[p] = this;
