@@ -9,7 +9,8 @@
 //   npm run bench                      echokv on node
 //   npm run bench -- --runtime=bun     echokv's bundle under bun (or deno)
 //   npm run bench -- --quick           fewer requests (a smoke run, not for the README)
-//   npm run bench -- --rounds=3        repeat each measurement and keep the median
+//   npm run bench -- --rounds=3        repeat each measurement and keep the median (the table also
+//                                      gives the range of the rounds' own ratios)
 //   npm run bench -- --tests=set,get --memory=string   a subset
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -351,7 +352,10 @@ try {
       }
       const r = { rps: median(res.redis.map((x) => x.rps)), cpu: median(res.redis.map((x) => x.cpuUs)) };
       const e = { rps: median(res.echokv.map((x) => x.rps)), cpu: median(res.echokv.map((x) => x.cpuUs)) };
-      rows.push({ test: test.toUpperCase(), p, r, e });
+      // Each round ran both servers back to back: the spread of the rounds' own ratios shows how
+      // much the machine moved under the run (a VM's neighbours), beside the ratio of the medians.
+      const paired = res.echokv.map((x, i) => x.rps / res.redis[i].rps);
+      rows.push({ test: test.toUpperCase(), p, r, e, lo: Math.min(...paired), hi: Math.max(...paired) });
       console.error(`${test.toUpperCase()} -P ${p}: redis ${r.rps.toFixed(0)} ops/s ${r.cpu.toFixed(2)} us/op, echokv ${e.rps.toFixed(0)} ops/s ${e.cpu.toFixed(2)} us/op`);
     }
   }
@@ -388,11 +392,11 @@ try {
     : spawnSync(echoCmd[0], ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0];
   console.log(`\nechokv on ${runtime} ${rtVersion} vs redis-server ${ver}; ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'};` +
     ` redis-benchmark -c ${clients}, median of ${rounds}\n`);
-  console.log('| test | pipeline | redis ops/s | echokv ops/s | ratio | redis CPU us/op | echokv CPU us/op | CPU ratio |');
-  console.log('|---|---|---|---|---|---|---|---|');
-  for (const { test, p, r, e } of rows) {
+  console.log('| test | pipeline | redis ops/s | echokv ops/s | ratio | rounds\' ratios | redis CPU us/op | echokv CPU us/op | CPU ratio |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const { test, p, r, e, lo, hi } of rows) {
     console.log(`| ${test} | ${p} | ${r.rps.toFixed(0)} | ${e.rps.toFixed(0)} | ${(e.rps / r.rps).toFixed(2)}x |` +
-      ` ${r.cpu.toFixed(2)} | ${e.cpu.toFixed(2)} | ${(e.cpu / r.cpu).toFixed(2)}x |`);
+      ` ${lo.toFixed(2)}-${hi.toFixed(2)} | ${r.cpu.toFixed(2)} | ${e.cpu.toFixed(2)} | ${(e.cpu / r.cpu).toFixed(2)}x |`);
   }
   console.log(`\nMemory: resident-set growth per element after loading ${memKeys.toLocaleString('en-US')} of them` +
     (exe === null ? '' : '; echokv as `node dist/echokv.mjs` and as the single executable dist/echokv') + '\n');
