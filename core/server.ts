@@ -954,7 +954,7 @@ export class Server {
       }
       // Sending counts as an interaction (Redis's writeToClient): a subscriber receiving messages
       // is not idle in CLIENT LIST. A master's link is judged by what it sends alone.
-      if (!c.flags.has('master')) c.lastInteraction = this.keyspace.time;
+      if (c.flags.size === 0 || !c.flags.has('master')) c.lastInteraction = this.keyspace.time;
       // Output made for this client by others (pub/sub, invalidations) counts from here.
       if (this.eviction.followClients) this.eviction.updateClient(c);
     }
