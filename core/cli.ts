@@ -158,6 +158,7 @@ export async function runCli(host: Host, available: readonly Plugin<any>[]): Pro
     host.exit(1);
     return null;
   }
+  host.holdYoungGeneration?.(true);
   // Before anything of the server exists (see ServerOptions.heapBaseline).
   const heapBaseline = host.settledHeap?.() ?? null;
   if (cl.configFile !== null && cl.configFile !== '-') {
@@ -274,6 +275,8 @@ export async function runCli(host: Host, available: readonly Plugin<any>[]): Pro
         if (!reachable) throw new Error('Configured to not listen anywhere, exiting.');
         log.notice(`echokv ${VERSION} (Redis ${REDIS_VERSION} compatible) on ${host.runtime} ${host.runtimeVersion}, standalone mode, port ${port}, PID: ${host.pid}`);
         log.notice('Server initialized');
+        // Loading a dataset is work like any other: the young generation may grow for it.
+        host.holdYoungGeneration?.(false);
       },
     });
   } catch (e) {

@@ -67,6 +67,15 @@ export interface Host {
    */
   trimYoungGeneration?(): void;
   /**
+   * Keeps the young generation from growing while `hold` is true. V8 grows it once the bytes that
+   * survived its collections add up to its size, and start-up (the command table, the config, the
+   * full collections of settledHeap, which promote everything young) adds up to that several
+   * times over: the server then met its first client with 4 MB semispaces, which a first burst
+   * of commands made resident (5 MB more than an idle server), against 1 MB held through
+   * start-up. Called only by the CLI, around start-up; absent where the runtime has no such thing.
+   */
+  holdYoungGeneration?(hold: boolean): void;
+  /**
    * The process's limit on open descriptors (RLIMIT_NOFILE's soft limit), or null (or absent)
    * where it cannot be read or is unlimited: maxclients must fit under it (Redis's
    * adjustOpenFilesLimit).

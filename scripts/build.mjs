@@ -43,7 +43,7 @@ const common = {
 };
 
 const entry = (cjs) => ({
-  contents: `import { main } from './mod.ts';\n${cjs ? 'main();' : 'await main();'}\n`,
+  contents: `import './plugins/host/boot.ts';\nimport { main } from './mod.ts';\n${cjs ? 'main();' : 'await main();'}\n`,
   resolveDir: root,
   sourcefile: 'echokv-entry.ts',
   loader: 'ts',

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import type { Host, RuntimeName } from '../../core/host.ts';
+import { holdYoungGeneration } from './young_generation.ts';
 import { useFastLatin1 } from '../../core/bytes.ts';
 
 declare const Deno: { version: { deno: string } } | undefined;
@@ -206,6 +207,7 @@ export function createHost(args: readonly string[] = process.argv.slice(2)): Hos
       // allocation rate low (a full one does not).
       v8Gc()?.({ type: 'minor' });
     },
+    holdYoungGeneration,
     settledHeap: () => {
       const gc = fullGc();
       if (gc === null) return null;
