@@ -238,6 +238,7 @@ export async function runCli(host: Host, available: readonly Plugin<any>[]): Pro
     // A second SIGINT while a shutdown is asked for or running: the user insists (Redis).
     if (name === 'SIGINT' && (server.shutdownAsap !== null || server.isShuttingDown)) {
       log.warning('You insist... exiting now.');
+      server.abandon();
       host.exit(1);
       return;
     }

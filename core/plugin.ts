@@ -53,6 +53,11 @@ export interface PluginInstance {
   loadAof?(): string | null;
   /** Stops the plugin: close sockets, flush files. */
   close?(): Promise<void> | void;
+  /**
+   * The process exits now, without a clean shutdown (a second SIGINT): remove what only a clean
+   * one would have (a save's temp file). Synchronous: nothing runs after it.
+   */
+  abandon?(): void;
 }
 
 export interface Plugin<O = unknown> {

@@ -913,6 +913,20 @@ export class Server {
     this.keyspace.paused = true;
   }
 
+  /**
+   * Holds every client's commands until the returned function is called: a shutdown's slow
+   * save, during which Redis's main thread serves no one. A CLIENT PAUSE in effect before is
+   * back in effect after.
+   */
+  holdAllClients(): () => void {
+    const before = this.pause;
+    this.pauseClients(Infinity, false);
+    return () => {
+      if (before === null) this.unpause();
+      else this.pause = before;
+    };
+  }
+
   /** Ends CLIENT PAUSE and runs what the paused clients sent meanwhile. */
   unpause(): void {
     this.pause = null;
@@ -1394,6 +1408,15 @@ export class Server {
     this.log.warning('echokv is now ready to exit, bye bye...');
     if (this.exitOnShutdown) this.host.exit(0);
     return true;
+  }
+
+  /** The process exits at once (see PluginInstance.abandon). */
+  abandon(): void {
+    for (const inst of this.instances.values()) {
+      try {
+        inst.abandon?.();
+      } catch { /* exiting anyway */ }
+    }
   }
 
   get isShuttingDown(): boolean {

@@ -141,6 +141,63 @@ test('SIGINT shuts down cleanly with exit code 0', async () => {
   assert.ok(p.output().includes('Received SIGINT scheduling shutdown...'));
 });
 
+/** A raw connection that sends `line` at once and collects whatever comes back. */
+function rawSend(port: number, line: string): { got(): string } {
+  let got = '';
+  const s = net.connect(port, '127.0.0.1', () => s.write(line));
+  s.on('data', (d) => (got += d));
+  s.on('error', () => {});
+  return { got: () => got };
+}
+
+test('the final save waits rdb-key-save-delay per key and holds every client meanwhile, as Redis\'s blocking rdbSave', async () => {
+  const dir = tempDir();
+  try {
+    const p = await startProcess(NODE, [BUNDLE, '--bind', '127.0.0.1', '--save', '900 1'], { cwd: dir });
+    const c = await RespClient.connect(p.port);
+    for (let i = 0; i < 10; i++) await c.call('SET', `k${i}`, 'v');
+    assert.is(await c.call('CONFIG', 'SET', 'rdb-key-save-delay', '50000'), 'OK');
+    const temp = join(dir, `temp-${p.child.pid}.rdb`);
+    const exited = stopChild(p.child, 'SIGINT');
+    await until('the final save to start', () => existsSync(temp) || p.child.exitCode !== null, 5000);
+    assert.ok(existsSync(temp), p.output());
+    // Sent while the save runs: never run, never answered (the server exits after the save).
+    const late = rawSend(p.port, 'SET late 1\r\n');
+    assert.is(await exited, 0, p.output());
+    assert.is(late.got(), '');
+    assert.not.ok(existsSync(temp));
+    const q = await startProcess(NODE, [BUNDLE, '--bind', '127.0.0.1', '--save', ''], { cwd: dir });
+    const d = await RespClient.connect(q.port);
+    assert.is(await d.call('DBSIZE'), 10);
+    assert.is(await d.call('EXISTS', 'late'), 0);
+    d.close();
+    await q.stop();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a second SIGINT during the final save exits at once with 1 and removes temp-<pid>.rdb, as Redis\'s signal handler', async () => {
+  const dir = tempDir();
+  try {
+    const p = await startProcess(NODE, [BUNDLE, '--bind', '127.0.0.1', '--save', '900 1'], { cwd: dir });
+    const c = await RespClient.connect(p.port);
+    for (let i = 0; i < 20; i++) await c.call('SET', `k${i}`, 'v');
+    // 20 keys at 100 ms each: a save of 2 s, which the second signal cuts short.
+    assert.is(await c.call('CONFIG', 'SET', 'rdb-key-save-delay', '100000'), 'OK');
+    const temp = join(dir, `temp-${p.child.pid}.rdb`);
+    process.kill(p.child.pid!, 'SIGINT');
+    await until('the final save to start', () => existsSync(temp) || p.child.exitCode !== null, 5000);
+    assert.ok(existsSync(temp), p.output());
+    assert.is(await stopChild(p.child, 'SIGINT'), 1);
+    assert.ok(p.output().includes('You insist... exiting now.'), p.output());
+    assert.not.ok(existsSync(temp), 'temp file removed');
+    assert.not.ok(existsSync(join(dir, 'dump.rdb')), 'no dump written');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('used_memory_startup is what the server allocated, so a small maxmemory still takes data, and maxmemory 1 none', async () => {
   const port = await freePort();
   const p = spawnEchokv(['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--maxmemory', '10mb']);

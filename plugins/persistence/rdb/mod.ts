@@ -111,29 +111,76 @@ class RdbPersistence {
    * (logged; the temp file is removed and the old dump is untouched).
    */
   saveSync(): string | null {
+    const t = this.openTemp();
+    if (typeof t === 'string') return t;
+    return this.finishForeground(t, () => {
+      writeDatasetSync(this.server.keyspace, encodeOptions(this.server), this.aux(), this.server.config.bool('rdbchecksum'),
+        (chunk) => this.server.host.writeFileSync(t.fd, chunk));
+    });
+  }
+
+  /**
+   * The save at shutdown. Redis's is rdbSave, which waits rdb-key-save-delay per key (tests set it
+   * to make the save last) while its signal handler still runs: a second SIGINT meanwhile removes
+   * temp-<pid>.rdb and exits (see abandon). A synchronous save would hold that signal until it
+   * is over, so with a delay the dataset is written by a job that yields between keys, every
+   * client held meanwhile (CLIENT PAUSE ALL) as Redis's busy main thread holds them, and held
+   * still on success: the server exits with nothing run after the snapshot.
+   */
+  private async saveAtShutdown(): Promise<string | null> {
+    const s = this.server;
+    const delayUs = Math.max(0, s.config.num('rdb-key-save-delay'));
+    if (delayUs === 0) return this.saveSync();
+    const t = this.openTemp();
+    if (typeof t === 'string') return t;
+    const release = s.holdAllClients();
+    let failure: unknown = null;
+    try {
+      const job = new BackgroundRdb(s.keyspace, encodeOptions(s), this.aux(), s.config.bool('rdbchecksum'),
+        (chunk) => s.host.writeFileAsync(t.fd, chunk), () => s.host.now());
+      job.keyDelayUs = delayUs;
+      job.start();
+      await job.run();
+    } catch (e) {
+      failure = e;
+    }
+    const err = this.finishForeground(t, () => {
+      if (failure !== null) throw failure;
+    });
+    if (err !== null) release();
+    return err;
+  }
+
+  /** Opens temp-<pid>.rdb for a foreground save; the reason (logged) when it cannot. */
+  private openTemp(): { fd: number; tmp: string } | string {
     const host = this.server.host;
     const dir = this.server.dir;
     const tmp = host.resolve(dir, `temp-${host.pid}.rdb`);
-    let fd: number;
     try {
-      fd = host.openFile(tmp, 'write');
+      return { fd: host.openFile(tmp, 'write'), tmp };
     } catch (e) {
       const msg = `Failed opening the temp RDB file temp-${host.pid}.rdb (in server root dir ${dir}) for saving: ${reason(e)}`;
       this.server.log.warning(msg);
       return msg;
     }
+  }
+
+  /** Ends a foreground save after `write` (see saveSync); returns null, or the reason logged. */
+  private finishForeground(t: { fd: number; tmp: string }, write: () => void): string | null {
+    const host = this.server.host;
+    const dir = this.server.dir;
+    let fd = t.fd;
     // Redis's log names the step that failed (its err_op).
     let step = 'rdbSaveRio';
     try {
-      writeDatasetSync(this.server.keyspace, encodeOptions(this.server), this.aux(), this.server.config.bool('rdbchecksum'),
-        (chunk) => host.writeFileSync(fd, chunk));
+      write();
       step = 'fsync';
       host.fsyncSync(fd);
       step = 'fclose';
       host.closeFile(fd);
       fd = -1;
       step = 'rename';
-      host.rename(tmp, this.path);
+      host.rename(t.tmp, this.path);
       step = 'fsyncFileDir';
       host.fsyncDir(dir);
     } catch (e) {
@@ -143,7 +190,7 @@ class RdbPersistence {
         } catch { /* already failing */ }
       }
       try {
-        host.remove(tmp);
+        host.remove(t.tmp);
       } catch { /* may not exist */ }
       const msg = saveError(e, step, `temp-${host.pid}.rdb`, this.path, dir);
       this.server.log.warning(msg);
@@ -155,6 +202,22 @@ class RdbPersistence {
     this.lastBgsaveStatus = 'ok';
     this.updateDiskError();
     return null;
+  }
+
+  /**
+   * The process is exiting without a clean shutdown (a second SIGINT): the temp files of a save
+   * in progress go, as Redis's signal handler removes temp-<pid>.rdb (rdbRemoveTempFile). A
+   * background save here is no child that could finish on its own, so its file goes too.
+   */
+  private abandon(): void {
+    const host = this.server.host;
+    const files = [host.resolve(this.server.dir, `temp-${host.pid}.rdb`)];
+    if (this.running !== null) files.push(this.running.tmp);
+    for (const f of files) {
+      try {
+        host.remove(f);
+      } catch { /* not there */ }
+    }
   }
 
   /**
@@ -323,7 +386,7 @@ class RdbPersistence {
       return;
     }
     s.log.notice('Saving the final RDB snapshot before exiting.');
-    const err = this.saveSync();
+    const err = await this.saveAtShutdown();
     if (err !== null) throw new Error(err);
   }
 
@@ -469,6 +532,7 @@ class RdbPersistence {
       load: () => this.load(),
       info: (section) => this.info(section),
       close: () => this.abortBackground(),
+      abandon: () => this.abandon(),
       rdb: {
         save: () => this.save(),
         reload: (save, flush, merge) => this.reload(save, flush, merge),
