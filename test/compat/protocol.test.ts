@@ -38,7 +38,7 @@ function sameBytes(echokv: string, redis: string, what: string): void {
 
 /** Sends the same pieces to both servers on fresh sockets; asserts identical bytes and close. */
 async function sameExchange(ports: { redisPort: number; echoPort: number }, pieces: (string | Uint8Array)[],
-  opts: { quietMs?: number; gapMs?: number } = {}): Promise<Exchange> {
+  opts: { quietMs?: number; gapMs?: number; replies?: number } = {}): Promise<Exchange> {
   const [r, e] = await Promise.all([exchange(ports.redisPort, pieces, opts), exchange(ports.echoPort, pieces, opts)]);
   const what = pieces.map((p) => (typeof p === 'string' ? show(p.length > 80 ? p.slice(0, 80) + '...' : p) : `<${p.length} bytes>`)).join(' | ');
   sameBytes(e.bytes, r.bytes, `replies to ${what}`);
@@ -277,7 +277,7 @@ test('pipelines on big sets and hashes, split at random bytes, inline commands m
       if (c > from) pieces.push(input.subarray(from, c));
       from = c;
     }
-    await sameExchange(ctx, pieces, { gapMs: 3, quietMs: 500 });
+    await sameExchange(ctx, pieces, { gapMs: 3, quietMs: 5000, replies: setup.length + cmds.length });
   }
 });
 
