@@ -8,7 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
-import { BUNDLE, freePort, haveRedis, NODE, RespClient, ROOT, sleep, startProcess, tempDir } from './_helpers.ts';
+import { BUNDLE, freePort, haveRedis, NODE, type Proc, RespClient, ROOT, sleep, startProcess, tempDir } from './_helpers.ts';
 
 
 /** Runs echokv to completion (for invocations that exit by themselves). */
@@ -150,17 +150,27 @@ function rawSend(port: number, line: string): { got(): string } {
   return { got: () => got };
 }
 
+/**
+ * A server in `dir` with save points, `keys` keys and rdb-key-save-delay `delayUs`, sent SIGINT:
+ * returns once its final save has opened temp-<pid>.rdb.
+ */
+async function slowFinalSave(dir: string, keys: number, delayUs: number): Promise<{ p: Proc; temp: string; exited: Promise<number | null> }> {
+  const p = await startProcess(NODE, [BUNDLE, '--bind', '127.0.0.1', '--save', '900 1'], { cwd: dir });
+  const c = await RespClient.connect(p.port);
+  for (let i = 0; i < keys; i++) await c.call('SET', `k${i}`, 'v');
+  assert.is(await c.call('CONFIG', 'SET', 'rdb-key-save-delay', String(delayUs)), 'OK');
+  const temp = join(dir, `temp-${p.child.pid}.rdb`);
+  const exited = new Promise<number | null>((resolve) => p.child.once('exit', (code) => resolve(code)));
+  process.kill(p.child.pid!, 'SIGINT');
+  await until('the final save to start', () => existsSync(temp) || p.child.exitCode !== null, 5000);
+  assert.ok(existsSync(temp), p.output());
+  return { p, temp, exited };
+}
+
 test('the final save waits rdb-key-save-delay per key and holds every client meanwhile, as Redis\'s blocking rdbSave', async () => {
   const dir = tempDir();
   try {
-    const p = await startProcess(NODE, [BUNDLE, '--bind', '127.0.0.1', '--save', '900 1'], { cwd: dir });
-    const c = await RespClient.connect(p.port);
-    for (let i = 0; i < 10; i++) await c.call('SET', `k${i}`, 'v');
-    assert.is(await c.call('CONFIG', 'SET', 'rdb-key-save-delay', '50000'), 'OK');
-    const temp = join(dir, `temp-${p.child.pid}.rdb`);
-    const exited = stopChild(p.child, 'SIGINT');
-    await until('the final save to start', () => existsSync(temp) || p.child.exitCode !== null, 5000);
-    assert.ok(existsSync(temp), p.output());
+    const { p, temp, exited } = await slowFinalSave(dir, 10, 50000);
     // Sent while the save runs: never run, never answered (the server exits after the save).
     const late = rawSend(p.port, 'SET late 1\r\n');
     assert.is(await exited, 0, p.output());
@@ -180,15 +190,8 @@ test('the final save waits rdb-key-save-delay per key and holds every client mea
 test('a second SIGINT during the final save exits at once with 1 and removes temp-<pid>.rdb, as Redis\'s signal handler', async () => {
   const dir = tempDir();
   try {
-    const p = await startProcess(NODE, [BUNDLE, '--bind', '127.0.0.1', '--save', '900 1'], { cwd: dir });
-    const c = await RespClient.connect(p.port);
-    for (let i = 0; i < 20; i++) await c.call('SET', `k${i}`, 'v');
     // 20 keys at 100 ms each: a save of 2 s, which the second signal cuts short.
-    assert.is(await c.call('CONFIG', 'SET', 'rdb-key-save-delay', '100000'), 'OK');
-    const temp = join(dir, `temp-${p.child.pid}.rdb`);
-    process.kill(p.child.pid!, 'SIGINT');
-    await until('the final save to start', () => existsSync(temp) || p.child.exitCode !== null, 5000);
-    assert.ok(existsSync(temp), p.output());
+    const { p, temp } = await slowFinalSave(dir, 20, 100000);
     assert.is(await stopChild(p.child, 'SIGINT'), 1);
     assert.ok(p.output().includes('You insist... exiting now.'), p.output());
     assert.not.ok(existsSync(temp), 'temp file removed');
