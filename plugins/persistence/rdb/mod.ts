@@ -141,6 +141,8 @@ class RdbPersistence {
       job.keyDelayUs = delayUs;
       job.start();
       await job.run();
+      // Nothing aborts this job, but a partial file must never be renamed over the dump.
+      if (job.state !== 'done') throw new Error(`the save stopped (${job.state})`);
     } catch (e) {
       failure = e;
     }
