@@ -122,6 +122,10 @@ export interface ServerStats {
   /** Listpacks and intsets checked entry by entry in RESTORE and loads while
    * sanitize-dump-payload asks for it (INFO dump_payload_sanitizations). */
   dumpPayloadSanitizations: number;
+  /** Background saves and rewrites started (INFO total_forks), and how long the last one held
+   * the server while it opened its snapshot (latest_fork_usec): see Server.forked. */
+  forks: number;
+  latestForkUs: number;
 }
 
 /** Points the LookupMemo of the client's database, and the MemberMemo, at the batch's command `i`. */
@@ -162,6 +166,8 @@ export class Server {
     evictionExceededMs: 0,
     evictionExceededSince: 0,
     dumpPayloadSanitizations: 0,
+    forks: 0,
+    latestForkUs: 0,
   };
   readonly slowlog: SlowlogEntry[] = [];
   slowlogNextId = 0;
@@ -1281,6 +1287,20 @@ export class Server {
     if (this.latencyTracking) (cmd.stats.latency ??= new LatencyHistogram()).record(us * 1000);
     if (us >= this.slowlogThreshold && !cmd.skipSlowlog) this.slowlogPush(c, argv, us);
     if (this.latencyThreshold > 0) this.latencySample('command-unblocking', Math.floor(replyUs / 1000));
+  }
+
+  /**
+   * A background job (BGSAVE, BGREWRITEAOF) opened its snapshot at `startMs` (host.now()). Redis
+   * forks a child there; echokv's job runs in this process, but the step is the same one, and
+   * tools watch INFO total_forks to see that a save or rewrite has started, so it is counted as
+   * Redis counts a fork: total_forks, latest_fork_usec (the time the server was held) and the
+   * "fork" latency event.
+   */
+  forked(startMs: number): void {
+    const us = Math.round((this.host.now() - startMs) * 1000);
+    this.stats.forks++;
+    this.stats.latestForkUs = us;
+    if (this.latencyThreshold > 0) this.latencySample('fork', Math.floor(us / 1000));
   }
 
   /** Runs `argv` as if `c` sent it (used by EXEC and scripting later). */

@@ -236,6 +236,27 @@ test('BGREWRITEAOF with appendonly no writes a base and a manifest without incrs
   await s.stop();
 });
 
+test('BGREWRITEAOF inside MULTI is scheduled, starts after EXEC, and counts as a fork (INFO total_forks)', async () => {
+  const dir = fresh();
+  const s = await startAof(dir);
+  const c = await RespClient.connect(s.port);
+  assert.is(await infoField(c, 'total_forks', 'stats'), '0');
+  assert.is(await c.call('MULTI'), 'OK');
+  await c.call('SET', 'foo', 'bar');
+  await c.call('BGREWRITEAOF');
+  assert.equal(await c.call('EXEC'), ['OK', 'Background append only file rewriting scheduled']);
+  // Tools (Redis's own tests among them) watch total_forks to see a rewrite start.
+  assert.ok(await waitFor(async () => (await infoField(c, 'total_forks', 'stats')) === '1'));
+  assert.ok(await waitFor(async () => (await infoField(c, 'aof_rewrite_in_progress')) === '0'));
+  assert.match(await infoField(c, 'latest_fork_usec', 'stats'), /^\d+$/);
+  assert.is(await infoField(c, 'aof_rewrites'), '1');
+  assert.is(await c.call('CONFIG', 'RESETSTAT'), 'OK');
+  assert.is(await infoField(c, 'total_forks', 'stats'), '0');
+  assert.is(await infoField(c, 'latest_fork_usec', 'stats'), '0');
+  c.close();
+  await s.stop();
+});
+
 test('a rewrite that cannot write its file fails cleanly: status err, the old files still load', async () => {
   const dir = fresh();
   let failing = false;

@@ -133,6 +133,8 @@ t('BGSAVE runs in the background: one at a time, clients served, the file is the
   assert.is(done.rdb_changes_since_last_save, String(Math.ceil(300 / 7) + 3));
   assert.ok(Number(done.rdb_last_cow_size) > 0);
   assert.ok(s.log.some((l) => l.includes('Background saving started by pid')));
+  // A background save is what Redis counts as a fork.
+  assert.match(String(await c.call('INFO', 'stats')), /\r\ntotal_forks:1\r\n/);
   assert.ok(s.log.some((l) => l.includes('Background saving terminated with success')));
   await s.stop();
   const s2 = await start(dir);

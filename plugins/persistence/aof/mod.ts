@@ -424,11 +424,13 @@ export class AofPersistence {
     const job = new RewriteJob(this.server, this.baseEncoder(), this.paths.path(this.paths.tempBaseName(host.pid)),
       this.server.config.bool('aof-rewrite-incremental-fsync'));
     job.keyDelayUs = Math.max(0, this.server.config.num('rdb-key-save-delay'));
+    const t0 = host.now();
     try {
       job.start();
     } catch (e) {
       return fail("Can't rewrite append only file in background", e);
     }
+    this.server.forked(t0);
     this.job = job;
     this.jobStarted = this.now();
     this.rewriteScheduled = false;

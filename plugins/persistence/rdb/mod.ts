@@ -247,7 +247,9 @@ class RdbPersistence {
     const job = new BackgroundRdb(s.keyspace, encodeOptions(s), this.aux(), s.config.bool('rdbchecksum'),
       (chunk) => host.writeFileAsync(fd, chunk), () => host.now());
     job.keyDelayUs = Math.max(0, s.config.num('rdb-key-save-delay'));
+    const t0 = host.now();
     job.start();
+    s.forked(t0);
     const run: Running = { job, start: s.keyspace.clock(), fd, tmp, dirtyAtStart: s.keyspace.dirty, done: Promise.resolve() };
     this.running = run;
     s.log.notice(`Background saving started by pid ${host.pid}`);
