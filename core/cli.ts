@@ -3,6 +3,7 @@
 // its log lines: the PID, "Ready to accept connections", "Failed listening on port", and a clean
 // exit on SIGTERM/SIGINT (saving first when the configuration asks for it).
 
+import { procTitle } from './proc_title.ts';
 import { logCrashReport } from './crash.ts';
 import { Config } from './config/mod.ts';
 import {
@@ -293,6 +294,17 @@ export async function runCli(host: Host, available: readonly Plugin<any>[]): Pro
     } catch (e) {
       log.warning(`Failed to write PID file: ${(e as Error).message}`);
     }
+  }
+  // As redis-server's main(): the title once the ports are known, and again when the template
+  // changes (CONFIG SET refuses a template that cannot expand).
+  if (host.setTitle !== undefined && config.bool('set-proc-title')) {
+    const setTitle = host.setTitle;
+    const retitle = (): void => {
+      const title = procTitle(server, host.program ?? host.executable);
+      if (title !== null) setTitle(title);
+    };
+    retitle();
+    config.onChange('proc-title-template', retitle);
   }
   const kinds = server.plugins.filter((p) => p.kind === 'transport').map((p) => p.name).join(' ');
   log.notice(`Ready to accept connections ${kinds}`);

@@ -15,6 +15,12 @@ export interface Host {
   arch: string;
   /** Path of the running program, for INFO executable. */
   executable: string;
+  /**
+   * Sets the process title (`ps`, /proc/PID/cmdline) as Redis's setproctitle does; `program`
+   * is what its {title} variable names: the script or single executable the server runs as.
+   */
+  setTitle?(title: string): void;
+  program?: string;
   isTTY: boolean;
   cwd(): string;
   chdir(dir: string): void;

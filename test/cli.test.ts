@@ -109,6 +109,35 @@ test('a config file, then --options overriding it; the log shows the PID and rea
   assert.ok(p.output().includes('echokv is now ready to exit, bye bye...'));
 });
 
+test('the process title is proc-title-template expanded, as redis-server sets it', async () => {
+  if (!existsSync('/proc/self/cmdline')) return;
+  const dir = tempDir();
+  const conf = join(dir, 'echokv.conf');
+  writeFileSync(conf, 'bind 127.0.0.1\n');
+  const title = (pid: number): string => readFileSync(`/proc/${pid}/cmdline`, 'latin1').replace(/\0+$/, '');
+  // Arguments long enough for the longer title below: the title takes their bytes.
+  const p = await startProcess(NODE, [BUNDLE, conf, '--loglevel', 'notice', '--save', '', '--appendonly', 'no'], { cwd: dir });
+  const q = await startProcess(NODE, [BUNDLE, '--bind', '127.0.0.1', '--set-proc-title', 'no', '--save', ''], { cwd: dir });
+  try {
+    // The default template, "{title} {listen-addr} {server-mode}": the script, the first bind address.
+    assert.is(title(p.child.pid!), `${BUNDLE} 127.0.0.1:${p.port}`);
+    const c = await RespClient.connect(p.port);
+    assert.is(await c.call('CONFIG', 'SET', 'proc-title-template', 'TEST {title} {listen-addr} {port} {tls-port} {config-file}'), 'OK');
+    assert.is(title(p.child.pid!), `TEST ${BUNDLE} 127.0.0.1:${p.port} ${p.port} 0 ${conf}`);
+    assert.equal(await c.call('CONFIG', 'SET', 'proc-title-template', '{invalid-var}'), {
+      error: "ERR CONFIG SET failed (possibly related to argument 'proc-title-template') - template format is invalid or contains unknown variables",
+    });
+    assert.is(title(p.child.pid!), `TEST ${BUNDLE} 127.0.0.1:${p.port} ${p.port} 0 ${conf}`);
+    c.close();
+    // set-proc-title no: the command line stays as it was started.
+    assert.is(title(q.child.pid!), [NODE, BUNDLE, '--bind', '127.0.0.1', '--set-proc-title', 'no', '--save', '', '--port', String(q.port)].join('\0'));
+  } finally {
+    assert.is(await stopChild(p.child, 'SIGTERM'), 0);
+    assert.is(await stopChild(q.child, 'SIGTERM'), 0);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('include with a pattern reads every matching file in order, from the file and from stdin', async () => {
   const dir = tempDir();
   mkdirSync(join(dir, 'conf.d'));

@@ -14,6 +14,7 @@ import {
   parseYesNo, Refusal, type RewriteLine, rewriteNumeric, string2d, strtoll, UINT_MAX, ULLONG_MAX,
 } from './types.ts';
 import { cstr, repr } from '../bytes.ts';
+import { expandTemplate } from '../proc_title.ts';
 
 interface Flags {
   aliases?: readonly string[];
@@ -381,30 +382,11 @@ const TITLE_VARIABLES: Record<string, boolean> = {
 
 /** Redis's validateProcTitleTemplate: known {variables}, and not blank once expanded. */
 function checkProcTitleTemplate(t: string): string | null {
-  const bad = 'template format is invalid or contains unknown variables';
-  let text = '';
-  let i = 0;
-  while (i < t.length) {
-    const open = t.indexOf('{', i);
-    if (open < 0) {
-      text += t.slice(i);
-      break;
-    }
-    text += t.slice(i, open);
-    if (open + 1 >= t.length) return bad;
-    if (t[open + 1] === '{') {
-      text += '{';
-      i = open + 2;
-      continue;
-    }
-    const close = t.indexOf('}', open + 1);
-    if (close < 0) return bad;
-    const empty = TITLE_VARIABLES[t.slice(open + 1, close)];
-    if (empty === undefined) return bad;
-    if (!empty) text += 'x';
-    i = close + 1;
-  }
-  return text.replace(/^ +| +$/g, '') === '' ? bad : null;
+  const text = expandTemplate(t, (name) => {
+    const empty = TITLE_VARIABLES[name];
+    return empty === undefined ? undefined : empty ? '' : 'x';
+  });
+  return text === null || text === '' ? 'template format is invalid or contains unknown variables' : null;
 }
 
 /** Redis's isValidAnnouncedHostname. */
@@ -487,8 +469,8 @@ export const DIRECTIVES: readonly Directive[] = [
   bool('crash-memcheck-enabled', true),
   num('databases', 16n, int(1n, INT_MAX), { mutable: false, implemented: true }),
   bool('always-show-logo', false, IMMUTABLE),
-  bool('set-proc-title', true, IMMUTABLE),
-  str('proc-title-template', '{title} {listen-addr} {server-mode}', { check: checkProcTitleTemplate }),
+  bool('set-proc-title', true, { mutable: false, implemented: true }),
+  str('proc-title-template', '{title} {listen-addr} {server-mode}', { check: checkProcTitleTemplate, implemented: true }),
   // Redis accepts any hz and clamps it to 1..500 (CONFIG_MIN_HZ, CONFIG_MAX_HZ).
   num('hz', 10n, { min: 0n, max: INT_MAX, clamp: [1, 500] }, { implemented: true }),
   bool('dynamic-hz', true),
