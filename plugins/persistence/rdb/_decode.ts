@@ -427,6 +427,41 @@ function needAdapter<K extends 'list' | 'set' | 'hash' | 'zset' | 'stream'>(kind
  * skips the key, as Redis does). Throws RdbError on damage or an unsupported type.
  */
 export function readValue(r: RdbReader, t: number, limits: Limits): Value | typeof EMPTY_KEY {
+  try {
+    return readValueOf(r, t, limits);
+  } catch (e) {
+    throw e instanceof RdbError ? namedForType(e, t) : e;
+  }
+}
+
+/**
+ * What Redis's rdbLoadObject calls the blob of each packed type when its check fails ("Zset
+ * ziplist integrity check failed."): the decoders of listpacks and ziplists know only the
+ * format, and tools (Redis's corrupt-dump tests) look for the type's name in the log. A
+ * quicklist's nodes keep the format's own name, as in Redis.
+ */
+const BLOB_NAMES: Record<number, string> = {
+  [TYPE.LIST_ZIPLIST]: 'List ziplist',
+  [TYPE.SET_INTSET]: 'Intset',
+  [TYPE.SET_LISTPACK]: 'Set listpack',
+  [TYPE.ZSET_ZIPLIST]: 'Zset ziplist',
+  [TYPE.ZSET_LISTPACK]: 'Zset listpack',
+  [TYPE.HASH_ZIPMAP]: 'Zipmap',
+  [TYPE.HASH_ZIPLIST]: 'Hash ziplist',
+  [TYPE.HASH_LISTPACK]: 'Hash listpack',
+  [TYPE.STREAM_LISTPACKS]: 'Stream listpack',
+  [TYPE.STREAM_LISTPACKS_2]: 'Stream listpack',
+  [TYPE.STREAM_LISTPACKS_3]: 'Stream listpack',
+};
+
+function namedForType(e: RdbError, t: number): RdbError {
+  const name = BLOB_NAMES[t];
+  const m = /^[A-Za-z ]+ integrity check failed/.exec(e.message);
+  if (name === undefined || m === null || m[0].startsWith(name + ' ')) return e;
+  return new RdbError(`${name} integrity check failed${e.message.slice(m[0].length)}`);
+}
+
+function readValueOf(r: RdbReader, t: number, limits: Limits): Value | typeof EMPTY_KEY {
   switch (t) {
     case TYPE.STRING:
       return r.stringValue();
