@@ -207,6 +207,8 @@ export class Server {
   /** DEBUG SET-SKIP-CHECKSUM-VALIDATION: RESTORE payloads and RDB files load without their
    * CRC-64 being checked. */
   skipChecksumValidation = false;
+  /** DEBUG AOF-FLUSH-SLEEP: microseconds the AOF writer holds the server before each write. */
+  aofFlushSleepUs = 0;
   /** latency-tracking: per-command latency histograms for INFO latencystats. */
   latencyTracking = true;
   /** Used memory measured when the server started (INFO used_memory_startup). */

@@ -146,6 +146,28 @@ test('always: one fsync per turn covers the commands of every client read in it;
   await s.stop();
 });
 
+test('DEBUG AOF-FLUSH-SLEEP holds the server before each AOF write; the reply still follows the write', async () => {
+  const dir = fresh();
+  const s = await startAof(dir, { appendfsync: 'always' });
+  const c = await RespClient.connect(s.port);
+  const incrFile = (): string => [...aofFiles(dir).entries()].find(([n]) => n.endsWith('.incr.aof'))![1];
+  assert.is(await c.call('DEBUG', 'AOF-FLUSH-SLEEP', '150000'), 'OK');
+  const before = incrFile().length;
+  const t0 = performance.now();
+  assert.is(await c.call('INCR', 'n'), 1);
+  // A lower bound only: the sleep happened (how long anything else takes is not measured).
+  assert.ok(performance.now() - t0 >= 149, 'the write waited for the sleep');
+  assert.ok(incrFile().length > before, 'the INCR is in the file when its reply arrives');
+  // 0 turns the sleep off.
+  assert.is(await c.call('DEBUG', 'AOF-FLUSH-SLEEP', '0'), 'OK');
+  assert.is(await c.call('INCR', 'n'), 2);
+  assert.equal(await c.call('DEBUG', 'AOF-FLUSH-SLEEP'), {
+    error: "ERR unknown subcommand or wrong number of arguments for 'AOF-FLUSH-SLEEP'. Try DEBUG HELP.",
+  });
+  c.close();
+  await s.stop();
+});
+
 test('always: a pipeline of writes is acknowledged in order after one fsync; QUIT waits for its writes too', async () => {
   const dir = fresh();
   const d = diskLog();

@@ -1,4 +1,5 @@
 // Server commands: https://redis.io/commands/?group=server
+import { blockFor } from '../sleep.ts';
 import type { Command, CommandSpec } from '../command.ts';
 import type { Client } from '../client.ts';
 import { commandArgs, keySpecFlagNames, writeCommandDocs, writeCommandInfo } from '../command_docs.ts';
@@ -683,6 +684,8 @@ function monitor(c: Client): void {
 // DEBUG
 const DEBUG_HELP = [
   'DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'AOF-FLUSH-SLEEP <microsec>',
+  '    Server will sleep before flushing the AOF, this is used for testing.',
   'CONFIG-REWRITE-FORCE-ALL',
   '    Like CONFIG REWRITE but writes all configuration options, including',
   '    keywords not listed in original configuration file or default values.',
@@ -754,17 +757,6 @@ function atoi(s: string): number {
   return m === null ? 0 : parseInt(m[0], 10);
 }
 
-/** Blocks the whole server for `ms`, like Redis's DEBUG SLEEP (nanosleep on the only thread). */
-function blockFor(ms: number): void {
-  if (!(ms > 0)) return;
-  if (typeof SharedArrayBuffer === 'function' && typeof Atomics === 'object') {
-    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-    return;
-  }
-  const end = Date.now() + ms;
-  while (Date.now() < end) { /* no blocking primitive: spin */ }
-}
-
 /** Pseudo-addresses for DEBUG OBJECT: stable per entry (JS has no object addresses). */
 const addresses = new WeakMap<object, string>();
 let nextAddress = 0x7f0000001000;
@@ -794,6 +786,10 @@ function debug(c: Client, argv: string[]): void {
     // LLONG_MIN, and nanosleep refuses the negative time, so a huge value doesn't sleep at all.
     const us = strtodPrefix(argv[2]) * 1e6;
     blockFor(us < 2 ** 63 ? Math.trunc(us) / 1000 : 0);
+    c.out.ok();
+  } else if (sub === 'aof-flush-sleep' && argv.length === 3) {
+    // Held in the server, read by the aof plugin's writer before each write of its buffer.
+    server.aofFlushSleepUs = Math.max(0, atoi(argv[2]));
     c.out.ok();
   } else if (sub === 'set-active-expire' && argv.length === 3) {
     server.activeExpire = atoi(argv[2]) !== 0;

@@ -46,6 +46,7 @@
 // switches (a rewrite retires the old incr file; under everysec it is fsynced and closed in the
 // background, and synced only advances once every retired file is synced too).
 
+import { blockFor } from '../../../core/sleep.ts';
 import type { Client } from '../../../core/client.ts';
 import type { Server } from '../../../core/server.ts';
 import { CommandBuffer } from './_resp.ts';
@@ -286,6 +287,8 @@ export class AofWriter {
       this.log.notice('Asynchronous AOF fsync is taking too long (disk is busy?). Writing the AOF buffer without waiting for fsync to complete, this may slow down Redis.');
     }
     this.postponedStart = 0;
+    // DEBUG AOF-FLUSH-SLEEP: Redis's tests widen the window between a reply and its write.
+    if (this.server.aofFlushSleepUs > 0) blockFor(this.server.aofFlushSleepUs / 1000);
     const data = this.buf.view();
     const n = data.length;
     const t0 = this.server.latencyOn ? this.server.host.now() : 0;
