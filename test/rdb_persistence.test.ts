@@ -124,6 +124,11 @@ t('BGSAVE runs in the background: one at a time, clients served, the file is the
   await c.call('RPUSH', 'list', 'c');
   await c.call('SET', 'new', 'later');
   assert.is(await c.call('GET', 'k7'), 'changed');
+  // Those writes made the save copy the keys first: copy-on-write, as a fork's copied pages.
+  const cow = await info(c);
+  assert.is(cow.rdb_bgsave_in_progress, '1');
+  assert.ok(Number(cow.current_cow_size) > 0, cow.current_cow_size);
+  assert.is(cow.current_cow_peak, cow.current_cow_size);
   await waitFor('the background save', async () => (await info(c)).rdb_bgsave_in_progress === '0');
   const done = await info(c);
   assert.is(done.rdb_last_bgsave_status, 'ok');

@@ -497,8 +497,9 @@ class RdbPersistence {
     const run = this.running;
     const now = s.keyspace.clock();
     const out: Record<string, string | number> = {
-      current_cow_peak: run !== null ? run.job.pendingPeak : 0,
-      current_cow_size: run !== null ? run.job.pendingBytes : 0,
+      // As the AOF rewrite reports them: what a fork copies stays copied until the child exits.
+      current_cow_peak: run !== null ? run.job.cowBytes : 0,
+      current_cow_size: run !== null ? run.job.cowBytes : 0,
       current_cow_size_age: 0,
       current_fork_perc: run !== null && run.job.keysTotal > 0
         ? ((run.job.keysDone / run.job.keysTotal) * 100).toFixed(2) : '0.00',

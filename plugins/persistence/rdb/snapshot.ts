@@ -109,10 +109,12 @@ export class BackgroundRdb implements SnapshotObserver {
   /** Keys written so far, and the total at T (INFO current_save_keys_*). */
   keysDone = 0;
   keysTotal = 0;
-  /** Bytes serialized by beforeWrite (INFO current_cow_size), and their peak in pending buffers. */
+  /**
+   * Bytes serialized by beforeWrite, the copies clients' writes cost (INFO current_cow_size: like
+   * the pages a fork copies, they only add up), and those of them held in pending buffers.
+   */
   cowBytes = 0;
   pendingBytes = 0;
-  pendingPeak = 0;
   /** Milliseconds a slice may run before yielding. */
   sliceMs = 5;
   /** rdb-key-save-delay: microseconds to wait per key (tests use it to make a save slow). */
@@ -177,7 +179,6 @@ export class BackgroundRdb implements SnapshotObserver {
       const n = p.pos - before;
       this.cowBytes += n;
       this.pendingBytes += n;
-      if (this.pendingBytes > this.pendingPeak) this.pendingPeak = this.pendingBytes;
     }
     e.snap = this.epoch;
     this.keysDone++;
