@@ -36,7 +36,8 @@ function argvBytes(argv: readonly string[] | null): number {
 /**
  * One CLIENT LIST line, fields in Redis 7.0's order. What echokv measures differently:
  * qbuf is the input not yet run, or for the client running the command the input of its current
- * round (Client.queryBufferBytes; qbuf-free is 0: input is kept as received chunks); argv-mem is the
+ * round (Client.queryBufferBytes); qbuf-free is what Redis would have reserved: the rest of a big
+ * bulk whose header came (input is otherwise kept as received chunks); argv-mem is the
  * argument bytes of the command being run or held by CLIENT PAUSE; rbs is the size of the reply
  * buffer and rbp what it holds now (Redis tracks a peak); obl is output not yet handed to the
  * socket, omem what the socket still has queued (oll 1 when it has some); tot-mem adds these to
@@ -44,7 +45,8 @@ function argvBytes(argv: readonly string[] | null): number {
  * multi-mem the queued arguments (core/multi.ts).
  */
 /**
- * A client's tot-mem: a fixed 1 KB for the connection's objects, its input, the arguments held,
+ * A client's tot-mem: a fixed 1 KB for the connection's objects, its input (and the rest of a big
+ * bulk announced, as Redis's query buffer is sized for it), the arguments held,
  * the transaction's memory, the reply buffer, what the socket still has queued, and (as Redis's
  * pubsubMemOverhead) a dict entry per subscribed channel and a list node per pattern, and a rax
  * node (32 bytes) per tracking prefix. Client
@@ -52,7 +54,7 @@ function argvBytes(argv: readonly string[] | null): number {
  */
 export function clientTotalMemory(c: Client, running: readonly string[] | null = null): number {
   const [sub, psub, ssub] = c.server.pubsub.counts(c);
-  return 1024 + c.queryBufferBytes + argvBytes(running ?? c.heldArgv) + c.server.transactions.memory(c) +
+  return 1024 + c.queryBufferBytes + c.parser.awaited + argvBytes(running ?? c.heldArgv) + c.server.transactions.memory(c) +
     c.out.capacity + c.conn.bufferedAmount + (sub + ssub) * 32 + psub * 24 +
     (c.server.tracking === null ? 0 : c.server.tracking.prefixCount(c) * 32);
 }
@@ -73,7 +75,7 @@ export function clientInfoLine(c: Client, running: readonly string[] | null = nu
   const [sub, psub, ssub] = c.server.pubsub.counts(c);
   return `id=${c.id} addr=${c.conn.remoteAddress} laddr=${laddr} fd=${c.conn.fd} name=${c.name} ` +
     `age=${sec(now) - sec(c.createdAt)} idle=${sec(now) - sec(c.lastInteraction)} flags=${flagString(c)} ` +
-    `db=${c.db.id} sub=${sub} psub=${psub} ssub=${ssub} multi=${c.multi === null ? -1 : c.multi.queue.length} qbuf=${qbuf} qbuf-free=0 argv-mem=${argvMem} ` +
+    `db=${c.db.id} sub=${sub} psub=${psub} ssub=${ssub} multi=${c.multi === null ? -1 : c.multi.queue.length} qbuf=${qbuf} qbuf-free=${c.parser.awaited} argv-mem=${argvMem} ` +
     `multi-mem=${multiMem} rbs=${rbs} rbp=${obl} obl=${obl} oll=${omem > 0 ? 1 : 0} omem=${omem} ` +
     `tot-mem=${totMem} events=${events} cmd=${c.lastCommand} user=${c.user} ` +
     `redir=${c.server.tracking === null ? -1 : c.server.tracking.listFields(c).redirect} resp=${c.resp}`;

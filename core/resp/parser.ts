@@ -117,6 +117,16 @@ export class RequestParser {
     return this.end - this.pos + this.bigFill + this.argvBytes;
   }
 
+  /**
+   * Bytes of a big bulk announced and not yet received (0 when none is being read). Redis sizes
+   * its query buffer for the whole bulk when it reads the header (qbuf-free), and client
+   * eviction counts that allocation; this parser allocates nothing ahead, but reports the same
+   * figure so that a client is counted, and evicted, as Redis counts it (core/client_info.ts).
+   */
+  get awaited(): number {
+    return this.big === null ? 0 : this.bigLeft + this.bigSkip;
+  }
+
   /** The buffer the last command was parsed from (see arg2At). */
   get bytes(): Uint8Array {
     return this.buf;

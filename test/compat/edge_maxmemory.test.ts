@@ -83,6 +83,40 @@ test('maxmemory-clients evicts a client whose argument is too large; the command
   assert.is(await sameInfoField(c, 'evicted_clients'), '0');
 });
 
+test('a big bulk counts for its announced length: maxmemory-clients evicts on its header, CLIENT LIST shows it in qbuf-free', async (ctx) => {
+  const { c } = ctx;
+  // Redis sizes the query buffer for the whole bulk when it reads the header; echokv reserves
+  // nothing but counts the same, so the client goes before the rest of its bytes arrive.
+  const waiting = await ctx.connect();
+  await waiting.all([['CLIENT', 'SETNAME', 'waiting']]);
+  const rest = 300000 - 10 + 2;
+  for (const conn of [waiting.redis, waiting.echo]) conn.socket.write('*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$300000\r\n' + 'v'.repeat(10));
+  const line = async (conn: RespClient): Promise<string> => {
+    for (let i = 0; i < 200; i++) {
+      const l = ((await conn.call('CLIENT', 'LIST')) as string).split('\n').find((x) => x.includes(' name=waiting '));
+      if (l !== undefined && / qbuf-free=[1-9]/.test(l)) return l;
+      await sleep(10);
+    }
+    return '';
+  };
+  const [r, e] = await Promise.all([line(c.redis), line(c.echo)]);
+  // Redis's allocator may round the reservation up; echokv reports the bytes still to come.
+  assert.ok(Number(/ qbuf-free=(\d+)/.exec(r)?.[1]) >= rest, r);
+  assert.match(e, ` qbuf-free=${rest} `, e);
+  assert.ok(Number(/ tot-mem=(\d+)/.exec(e)?.[1]) > 300000, e);
+  waiting.redis.close();
+  waiting.echo.close();
+  await Promise.all([gone(c.redis, 'waiting'), gone(c.echo, 'waiting')]);
+  await c.same('CONFIG', 'SET', 'maxmemory-clients', '1mb');
+  const big = await ctx.connect();
+  await big.all([['CLIENT', 'SETNAME', 'big']]);
+  for (const conn of [big.redis, big.echo]) conn.socket.write('*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$2097152\r\n' + 'v'.repeat(100));
+  // Only the header and 100 bytes were sent, and nothing more will be: the eviction is the header's.
+  await Promise.all([big.redis.done, big.echo.done]);
+  assert.is(await sameInfoField(c, 'evicted_clients'), '1');
+  await c.same('EXISTS', 'k');
+});
+
 test('maxmemory-clients: CLIENT NO-EVICT on keeps a client over the limit; off lets it go', async (ctx) => {
   const { c } = ctx;
   await c.same('CONFIG', 'SET', 'maxmemory-clients', '1mb');
