@@ -150,18 +150,22 @@ const quietStreams = new WeakSet<NodeJS.WriteStream>();
  * is set): `program` is the script or executable as the user typed it (Redis's exec_argv[0], the
  * proc title's {title}), `room` the bytes a title may take.
  */
-const startCommand = ((): { program: string; room: number } => {
+function readCommandLine(): { program: string; room: number } {
   let args: string[] = [];
   try {
     args = fs.readFileSync('/proc/self/cmdline', 'latin1').split('\0').slice(0, -1);
   } catch { /* not Linux */ }
   const script = process.argv[1];
-  const typed = args[1 + process.execArgv.length];
+  const raw = args[1 + process.execArgv.length];
+  const typed = raw === undefined ? undefined : Buffer.from(raw, 'latin1').toString();
   const program = script !== undefined && typed !== undefined && path.resolve(typed) === script ? typed
     : script ?? process.execPath;
-  const room = args.length === 0 ? 0 : args.reduce((n, a) => n + Buffer.byteLength(a, 'latin1') + 1, 0) - 1;
-  return { program: Buffer.from(program, 'latin1').toString(), room };
-})();
+  const room = args.length === 0 ? 0 : args.reduce((n, a) => n + a.length + 1, 0) - 1;
+  return { program, room };
+}
+/** Read once, when first asked for (the CLI asks before it sets a title; an embedder never does). */
+let startCommand: { program: string; room: number } | null = null;
+const commandLine = (): { program: string; room: number } => (startCommand ??= readCommandLine());
 
 export function createHost(args: readonly string[] = process.argv.slice(2)): Host {
   const rt = runtime();
@@ -174,13 +178,15 @@ export function createHost(args: readonly string[] = process.argv.slice(2)): Hos
     os: `${os.type()} ${os.release()} ${os.machine?.() ?? process.arch}`,
     arch: process.arch,
     executable: process.execPath,
-    program: startCommand.program,
+    get program() {
+      return commandLine().program;
+    },
     setTitle: (title) => {
       // libuv writes the title over the command line's own bytes and, unlike Redis's
       // setproctitle, does not move the environment to make room: a longer title would be cut.
       // Then the command line stays as it was, as with redis-server built without setproctitle
       // (and where the runtime cannot set a title at all).
-      if (Buffer.byteLength(title) > startCommand.room) return;
+      if (Buffer.byteLength(title) > commandLine().room) return;
       try {
         process.title = title;
       } catch { /* not settable here */ }
