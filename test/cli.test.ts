@@ -129,6 +129,17 @@ test('the process title is proc-title-template expanded, as redis-server sets it
     });
     assert.is(title(p.child.pid!), `TEST ${BUNDLE} 127.0.0.1:${p.port} ${p.port} 0 ${conf}`);
     c.close();
+    if (haveRedis()) {
+      // redis-server with the same file and template: the same title but for {title}.
+      const r = await startProcess('redis-server', [conf, '--save', '', '--proc-title-template', 'TEST {title} {listen-addr} {port} {tls-port} {config-file}'], { cwd: dir });
+      try {
+        const words = title(r.child.pid!).split(' ');
+        assert.is(words.slice(2).join(' '), `127.0.0.1:${r.port} ${r.port} 0 ${conf}`, 'redis-server\'s title');
+        assert.match(words[1], /redis-server$/);
+      } finally {
+        r.child.kill('SIGKILL');
+      }
+    }
     // set-proc-title no: the command line stays as it was started.
     assert.is(title(q.child.pid!), [NODE, BUNDLE, '--bind', '127.0.0.1', '--set-proc-title', 'no', '--save', '', '--port', String(q.port)].join('\0'));
   } finally {

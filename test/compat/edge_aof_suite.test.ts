@@ -182,6 +182,10 @@ t('rewrites on, off and on again, auto gc off and back on, DEBUG LOADAOF, enable
   await same(p, 'DEBUG', 'LOADAOF');
   await same(p, 'GET', 'k3');
   for (const s of p.both) checkAof(s);
+  // Every rewrite and the BGSAVE forked a child in Redis; echokv counts each start as one too.
+  const [rf, ef] = await Promise.all([infoField(p.redis.c, 'total_forks', 'stats'), infoField(p.echo.c, 'total_forks', 'stats')]);
+  assert.ok(Number(rf) > 0, rf);
+  assert.is(ef, rf, 'INFO total_forks');
 });
 
 t('turning AOF off kills a slow rewrite (rdb-key-save-delay): log lines, temp incr left, no manifest', async () => {

@@ -354,6 +354,8 @@ test('DEBUG: subcommands echokv has, and their errors', async ({ c }) => {
     ['DEBUG', 'POPULATE', '-1'], ['DEBUG', 'POPULATE', '2', 'pre', '10'], ['DEBUG', 'POPULATE', '2', 'pre2', '3'],
     ['MGET', 'key:0', 'key:2', 'key:3', 'pre:0', 'pre:1', 'pre2:1'], ['DEBUG', 'POPULATE', '2', 'p', 'x'],
     ['DEBUG', 'POPULATE', '0'], ['DEBUG', 'POPULATE', '5'], ['DBSIZE'], ['DEBUG', 'protocol', 'FOO'],
+    ['DEBUG', 'AOF-FLUSH-SLEEP'], ['DEBUG', 'AOF-FLUSH-SLEEP', 'x'], ['DEBUG', 'aof-flush-sleep', '0', '1'],
+    ['DEBUG', 'AOF-FLUSH-SLEEP', '0'],
   ]);
   const [r, e] = await c.both('DEBUG', 'HELP');
   subsequence(lines(e.reply), lines(r.reply), 'DEBUG HELP');
