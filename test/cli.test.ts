@@ -405,6 +405,28 @@ test('a damaged RDB or AOF stops start-up with the reason as the log\'s last lin
     assert.is(rdb.code, 1, rdb.stdout);
     assert.match(rdb.stdout, /Internal error in RDB reading offset \d+, function at rdbLoad -> RDB CRC error/);
     assert.match(lastLine(rdb.stdout), /Terminating server after rdb file reading failure\.$/);
+    // Before that line, redis-check-rdb's report, as Redis prints it there.
+    assert.match(rdb.stdout, /Wrong RDB checksum expected: \(\w+\) but got \(\w+\)\. Aborting now\./);
+    assert.match(rdb.stdout, '[offset 0] Checking RDB file dump.rdb\n--- RDB ERROR DETECTED ---\n[offset 18] RDB CRC error\n');
+    assert.match(rdb.stdout, '[additional info] While doing: check-sum\n[info] 0 keys read\n[info] 0 expires\n[info] 0 already expired\n');
+    // A hash ziplist too short to be one, after an AUX field and a key with an expiry: the report
+    // matches redis-server's but for the error's own text.
+    const bad = Buffer.concat([
+      Buffer.from('REDIS0010\xfa\x09redis-ver\x067.0.15\xfe\x00\xfb\x02\x01', 'latin1'),
+      Buffer.from('\xfc\x00\x00\x00\x00\x00\x00\x00\x7f\x00\x01a\x011', 'latin1'),
+      Buffer.from('\x0d\x01h\x03\x0b\x00\x00', 'latin1'),
+    ]);
+    writeFileSync(join(dir, 'dump.rdb'), bad);
+    const report = (out: string): string[] => out.split('\n').filter((l) => /^\[(offset|additional info|info)\]|^---/.test(l))
+      .map((l) => (l.includes('Internal error') ? l.replace(/ -> .*/, '') : l));
+    const mine = runToEnd([...noTcp(dir), '--dir', dir, '--persistence', 'rdb']);
+    assert.is(mine.code, 1, mine.stdout);
+    assert.ok(report(mine.stdout).includes("[additional info] Reading key 'h'"), mine.stdout);
+    if (haveRedis()) {
+      const r = spawnSync('redis-server', [...noTcp(dir), '--dir', dir, '--save', ''], { encoding: 'utf8', timeout: 20000 });
+      assert.equal(report(mine.stdout).map((l) => l.replace(/function at \S+/, 'function at X')),
+        report(r.stdout).map((l) => l.replace(/function at \S+/, 'function at X')), r.stdout);
+    }
     rmSync(join(dir, 'dump.rdb'));
     // An AOF with a bad byte mid-file, and a manifest with a non-monotonic sequence.
     mkdirSync(join(dir, 'appendonlydir'));

@@ -396,7 +396,7 @@ t('damaged or unsupported dumps stop start-up with a message', async () => {
   }
   const bad = file.slice();
   bad[bad.length - 10] ^= 0x20; // a byte of the value
-  await refused(bad, /Wrong RDB checksum/);
+  await refused(bad, /RDB CRC error/);
   await refused(new TextEncoder().encode('NOTREDIS0010'), /Wrong signature/);
   await refused(rdbFile(13, good), /Can't handle RDB format version 13/);
   await refused(rdbFile(10, new Bytes().byte(0xfe, 0).byte(7).rstr('m').len(12345n << 10n).done()), /module data/);

@@ -48,6 +48,45 @@ export interface LoadOptions {
   /** DEBUG RELOAD MERGE (RDBFLAGS_ALLOW_DUP): a key already in its database, or given twice,
    * is replaced by the one read; otherwise that is an error. */
   replace?: boolean;
+  /** Kept up to date for a report should the load fail (see LoadTrace). */
+  trace?: LoadTrace;
+}
+
+/**
+ * What redis-check-rdb says about a file, which Redis prints when a load fails on damage
+ * (rdbReportError runs it): the AUX fields and database selections read, each with the offset
+ * after it, what the loader was doing, the key and type it was reading, and how many keys it
+ * had read, with an expiry and already expired. The loader keeps it as it goes.
+ */
+export interface LoadTrace {
+  lines: string[];
+  doing: string;
+  key: string | null;
+  type: number;
+  keys: number;
+  expires: number;
+  alreadyExpired: number;
+}
+
+export function newLoadTrace(): LoadTrace {
+  return { lines: [], doing: 'start', key: null, type: -1, keys: 0, expires: 0, alreadyExpired: 0 };
+}
+
+/** redis-check-rdb's names of the RDB types (rdb_type_string). */
+const CHECK_TYPE_NAMES = [
+  'string', 'list-linked', 'set-hashtable', 'zset-v1', 'hash-hashtable', 'zset-v2', 'module-value', '', '',
+  'hash-zipmap', 'list-ziplist', 'set-intset', 'zset-ziplist', 'hash-ziplist', 'quicklist', 'stream',
+  'hash-listpack', 'zset-listpack', 'quicklist-v2',
+];
+
+/** The report redis-check-rdb prints for `file` when the load failed at `offset` with `message`. */
+export function checkReport(file: string, tr: LoadTrace, offset: number, message: string): string {
+  const out = [`[offset 0] Checking RDB file ${file}`, ...tr.lines, '--- RDB ERROR DETECTED ---',
+    `[offset ${offset}] ${message}`, `[additional info] While doing: ${tr.doing}`];
+  if (tr.key !== null) out.push(`[additional info] Reading key '${printable(tr.key)}'`);
+  if (tr.type !== -1) out.push(`[additional info] Reading type ${tr.type} (${CHECK_TYPE_NAMES[tr.type] ?? 'unknown'})`);
+  out.push(`[info] ${tr.keys} keys read`, `[info] ${tr.expires} expires`, `[info] ${tr.alreadyExpired} already expired`);
+  return out.join('\n') + '\n';
 }
 
 export interface LoadResult {
@@ -112,6 +151,7 @@ function* loadSteps(r: RdbReader, ks: Keyspace, opts: LoadOptions): Generator<nu
   const keyDelay = opts.keyDelayUs ?? 0;
   const replace = opts.replace === true;
   let delayed = 0;
+  const tr = opts.trace;
   // Keys are appended to the database's table and indexed in bulk (KeyTable.append): all at
   // once at a change of database and at the end, where a key given twice is reported (anything
   // that looks a key up meanwhile, during a pause, has the table index them first).
@@ -125,7 +165,10 @@ function* loadSteps(r: RdbReader, ks: Keyspace, opts: LoadOptions): Generator<nu
       nextYield = r.offset + yieldEvery;
       yield r.offset;
     }
+    if (tr !== undefined) tr.doing = 'read-type';
     const t = r.byte();
+    if (tr !== undefined) tr.doing = t === OP.EXPIRETIME_MS || t === OP.EXPIRETIME ? 'read-expire'
+      : t === OP.AUX ? 'read-aux' : t === OP.SELECTDB || t === OP.RESIZEDB ? 'read-len' : 'read-type';
     if (t === OP.EXPIRETIME_MS) {
       expireAt = r.u64le();
       continue;
@@ -152,6 +195,7 @@ function* loadSteps(r: RdbReader, ks: Keyspace, opts: LoadOptions): Generator<nu
         throw new RdbError(`Data file was created with a Redis server configured to handle more than ${ks.dbs.length} databases`);
       }
       db = ks.dbs[id];
+      tr?.lines.push(`[offset ${r.offset}] Selecting DB ID ${id}`);
       continue;
     }
     if (t === OP.RESIZEDB) {
@@ -164,6 +208,7 @@ function* loadSteps(r: RdbReader, ks: Keyspace, opts: LoadOptions): Generator<nu
       const k = r.string();
       const v = r.string();
       res.aux.set(k, v);
+      tr?.lines.push(`[offset ${r.offset}] AUX FIELD ${printable(k)} = '${printable(v)}'`);
       if (k === 'redis-ver') opts.log('notice', `Loading RDB produced by version ${v}`);
       else if (k === 'ctime') {
         let age = Math.floor(opts.now / 1000) - Number(v);
@@ -189,7 +234,16 @@ function* loadSteps(r: RdbReader, ks: Keyspace, opts: LoadOptions): Generator<nu
     }
     // A key/value pair of type t.
     const keyAt = r.offset;
+    if (tr !== undefined) {
+      tr.doing = 'read-key';
+      tr.type = t;
+    }
     const key = r.string();
+    if (tr !== undefined) {
+      tr.doing = 'read-object-value';
+      tr.key = key;
+      tr.keys++;
+    }
     let value;
     try {
       value = readValue(r, t, opts.limits);
@@ -226,6 +280,12 @@ function* loadSteps(r: RdbReader, ks: Keyspace, opts: LoadOptions): Generator<nu
       }
       res.keysLoaded++;
     }
+    if (tr !== undefined) {
+      if (expireAt !== -1) tr.expires++;
+      if (expireAt !== -1 && expireAt < opts.now) tr.alreadyExpired++;
+      tr.key = null;
+      tr.type = -1;
+    }
     expireAt = -1;
     lruIdle = -1n;
     lfuFreq = -1;
@@ -240,6 +300,7 @@ function* loadSteps(r: RdbReader, ks: Keyspace, opts: LoadOptions): Generator<nu
   }
   indexKeys();
   if (version >= 5) {
+    if (tr !== undefined) tr.doing = 'check-sum';
     const computed = r.crcNow();
     const lo = computed.lo;
     const hi = computed.hi;
@@ -249,7 +310,9 @@ function* loadSteps(r: RdbReader, ks: Keyspace, opts: LoadOptions): Generator<nu
     if (opts.verifyChecksum) {
       if (zero) opts.log('notice', 'RDB file was saved with checksum disabled: no check performed.');
       else if (!computed.matches(stored, 0)) {
-        throw new RdbError(`RDB CRC error: Wrong RDB checksum expected: (${hex64(hi, lo)}) but got (${hex(stored)})`);
+        // Redis's two lines: this one, then rdbReportCorruptRDB's "RDB CRC error".
+        opts.log('warning', `Wrong RDB checksum expected: (${hex64(hi, lo)}) but got (${hex(stored)}). Aborting now.`);
+        throw new RdbError('RDB CRC error');
       }
     }
   }

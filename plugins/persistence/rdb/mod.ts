@@ -32,7 +32,7 @@ import type { RdbControl } from '../../../core/commands/persistence.ts';
 import { RdbError } from './_errors.ts';
 import { RdbReader } from './_decode.ts';
 import { auxUsedMemory, encodeOptions, loadOptionsFor } from './codec.ts';
-import { loadRdb, loadRdbSync } from './load.ts';
+import { checkReport, loadRdb, loadRdbSync, newLoadTrace } from './load.ts';
 import { type AuxInfo, BackgroundRdb, writeDatasetSync } from './snapshot.ts';
 import './_adapters.ts';
 
@@ -412,9 +412,12 @@ class RdbPersistence {
     const fd = host.openFile(path, 'read');
     this.loadingInfo = { start: this.nowSec(), total, loaded: 0, usedMem: 0 };
     let nextLog = total >= 8 << 20 ? 0.1 : 2;
+    const trace = newLoadTrace();
+    const reader = this.reader(fd);
     try {
-      const res = await loadRdb(this.reader(fd), s.keyspace, {
+      const res = await loadRdb(reader, s.keyspace, {
         ...loadOptionsFor(this.server, false),
+        trace,
         yieldEvery: s.config.num('loading-process-events-interval-bytes'),
         keyDelayUs: Math.max(0, s.config.num('key-load-delay')),
         pause: async (offset) => {
@@ -443,7 +446,13 @@ class RdbPersistence {
       // (the reason, then the end, as the log's last line); a file that cannot be read is left
       // to whoever started the server (the CLI logs it and exits).
       if (!(e instanceof RdbError)) throw new Error(`Fatal error loading the DB from ${path}: ${reason(e)}`);
-      s.log.warning(`Internal error in RDB reading offset ${this.loadingInfo?.loaded ?? 0}, function at rdbLoad -> ${e.message}`);
+      const message = `Internal error in RDB reading offset ${this.loadingInfo?.loaded ?? 0}, function at rdbLoad -> ${e.message}`;
+      s.log.warning(message);
+      // Then, as Redis runs redis-check-rdb there, its report on stdout (damage found past the
+      // header: a file that is not an RDB at all gets the log line alone, as in Redis).
+      // redis-check-rdb finds a bad checksum itself, and says just that.
+      const found = trace.doing === 'check-sum' ? e.message : message;
+      if (trace.doing !== 'start') host.stdout(checkReport(s.config.str('dbfilename'), trace, reader.offset, found));
       s.log.warning('Terminating server after rdb file reading failure.');
       throw new StartupAborted(`Fatal error loading the DB from ${path}: ${e.message}`);
     } finally {
