@@ -38,7 +38,8 @@ function argvBytes(argv: readonly string[] | null): number {
  * qbuf is the input not yet run, or for the client running the command the input of its current
  * round (Client.queryBufferBytes); qbuf-free is what Redis would have reserved: the rest of a big
  * bulk whose header came (input is otherwise kept as received chunks); argv-mem is the
- * argument bytes of the command being run or held by CLIENT PAUSE; rbs is the size of the reply
+ * argument bytes of the command being run or held by CLIENT PAUSE, or of a command still arriving
+ * (then not in qbuf, as in Redis); rbs is the size of the reply
  * buffer and rbp what it holds now (Redis tracks a peak); obl is output not yet handed to the
  * socket, omem what the socket still has queued (oll 1 when it has some); tot-mem adds these to
  * a fixed 1 KB for the connection's objects. multi is the queue's length in MULTI (-1 outside),
@@ -62,9 +63,13 @@ export function clientTotalMemory(c: Client, running: readonly string[] | null =
 export function clientInfoLine(c: Client, running: readonly string[] | null = null): string {
   const now = c.server.keyspace.clock();
   const sec = (ms: number): number => Math.floor(ms / 1000);
-  const qbuf = c.queryBufferBytes;
+  // A command still arriving: Redis has parsed its arguments so far out of the query buffer into
+  // argv (argv-mem), and its qbuf holds only the rest; tot-mem counts both either way.
+  const partial = c.server.current !== c && c.aheadPos >= c.aheadLen;
+  const qbuf = c.queryBufferBytes - (partial ? c.parser.partialArgs : 0);
   // A blocked client keeps its command's arguments until it is served (Redis's argv_len_sum).
-  const argvMem = c.blocked !== null && running === null ? c.blocked.argvMem : argvBytes(running ?? c.heldArgv);
+  const argvMem = (c.blocked !== null && running === null ? c.blocked.argvMem : argvBytes(running ?? c.heldArgv)) +
+    (partial ? c.parser.partialArgLength : 0);
   const rbs = c.out.capacity;
   const obl = c.out.size;
   const omem = c.conn.bufferedAmount;

@@ -118,6 +118,19 @@ export class RequestParser {
   }
 
   /**
+   * The arguments read so far of a command not yet complete: the bytes they count for in
+   * `pending` (their length and an overhead each), and their length alone, which is what Redis
+   * counts in argv-mem once it has parsed them out of its query buffer (core/client_info.ts).
+   */
+  get partialArgs(): number {
+    return this.argvBytes;
+  }
+
+  get partialArgLength(): number {
+    return this.argvBytes - this.argi * ARG_OVERHEAD;
+  }
+
+  /**
    * Bytes of a big bulk announced and not yet received (0 when none is being read). Redis sizes
    * its query buffer for the whole bulk when it reads the header (qbuf-free), and client
    * eviction counts that allocation; this parser allocates nothing ahead, but reports the same
