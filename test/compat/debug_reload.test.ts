@@ -51,6 +51,27 @@ test('NOFLUSH without MERGE: a key in both is an error (Redis stops), the server
   assert.equal(await e.call('DBSIZE'), 1);
 });
 
+test('SAVE waits rdb-key-save-delay per key, holding every client, as the blocking save of Redis does', async ({ c, connect }) => {
+  await c.all([['SET', 'a', '1'], ['SET', 'b', '2'], ['SET', 'c', '3'], ['CONFIG', 'SET', 'rdb-key-save-delay', '200000']]);
+  const other = await connect();
+  try {
+    for (const [name, saver, pinger] of [['redis', c.redis, other.redis], ['echokv', c.echo, other.echo]] as const) {
+      const order: string[] = [];
+      const t0 = Date.now();
+      const save = saver.call('SAVE').then((r) => order.push(`save ${String(r)} after ${Date.now() - t0 >= 550 ? '550+' : Date.now() - t0} ms`));
+      await sleep(100);
+      const ping = pinger.call('PING').then((r) => order.push(`ping ${String(r)}`));
+      await Promise.all([save, ping]);
+      // Three keys at 0.2 s each: the save lasts 0.6 s, and the PING sent meanwhile waits for it.
+      assert.equal(order, ['save OK after 550+ ms', 'ping PONG'], name);
+    }
+  } finally {
+    await c.all([['CONFIG', 'SET', 'rdb-key-save-delay', '0']]);
+    other.redis.close();
+    other.echo.close();
+  }
+});
+
 test.run();
 
 const alone = suite('DEBUG RELOAD, echokv alone');

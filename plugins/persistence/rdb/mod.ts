@@ -115,7 +115,7 @@ class RdbPersistence {
     if (typeof t === 'string') return t;
     return this.finishForeground(t, () => {
       writeDatasetSync(this.server.keyspace, encodeOptions(this.server), this.aux(), this.server.config.bool('rdbchecksum'),
-        (chunk) => this.server.host.writeFileSync(t.fd, chunk));
+        (chunk) => this.server.host.writeFileSync(t.fd, chunk), undefined, Math.max(0, this.server.config.num('rdb-key-save-delay')));
     });
   }
 
@@ -368,10 +368,9 @@ class RdbPersistence {
   }
 
   /**
-   * FLUSHALL: a running save is stopped; with save points the empty dataset is saved at once
-   * (which, as in Redis 7.0, leaves rdb_changes_since_last_save at 0).
+   * FLUSHALL (core/commands/generic.ts): a running save is stopped; with save points the empty
+   * dataset is saved at once (which, as in Redis 7.0, leaves rdb_changes_since_last_save at 0).
    */
-  /** FLUSHALL (core/commands/generic.ts): stop a BGSAVE, then save the empty dataset if save points exist. */
   private afterFlushall(): void {
     this.abortBackground();
     if (this.savePoints.length === 0) return;

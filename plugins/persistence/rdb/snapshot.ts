@@ -25,6 +25,7 @@
 import type { Database, Entry, Keyspace, SnapshotObserver } from '../../../core/keyspace.ts';
 import type { KeyTable } from '../../../core/key_table.ts';
 import { type EncodeOptions, OP, RdbWriter } from './_encode.ts';
+import { blockFor } from '../../../core/sleep.ts';
 
 /** Facts about the server written as AUX fields. */
 export interface AuxInfo {
@@ -61,15 +62,22 @@ function dbHeader(w: RdbWriter, index: number, keys: number, expires: number): v
  */
 export function writeDatasetSync(
   ks: Keyspace, opts: EncodeOptions, aux: AuxInfo, checksum: boolean,
-  sink: (bytes: Uint8Array) => void, chunk = 1 << 22,
+  sink: (bytes: Uint8Array) => void, chunk = 1 << 22, keyDelayUs = 0,
 ): number {
   const w = new RdbWriter(opts, 1 << 20);
   writeHeader(w, aux);
   let keys = 0;
+  // rdb-key-save-delay holds the whole server per key, as Redis's blocking rdbSave does; waits
+  // shorter than the clock's millisecond add up until they make one.
+  let owedUs = 0;
   // forEach rather than for-of: no iterator result or [key, entry] pair per key.
   const each = (e: Entry, key: string): void => {
     w.keyValue(key, e);
     if (w.pos >= chunk) sink(w.detach());
+    if (keyDelayUs > 0 && (owedUs += keyDelayUs) >= 1000) {
+      blockFor(Math.floor(owedUs / 1000));
+      owedUs %= 1000;
+    }
   };
   for (const db of ks.dbs) {
     if (db.keys.size === 0) continue;
