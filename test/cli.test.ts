@@ -395,7 +395,7 @@ test('"-" reads the configuration from stdin, after the file and before the opti
 /** No TCP port, a unix socket in `dir`: a server that listens somewhere, on no port that may be taken. */
 const noTcp = (dir: string): string[] => ['--port', '0', '--unixsocket', join(dir, 'echokv.sock')];
 
-test('a damaged RDB or AOF stops start-up with the reason as the log\'s last line, as Redis logs it', () => {
+test('a damaged RDB or AOF stops start-up with the log lines and check report Redis gives', () => {
   const dir = tempDir('echokv-cli-damaged-');
   try {
     const lastLine = (out: string): string => out.trimEnd().split('\n').pop() ?? '';
@@ -403,12 +403,15 @@ test('a damaged RDB or AOF stops start-up with the reason as the log\'s last lin
     writeFileSync(join(dir, 'dump.rdb'), Buffer.concat([Buffer.from('REDIS0010\xff', 'latin1'), Buffer.from('foobar00')]));
     const rdb = runToEnd([...noTcp(dir), '--dir', dir, '--persistence', 'rdb']);
     assert.is(rdb.code, 1, rdb.stdout);
-    assert.match(rdb.stdout, /Internal error in RDB reading offset \d+, function at rdbLoad -> RDB CRC error/);
-    assert.match(lastLine(rdb.stdout), /Terminating server after rdb file reading failure\.$/);
-    // Before that line, redis-check-rdb's report, as Redis prints it there.
     assert.match(rdb.stdout, /Wrong RDB checksum expected: \(\w+\) but got \(\w+\)\. Aborting now\./);
-    assert.match(rdb.stdout, '[offset 0] Checking RDB file dump.rdb\n--- RDB ERROR DETECTED ---\n[offset 18] RDB CRC error\n');
-    assert.match(rdb.stdout, '[additional info] While doing: check-sum\n[info] 0 keys read\n[info] 0 expires\n[info] 0 already expired\n');
+    assert.match(rdb.stdout, /Internal error in RDB reading offset \d+, function at rdbLoad -> RDB CRC error/);
+    // Then redis-check-rdb's report, as Redis prints it there; the check found the bad checksum
+    // itself and ended the process, so it is the end of the output (no "Terminating server").
+    // Its state starts zeroed: type 0 (string) though no key was read.
+    const crcReport = '[offset 0] Checking RDB file dump.rdb\n--- RDB ERROR DETECTED ---\n[offset 18] RDB CRC error\n' +
+      '[additional info] While doing: check-sum\n[additional info] Reading type 0 (string)\n' +
+      '[info] 0 keys read\n[info] 0 expires\n[info] 0 already expired\n';
+    assert.ok(rdb.stdout.endsWith(crcReport), rdb.stdout);
     // A hash ziplist too short to be one, after an AUX field and a key with an expiry: the report
     // matches redis-server's but for the error's own text.
     const bad = Buffer.concat([
@@ -422,10 +425,16 @@ test('a damaged RDB or AOF stops start-up with the reason as the log\'s last lin
     const mine = runToEnd([...noTcp(dir), '--dir', dir, '--persistence', 'rdb']);
     assert.is(mine.code, 1, mine.stdout);
     assert.ok(report(mine.stdout).includes("[additional info] Reading key 'h'"), mine.stdout);
+    // The damage was found inside the value's loader: the report, then rdbReportError's end.
+    assert.match(lastLine(mine.stdout), /Terminating server after rdb file reading failure\.$/);
     if (haveRedis()) {
       const r = spawnSync('redis-server', [...noTcp(dir), '--dir', dir, '--save', ''], { encoding: 'utf8', timeout: 20000 });
       assert.equal(report(mine.stdout).map((l) => l.replace(/function at \S+/, 'function at X')),
         report(r.stdout).map((l) => l.replace(/function at \S+/, 'function at X')), r.stdout);
+      assert.match(lastLine(r.stdout), /Terminating server after rdb file reading failure\.$/);
+      writeFileSync(join(dir, 'dump.rdb'), Buffer.from('REDIS0010\xfffoobar00', 'latin1'));
+      const rc = spawnSync('redis-server', [...noTcp(dir), '--dir', dir, '--save', ''], { encoding: 'utf8', timeout: 20000 });
+      assert.ok(rc.stdout.endsWith(crcReport), rc.stdout);
     }
     rmSync(join(dir, 'dump.rdb'));
     // An AOF with a bad byte mid-file, and a manifest with a non-monotonic sequence.
@@ -441,6 +450,60 @@ test('a damaged RDB or AOF stops start-up with the reason as the log\'s last lin
     assert.is(seq.code, 1, seq.stdout);
     assert.is(seq.stdout.split('Found a non-monotonic sequence number').length - 1, 1, seq.stdout);
     assert.match(lastLine(seq.stdout), /Found a non-monotonic sequence number/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a dump cut short, a file that is no dump, and a damaged AOF base: the lines Redis logs and prints', () => {
+  const dir = tempDir('echokv-cli-cut-');
+  try {
+    const logLines = (out: string): string[] => out.split('\n')
+      .filter((l) => /# (Short read|Internal error|Terminating|Wrong signature|Fatal error loading)/.test(l))
+      .map((l) => l.slice(l.indexOf('# ') + 2).replace(/function at \S+/, 'function at X'));
+    const report = (out: string): string[] => out.split('\n').filter((l) => /^\[(offset|additional info|info)\]|^---/.test(l));
+    const both = (args: string[]): { mine: string; theirs: string | null } => {
+      const mine = runToEnd([...noTcp(dir), '--dir', dir, ...args]);
+      assert.is(mine.code, 1, mine.stdout);
+      if (!haveRedis()) return { mine: mine.stdout, theirs: null };
+      const r = spawnSync('redis-server', [...noTcp(dir), '--dir', dir, '--save', '', ...args], { encoding: 'utf8', timeout: 20000 });
+      assert.is(r.status, 1, r.stdout);
+      return { mine: mine.stdout, theirs: r.stdout };
+    };
+    // An AUX field, a database, one key read whole, then a string value cut in the middle.
+    const dump = Buffer.from('REDIS0010\xfa\x09redis-ver\x067.0.15\xfe\x00\x00\x01a\x011\x00\x01b\x0aonly', 'latin1');
+    let cutReport: string[] = [];
+    for (const cut of [dump.length, 12, 5]) {
+      writeFileSync(join(dir, 'dump.rdb'), dump.subarray(0, cut));
+      const { mine, theirs } = both([]);
+      assert.ok(mine.includes('Short read or OOM loading DB. Unrecoverable error, aborting now.'), mine);
+      if (cut === dump.length) cutReport = report(mine);
+      if (theirs !== null) {
+        assert.equal(logLines(mine), logLines(theirs), `cut at ${cut}: ${theirs}`);
+        assert.equal(report(mine), report(theirs), `cut at ${cut}: ${theirs}`);
+      }
+    }
+    // Not a dump at all: Redis runs no check for that, and exits with errno's words.
+    writeFileSync(join(dir, 'dump.rdb'), 'REDIX0010\xff');
+    const sig = both([]);
+    assert.equal(logLines(sig.mine), ['Wrong signature trying to load DB from file', 'Fatal error loading the DB: Invalid argument. Exiting.']);
+    assert.equal(report(sig.mine), []);
+    if (sig.theirs !== null) assert.equal(logLines(sig.theirs), logLines(sig.mine));
+    rmSync(join(dir, 'dump.rdb'));
+    // The same dump cut short as the base of a multi-part AOF: Redis logs the same lines (its
+    // check then cannot find the base file, named without its directory; echokv's can).
+    mkdirSync(join(dir, 'appendonlydir'));
+    writeFileSync(join(dir, 'appendonlydir', 'appendonly.aof.1.base.rdb'), dump);
+    writeFileSync(join(dir, 'appendonlydir', 'appendonly.aof.manifest'), 'file appendonly.aof.1.base.rdb seq 1 type b\n');
+    const aof = both(['--appendonly', 'yes']);
+    assert.equal(logLines(aof.mine).slice(0, 2), [
+      'Short read or OOM loading DB. Unrecoverable error, aborting now.',
+      'Internal error in RDB reading offset 0, function at X -> Unexpected EOF reading RDB file',
+    ], aof.mine);
+    // The report is the dump's, but for the file's name.
+    assert.equal(report(aof.mine), cutReport.map((l) => l.replace('dump.rdb', 'appendonly.aof.1.base.rdb')), aof.mine);
+    assert.ok(cutReport.includes("[additional info] Reading key 'b'"), cutReport.join('\n'));
+    if (aof.theirs !== null) assert.equal(logLines(aof.theirs), logLines(aof.mine).slice(0, 2), aof.theirs);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

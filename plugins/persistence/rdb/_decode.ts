@@ -23,7 +23,7 @@
 import { bytesToStr, MAX_STRING_LENGTH } from '../../../core/bytes.ts';
 import { MutableString, type Value } from '../../../core/keyspace.ts';
 import { Crc64 } from './_crc64.ts';
-import { RdbError } from './_errors.ts';
+import { RdbError, rdbEof } from './_errors.ts';
 import { intsetDecode } from './_intset.ts';
 import {
   canonicalInt, LP_BIG, LP_INT, lpDone, lpEntry, lpInt, lpKind, lpOpen, lpStart, lpEnd, lpString, lpText,
@@ -101,7 +101,7 @@ export class RdbReader {
     if (this.end - this.p >= n) return;
     const size = this.src.size;
     if (size !== undefined && this.base + this.p + n > size) {
-      throw new RdbError(`Unexpected end of file at offset ${size} (the file is truncated)`);
+      throw rdbEof();
     }
     this.foldCrc();
     // Move what is left to the front (growing for large items) and read more.
@@ -120,7 +120,7 @@ export class RdbReader {
       if (got <= 0) this.eofSource = true;
       else this.end += got;
     }
-    if (this.end < n) throw new RdbError(`Unexpected end of file at offset ${this.base + this.end} (the file is truncated)`);
+    if (this.end < n) throw rdbEof();
   }
 
   /** Adds consumed bytes to the checksum. */

@@ -20,7 +20,7 @@ import { crc64 } from './_crc64.ts';
 import { RdbError } from './_errors.ts';
 import { bufferSource, EMPTY_KEY, RDB_MAX_VERSION, RdbReader, readValue } from './_decode.ts';
 import { type EncodeOptions, OP, RDB_VERSION, RdbWriter, TYPE } from './_encode.ts';
-import { type LoadOptions, loadRdb, loadRdbSync } from './load.ts';
+import { checkReport, type LoadOptions, type LoadTrace, loadRdb, loadRdbSync, newLoadTrace } from './load.ts';
 import { writeHeader } from './snapshot.ts';
 import { type Limits, limitsFrom } from './values.ts';
 
@@ -240,10 +240,12 @@ export const rdbBaseCodec = {
    */
   async load(server: Server, path: string): Promise<number> {
     const fd = server.host.openFile(path, 'read');
+    const trace = newLoadTrace();
+    const r = fileReader(server, path, fd);
     try {
-      return (await loadRdb(preambleReader(server, path, fd), server.keyspace, loadOptionsFor(server, true))).bytes;
+      return (await loadRdb(r, server.keyspace, { ...loadOptionsFor(server, true), trace })).bytes;
     } catch (e) {
-      throw preambleError(e, path);
+      throw preambleError(server, e, path, trace, r, true);
     } finally {
       server.host.closeFile(fd);
     }
@@ -251,17 +253,20 @@ export const rdbBaseCodec = {
   /** load without yielding to the event loop (DEBUG LOADAOF). */
   loadSync(server: Server, path: string): number {
     const fd = server.host.openFile(path, 'read');
+    const trace = newLoadTrace();
+    const r = fileReader(server, path, fd);
     try {
-      return loadRdbSync(preambleReader(server, path, fd), server.keyspace, loadOptionsFor(server, true)).bytes;
+      return loadRdbSync(r, server.keyspace, { ...loadOptionsFor(server, true), trace }).bytes;
     } catch (e) {
-      throw preambleError(e, path);
+      throw preambleError(server, e, path, trace, r, false);
     } finally {
       server.host.closeFile(fd);
     }
   },
 };
 
-function preambleReader(server: Server, path: string, fd: number): RdbReader {
+/** A reader of the RDB file open as `fd` at `path`. */
+export function fileReader(server: Server, path: string, fd: number): RdbReader {
   const host = server.host;
   return new RdbReader({ size: host.fileSize(path), read: (into, at, n, pos) => host.readFileAt(fd, into.subarray(at, at + n), pos) });
 }
@@ -286,7 +291,40 @@ export function loadOptionsFor(server: Server, aofPreamble: boolean): LoadOption
   };
 }
 
-/** A decoding error names the file; anything else passes as it is. */
-function preambleError(e: unknown, path: string): unknown {
-  return e instanceof RdbError ? new Error(`Bad RDB preamble in ${path}: ${e.message}`) : e;
+/**
+ * A decoding error is reported (see reportDamage; Redis runs its checker on an AOF base too) and
+ * names the file; anything else passes as it is. Redis then ends the process even under DEBUG
+ * LOADAOF; echokv stops only a start-up (`starting`), and says it is terminating only then.
+ */
+function preambleError(server: Server, e: unknown, path: string, trace: LoadTrace, r: RdbReader, starting: boolean): unknown {
+  if (!(e instanceof RdbError)) return e;
+  // Redis's loading offset for a preamble moves once per loading-process-events-interval-bytes.
+  const step = server.config.num('loading-process-events-interval-bytes');
+  const found = reportDamage(server, path.slice(path.lastIndexOf('/') + 1), e, trace, r.offset, Math.floor(r.offset / step) * step);
+  if (found === 'value' && starting) server.log.warning('Terminating server after rdb file reading failure.');
+  return new Error(`Bad RDB preamble in ${path}: ${e.message}`);
+}
+
+/**
+ * A damaged file, as Redis reports it. A file that is not an RDB at all (bad signature or
+ * version) gets its reason logged alone ('header'): no check runs for those. Otherwise, as
+ * Redis's rdbReportError does, the reason with the offset loading had reached (`progress`) is
+ * logged, then redis-check-rdb's report printed on stdout. redis-check-rdb finds a bad checksum
+ * or a premature end itself, says just that, and ends the process ('checker'). Damage found
+ * inside a value's loader is reported by that loader ('value'), and rdbReportError then logs
+ * "Terminating server after rdb file reading failure.".
+ */
+export function reportDamage(
+  server: Server, file: string, e: RdbError, trace: LoadTrace, offset: number, progress: number,
+): 'header' | 'checker' | 'value' {
+  if (trace.doing === 'start' && !e.eof) {
+    server.log.warning(e.message);
+    return 'header';
+  }
+  if (e.eof) server.log.warning('Short read or OOM loading DB. Unrecoverable error, aborting now.');
+  const message = `Internal error in RDB reading offset ${progress}, function at rdbLoad -> ${e.message}`;
+  server.log.warning(message);
+  const checkerFound = trace.doing === 'check-sum' || e.eof;
+  server.host.stdout(checkReport(file, trace, offset, checkerFound ? e.message : message));
+  return checkerFound ? 'checker' : 'value';
 }

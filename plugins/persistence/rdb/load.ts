@@ -69,7 +69,9 @@ export interface LoadTrace {
 }
 
 export function newLoadTrace(): LoadTrace {
-  return { lines: [], doing: 'start', key: null, type: -1, keys: 0, expires: 0, alreadyExpired: 0 };
+  // Type 0, not -1: redis-check-rdb's state starts zeroed, so until a first key is read whole its
+  // report names type 0 (string).
+  return { lines: [], doing: 'start', key: null, type: 0, keys: 0, expires: 0, alreadyExpired: 0 };
 }
 
 /** redis-check-rdb's names of the RDB types (rdb_type_string). */
@@ -248,7 +250,8 @@ function* loadSteps(r: RdbReader, ks: Keyspace, opts: LoadOptions): Generator<nu
     try {
       value = readValue(r, t, opts.limits);
     } catch (e) {
-      if (e instanceof RdbError) {
+      // An early end is said as Redis says it, whatever it cut (the check report names the key).
+      if (e instanceof RdbError && !e.eof) {
         throw new RdbError(`${e.message} (key '${printable(key)}' of type ${typeName(t)} in DB ${db.id}, at offset ${keyAt - 1})`);
       }
       throw e;

@@ -30,9 +30,8 @@ import { REDIS_VERSION } from '../../../core/server.ts';
 import { ERR } from '../../../core/errors.ts';
 import type { RdbControl } from '../../../core/commands/persistence.ts';
 import { RdbError } from './_errors.ts';
-import { RdbReader } from './_decode.ts';
-import { auxUsedMemory, encodeOptions, loadOptionsFor } from './codec.ts';
-import { checkReport, loadRdb, loadRdbSync, newLoadTrace } from './load.ts';
+import { auxUsedMemory, encodeOptions, fileReader, loadOptionsFor, reportDamage } from './codec.ts';
+import { loadRdb, loadRdbSync, newLoadTrace } from './load.ts';
 import { type AuxInfo, BackgroundRdb, writeDatasetSync } from './snapshot.ts';
 import './_adapters.ts';
 
@@ -412,7 +411,7 @@ class RdbPersistence {
     this.loadingInfo = { start: this.nowSec(), total, loaded: 0, usedMem: 0 };
     let nextLog = total >= 8 << 20 ? 0.1 : 2;
     const trace = newLoadTrace();
-    const reader = this.reader(fd);
+    const reader = fileReader(s, path, fd);
     try {
       const res = await loadRdb(reader, s.keyspace, {
         ...loadOptionsFor(this.server, false),
@@ -441,30 +440,20 @@ class RdbPersistence {
         : `Done loading RDB, keys loaded: ${res.keysLoaded}, keys expired: ${res.keysExpired}.`);
       s.log.notice(`DB loaded from disk: ${((host.now() - t0) / 1000).toFixed(3)} seconds`);
     } catch (e) {
-      // The server does not start. A damaged file is reported as Redis's rdbReportError does
-      // (the reason, then the end, as the log's last line); a file that cannot be read is left
-      // to whoever started the server (the CLI logs it and exits).
+      // The server does not start. A damaged file is reported as Redis's rdbReportError does;
+      // a file that cannot be read is left to whoever started the server (the CLI logs it and
+      // exits).
       if (!(e instanceof RdbError)) throw new Error(`Fatal error loading the DB from ${path}: ${reason(e)}`);
-      const message = `Internal error in RDB reading offset ${this.loadingInfo?.loaded ?? 0}, function at rdbLoad -> ${e.message}`;
-      s.log.warning(message);
-      // Then, as Redis runs redis-check-rdb there, its report on stdout (damage found past the
-      // header: a file that is not an RDB at all gets the log line alone, as in Redis).
-      // redis-check-rdb finds a bad checksum itself, and says just that.
-      const found = trace.doing === 'check-sum' ? e.message : message;
-      if (trace.doing !== 'start') host.stdout(checkReport(s.config.str('dbfilename'), trace, reader.offset, found));
-      s.log.warning('Terminating server after rdb file reading failure.');
+      const found = reportDamage(s, s.config.str('dbfilename'), e, trace, reader.offset, this.loadingInfo?.loaded ?? 0);
+      // rdbLoad's caller for a file that is no RDB, whose errno is EINVAL.
+      if (found === 'header') s.log.warning('Fatal error loading the DB: Invalid argument. Exiting.');
+      if (found === 'value') s.log.warning('Terminating server after rdb file reading failure.');
       throw new StartupAborted(`Fatal error loading the DB from ${path}: ${e.message}`);
     } finally {
       host.closeFile(fd);
       this.loadingInfo = null;
     }
   }
-
-  private reader(fd: number): RdbReader {
-    const host = this.server.host;
-    return new RdbReader({ size: host.fileSize(this.path), read: (into, at, n, pos) => host.readFileAt(fd, into.subarray(at, at + n), pos) });
-  }
-
 
   /**
    * DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE], as Redis's debugCommand: save the dump (unless
@@ -485,7 +474,7 @@ class RdbPersistence {
     try {
       if (host.fileSize(this.path) < 0) throw new RdbError(`${this.path} does not exist`);
       fd = host.openFile(this.path, 'read');
-      loadRdbSync(this.reader(fd), s.keyspace, { ...loadOptionsFor(this.server, false), replace: merge });
+      loadRdbSync(fileReader(s, this.path, fd), s.keyspace, { ...loadOptionsFor(this.server, false), replace: merge });
     } catch (e) {
       s.log.warning(`DEBUG RELOAD failed loading ${this.path}: ${e instanceof RdbError ? e.message : reason(e)}`);
       return 'ERR Error trying to load the RDB dump, check server logs.';
