@@ -8,7 +8,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
-import { BUNDLE, freePort, haveRedis, NODE, type Proc, RespClient, ROOT, sleep, startProcess, tempDir } from './_helpers.ts';
+import { BUNDLE, freePort, haveRedis, NODE, type Proc, RespClient, ROOT, sleep, startEchokv, startProcess, tempDir } from './_helpers.ts';
 
 
 /** Runs echokv to completion (for invocations that exit by themselves). */
@@ -504,6 +504,42 @@ test('a dump cut short, a file that is no dump, and a damaged AOF base: the line
     assert.equal(report(aof.mine), cutReport.map((l) => l.replace('dump.rdb', 'appendonly.aof.1.base.rdb')), aof.mine);
     assert.ok(cutReport.includes("[additional info] Reading key 'b'"), cutReport.join('\n'));
     if (aof.theirs !== null) assert.equal(logLines(aof.theirs), logLines(aof.mine).slice(0, 2), aof.theirs);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a stream cut short in the dump is reported by the step it was cut at, as Redis words it', async () => {
+  if (!haveRedis()) return;
+  const dir = tempDir('echokv-cli-stream-');
+  try {
+    // A stream with a consumer group, a pending entry and its consumer, saved by echokv.
+    const srv = await startEchokv({ persistence: 'rdb', dir, save: '' });
+    const c = await RespClient.connect(srv.port);
+    for (const cmd of [['XADD', 'st', '1-1', 'a', '1'], ['XADD', 'st', '2-1', 'b', '2'], ['XGROUP', 'CREATE', 'st', 'g1', '0'],
+      ['XREADGROUP', 'GROUP', 'g1', 'c1', 'COUNT', '1', 'STREAMS', 'st', '>'], ['SAVE']]) await c.call(...cmd);
+    c.close();
+    await srv.stop();
+    const dump = readFileSync(join(dir, 'dump.rdb'));
+    const keyAt = dump.indexOf(Buffer.from('\x02st', 'latin1'));
+    assert.ok(keyAt > 0);
+    const lines = (out: string): string[] => out.split('\n')
+      .filter((l) => /^\[(offset|additional info|info)\]|^---|# (Short read|Internal error|Terminating)/.test(l))
+      .map((l) => l.slice(l.indexOf('# ') >= 0 && !l.startsWith('[') ? l.indexOf('# ') + 2 : 0).replace(/function at \S+/, 'function at X'));
+    const seen = new Set<string>();
+    // Cuts spread over the stream's bytes, its checksum and EOF byte left out.
+    for (let i = 0; i < 12; i++) {
+      const cut = keyAt + 3 + Math.floor(((dump.length - 9 - keyAt - 3) * i) / 12);
+      writeFileSync(join(dir, 'dump.rdb'), dump.subarray(0, cut));
+      const mine = runToEnd([...noTcp(dir), '--dir', dir]);
+      const theirs = spawnSync('redis-server', [...noTcp(dir), '--dir', dir, '--save', ''], { encoding: 'utf8', timeout: 20000 });
+      assert.is(mine.code, 1, mine.stdout);
+      assert.equal(lines(mine.stdout), lines(theirs.stdout), `cut at ${cut}: ${theirs.stdout}`);
+      const step = /Internal error in RDB reading offset \d+, function at \S+ -> (.*)/.exec(mine.stdout)?.[1];
+      if (step !== undefined) seen.add(step);
+    }
+    // Several of the loader's steps were hit, each with its own words.
+    assert.ok([...seen].filter((x) => x.startsWith('Stream')).length >= 3, [...seen].join('\n'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -835,16 +835,34 @@ const DECIMAL_SCRATCH = new Uint8Array(17);
 // -------------------------------------------------------------------------------------------------
 // Streams: nodes, then metadata, then consumer groups (see _encode.ts for the node layout)
 
+/**
+ * What a stream's loader was reading, in the words Redis's rdbLoadObject reports a read failure
+ * there with (rdbReportReadError): a stream cut short is reported by the step it was cut at.
+ */
+let streamStep = '';
+
 function readStream(r: RdbReader, t: number): StreamData {
+  try {
+    return readStreamSteps(r, t);
+  } catch (e) {
+    if (e instanceof RdbError && e.eof) throw new RdbError(streamStep);
+    throw e;
+  }
+}
+
+function readStreamSteps(r: RdbReader, t: number): StreamData {
   const entries: { id: StreamId; fields: string[] }[] = [];
   const nodeList: StreamNodeData[] = [];
+  streamStep = 'Stream listpacks len loading failed.';
   const nodes = r.len();
   let prevKey = '';
   for (let n = 0; n < nodes; n++) {
+    streamStep = 'Stream master ID loading failed: invalid encoding or I/O error.';
     const key = r.string();
     if (key.length !== 16) throw new RdbError('Stream node key entry is not the size of a stream ID');
     if (key <= prevKey && n > 0) throw new RdbError('Stream node keys are not ascending');
     prevKey = key;
+    streamStep = 'Stream listpacks loading failed.';
     const blob = r.blob();
     r.sanitized++;
     // streamValidateListpackIntegrity checks the header's size, not its element count.
@@ -854,6 +872,7 @@ function readStream(r: RdbReader, t: number): StreamData {
     node.bytes = blob.length;
     nodeList.push(node);
   }
+  streamStep = 'Stream object metadata loading failed.';
   const length = r.len();
   const lastId = makeId(r.len64(), r.len64());
   let firstId: StreamId;
@@ -872,12 +891,16 @@ function readStream(r: RdbReader, t: number): StreamData {
   }
   if (length !== entries.length) throw new RdbError(`Stream length ${length} does not match its ${entries.length} entries`);
   const groups: StreamGroup[] = [];
+  streamStep = 'Stream cgroup count loading failed.';
   const ngroups = r.len();
   for (let g = 0; g < ngroups; g++) {
+    streamStep = 'Error reading the consumer group name from Stream';
     const name = r.string();
+    streamStep = 'Stream cgroup ID loading failed.';
     const glast = makeId(r.len64(), r.len64());
     let entriesRead: number | bigint;
     if (t >= TYPE.STREAM_LISTPACKS_2) {
+      streamStep = 'Stream cgroup offset loading failed.';
       const er = r.len64();
       entriesRead = er === 0xffffffffffffffffn ? -1 : er <= 9007199254740991n ? Number(er) : er;
     } else {
@@ -885,9 +908,12 @@ function readStream(r: RdbReader, t: number): StreamData {
     }
     const pel: StreamPending[] = [];
     const pelIndex = new Map<string, StreamPending>();
+    streamStep = 'Stream PEL size loading failed.';
     const npel = r.len();
     for (let i = 0; i < npel; i++) {
+      streamStep = 'Stream PEL ID loading failed.';
       const id = bytesToStr(r.view(16));
+      streamStep = 'Stream PEL NACK loading failed.';
       const deliveryTime = r.u64le();
       const dc = r.len64();
       const deliveryCount = dc <= 9007199254740991n ? Number(dc) : dc;
@@ -897,18 +923,23 @@ function readStream(r: RdbReader, t: number): StreamData {
       pel.push(p);
     }
     const consumers: StreamConsumer[] = [];
+    streamStep = 'Stream consumers num loading failed.';
     const nconsumers = r.len();
     const owned = new Set<string>();
     const names = new Set<string>();
     for (let i = 0; i < nconsumers; i++) {
+      streamStep = 'Error reading the consumer name from Stream group.';
       const cname = r.string();
       if (names.has(cname)) throw new RdbError('Duplicate stream consumer detected.');
       names.add(cname);
+      streamStep = 'Stream short read reading seen time.';
       const seenTime = r.u64le();
       const activeTime = t >= TYPE.STREAM_LISTPACKS_3 ? r.u64le() : -1;
+      streamStep = 'Stream consumer PEL num loading failed.';
       const npending = r.len();
       const pending: StreamId[] = [];
       for (let j = 0; j < npending; j++) {
+        streamStep = 'Stream short read reading PEL streamID.';
         const id = bytesToStr(r.view(16));
         if (!pelIndex.has(id)) throw new RdbError('Consumer entry not found in group global PEL');
         if (owned.has(id)) throw new RdbError('Duplicated consumer PEL entry loading a stream consumer group');

@@ -250,8 +250,9 @@ function* loadSteps(r: RdbReader, ks: Keyspace, opts: LoadOptions): Generator<nu
     try {
       value = readValue(r, t, opts.limits);
     } catch (e) {
-      // An early end is said as Redis says it, whatever it cut (the check report names the key).
-      if (e instanceof RdbError && !e.eof) {
+      // Without a check report to name the key, the error does. An early end is said as Redis
+      // says it, whatever it cut.
+      if (e instanceof RdbError && !e.eof && tr === undefined) {
         throw new RdbError(`${e.message} (key '${printable(key)}' of type ${typeName(t)} in DB ${db.id}, at offset ${keyAt - 1})`);
       }
       throw e;
