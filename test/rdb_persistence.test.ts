@@ -401,7 +401,7 @@ t('damaged or unsupported dumps stop start-up with a message', async () => {
   await refused(rdbFile(13, good), /Can't handle RDB format version 13/);
   await refused(rdbFile(10, new Bytes().byte(0xfe, 0).byte(7).rstr('m').len(12345n << 10n).done()), /module data/);
   await refused(rdbFile(10, new Bytes().byte(0xf5).rstr('lib code').done()), /functions/);
-  await refused(rdbFile(10, new Bytes().byte(0xfe, 0).byte(99).rstr('k').done()), /Unknown RDB value type 99/);
+  await refused(rdbFile(10, new Bytes().byte(0xfe, 0).byte(99).rstr('k').done()), /Unknown RDB encoding type 99/);
   await refused(rdbFile(10, new Bytes().byte(0xfe, 0).byte(0).rstr('k').rstr('a').byte(0).rstr('k').rstr('b').done()), /RDB has duplicated key 'k' in DB 0/);
   // Keys are indexed in bulk at the end of each database: the first duplicate in file order is
   // named, after many keys (the sorted path) and in a later database too.

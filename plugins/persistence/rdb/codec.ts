@@ -309,22 +309,34 @@ function preambleError(server: Server, e: unknown, path: string, trace: LoadTrac
  * A damaged file, as Redis reports it. A file that is not an RDB at all (bad signature or
  * version) gets its reason logged alone ('header'): no check runs for those. Otherwise, as
  * Redis's rdbReportError does, the reason with the offset loading had reached (`progress`) is
- * logged, then redis-check-rdb's report printed on stdout. redis-check-rdb finds a bad checksum
- * or a premature end itself, says just that, and ends the process ('checker'). Damage found
- * inside a value's loader is reported by that loader ('value'), and rdbReportError then logs
- * "Terminating server after rdb file reading failure.".
+ * logged, then redis-check-rdb's report printed on stdout. redis-check-rdb finds a bad checksum,
+ * a premature end or a type it does not know itself, says just that, and ends the process
+ * ('checker'). Damage found inside a value's loader is reported by that loader ('value'), and
+ * rdbReportError then logs "Terminating server after rdb file reading failure.". `checksumFirst`
+ * is the checksum line Redis logs instead, for damage in a blob that only its check goes deep
+ * enough to find (see passesShallowCheck): Redis's loader takes the blob and fails on the
+ * file's checksum.
  */
 export function reportDamage(
   server: Server, file: string, e: RdbError, trace: LoadTrace, offset: number, progress: number,
+  checksumFirst: string | null = null,
 ): 'header' | 'checker' | 'value' {
   if (trace.doing === 'start' && !e.eof) {
     server.log.warning(e.message);
     return 'header';
   }
   if (e.eof) server.log.warning('Short read or OOM loading DB. Unrecoverable error, aborting now.');
-  const message = `Internal error in RDB reading offset ${progress}, function at rdbLoad -> ${e.message}`;
-  server.log.warning(message);
+  const logged = checksumFirst === null ? e.message : 'RDB CRC error';
+  if (checksumFirst !== null) server.log.warning(checksumFirst);
+  server.log.warning(`Internal error in RDB reading offset ${progress}, function at rdbLoad -> ${logged}`);
+  const bad = trace.invalidType;
+  if (bad !== null) {
+    server.host.stdout(checkReport(file, bad, bad.offset, `Invalid object type: ${bad.badType}`));
+    return 'checker';
+  }
   const checkerFound = trace.doing === 'check-sum' || e.eof;
-  server.host.stdout(checkReport(file, trace, offset, checkerFound ? e.message : message));
+  // The check's own loading offset stays 0: it reports no progress.
+  const found = checkerFound ? e.message : `Internal error in RDB reading offset 0, function at rdbLoad -> ${e.message}`;
+  server.host.stdout(checkReport(file, trace, offset, found));
   return checkerFound ? 'checker' : 'value';
 }

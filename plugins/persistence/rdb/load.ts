@@ -19,9 +19,10 @@
 
 import { type Keyspace, newEntry } from '../../../core/keyspace.ts';
 import { lruForIdle } from '../../../core/eviction.ts';
+import { Crc64 } from './_crc64.ts';
 import { RdbError } from './_errors.ts';
 import { EMPTY_KEY, forgetDecoderScratch, RDB_MAX_VERSION, type RdbReader, readValue, typeName } from './_decode.ts';
-import { OP } from './_encode.ts';
+import { OP, TYPE } from './_encode.ts';
 import { forgetInterned } from './_strings.ts';
 import type { Limits } from './values.ts';
 
@@ -66,12 +67,15 @@ export interface LoadTrace {
   keys: number;
   expires: number;
   alreadyExpired: number;
+  /** The trace where the check would have stopped on a type it does not know, and the offset
+   * after that type. */
+  invalidType: (LoadTrace & { offset: number; badType: number }) | null;
 }
 
 export function newLoadTrace(): LoadTrace {
   // Type 0, not -1: redis-check-rdb's state starts zeroed, so until a first key is read whole its
   // report names type 0 (string).
-  return { lines: [], doing: 'start', key: null, type: 0, keys: 0, expires: 0, alreadyExpired: 0 };
+  return { lines: [], doing: 'start', key: null, type: 0, keys: 0, expires: 0, alreadyExpired: 0, invalidType: null };
 }
 
 /** redis-check-rdb's names of the RDB types (rdb_type_string). */
@@ -101,6 +105,9 @@ export interface LoadResult {
   /** Bytes read, checksum included. */
   bytes: number;
 }
+
+/** The value types this loader reads (or names, when it cannot load them). */
+const VALUE_TYPES = new Set<number>(Object.values(TYPE));
 
 /** Most keys a RESIZEDB may make room for ahead of loading them (48 MB of index and hashes). */
 const MAX_RESERVE = 1 << 22;
@@ -139,8 +146,9 @@ function* loadSteps(r: RdbReader, ks: Keyspace, opts: LoadOptions): Generator<nu
   let head = '';
   for (const b of magic) head += String.fromCharCode(b);
   if (head.slice(0, 5) !== 'REDIS') throw new RdbError('Wrong signature trying to load DB from file');
-  if (!/^\d{4}$/.test(head.slice(5))) throw new RdbError('Wrong signature trying to load DB from file');
-  const version = Number(head.slice(5));
+  // The version is what C's atoi makes of the four characters, as in Redis (so "e010" is 0).
+  const digits = /^[ \t\n\v\f\r]*([+-]?\d+)/.exec(head.slice(5));
+  const version = digits === null ? 0 : parseInt(digits[1], 10);
   if (version < 1 || version > RDB_MAX_VERSION) throw new RdbError(`Can't handle RDB format version ${version}`);
   const res: LoadResult = { version, keysLoaded: 0, keysExpired: 0, emptyKeysSkipped: 0, aux: new Map(), bytes: 0 };
   let db = ks.dbs[0];
@@ -237,6 +245,11 @@ function* loadSteps(r: RdbReader, ks: Keyspace, opts: LoadOptions): Generator<nu
     // A key/value pair of type t.
     const keyAt = r.offset;
     if (tr !== undefined) {
+      // redis-check-rdb stops at a type it does not know, before the key; Redis's loader, and
+      // this one, read the key first and then fail on the value.
+      if (tr.invalidType === null && !VALUE_TYPES.has(t)) {
+        tr.invalidType = { ...tr, lines: tr.lines.slice(), invalidType: null, offset: r.offset, badType: t };
+      }
       tr.doing = 'read-key';
       tr.type = t;
     }
@@ -306,8 +319,6 @@ function* loadSteps(r: RdbReader, ks: Keyspace, opts: LoadOptions): Generator<nu
   if (version >= 5) {
     if (tr !== undefined) tr.doing = 'check-sum';
     const computed = r.crcNow();
-    const lo = computed.lo;
-    const hi = computed.hi;
     const stored = r.view(8);
     let zero = true;
     for (const b of stored) if (b !== 0) zero = false;
@@ -315,7 +326,7 @@ function* loadSteps(r: RdbReader, ks: Keyspace, opts: LoadOptions): Generator<nu
       if (zero) opts.log('notice', 'RDB file was saved with checksum disabled: no check performed.');
       else if (!computed.matches(stored, 0)) {
         // Redis's two lines: this one, then rdbReportCorruptRDB's "RDB CRC error".
-        opts.log('warning', `Wrong RDB checksum expected: (${hex64(hi, lo)}) but got (${hex(stored)}). Aborting now.`);
+        opts.log('warning', checksumLine(computed, stored));
         throw new RdbError('RDB CRC error');
       }
     }
@@ -334,6 +345,30 @@ export function printable(s: string): string {
     out += c >= 32 && c < 127 ? s[i] : '\\x' + c.toString(16).padStart(2, '0');
   }
   return s.length > 128 ? out + '...' : out;
+}
+
+/** Redis's line for a checksum that is not the one stored. */
+function checksumLine(computed: Crc64, stored: Uint8Array): string {
+  return `Wrong RDB checksum expected: (${hex64(computed.hi, computed.lo)}) but got (${hex(stored)}). Aborting now.`;
+}
+
+/**
+ * Checks the checksum at the end of a whole dump of `size` bytes, read with `readAt`: Redis's
+ * line when it is wrong, null when it is right or absent (zero).
+ */
+export function checksumMismatch(size: number, readAt: (into: Uint8Array, pos: number) => number): string | null {
+  if (size < 17) return null;
+  const stored = new Uint8Array(8);
+  if (readAt(stored, size - 8) !== 8 || stored.every((x) => x === 0)) return null;
+  const c = new Crc64();
+  const chunk = new Uint8Array(1 << 20);
+  for (let pos = 0; pos < size - 8;) {
+    const n = readAt(chunk.subarray(0, Math.min(chunk.length, size - 8 - pos)), pos);
+    if (n <= 0) return null;
+    c.update(chunk, 0, n);
+    pos += n;
+  }
+  return c.matches(stored, 0) ? null : checksumLine(c, stored);
 }
 
 function hex(le: Uint8Array): string {

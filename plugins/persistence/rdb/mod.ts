@@ -30,8 +30,9 @@ import { REDIS_VERSION } from '../../../core/server.ts';
 import { ERR } from '../../../core/errors.ts';
 import type { RdbControl } from '../../../core/commands/persistence.ts';
 import { RdbError } from './_errors.ts';
+import { passesShallowCheck, type RdbReader } from './_decode.ts';
 import { auxUsedMemory, encodeOptions, fileReader, loadOptionsFor, reportDamage } from './codec.ts';
-import { loadRdb, loadRdbSync, newLoadTrace } from './load.ts';
+import { checksumMismatch, loadRdb, loadRdbSync, type LoadTrace, newLoadTrace } from './load.ts';
 import { type AuxInfo, BackgroundRdb, writeDatasetSync } from './snapshot.ts';
 import './_adapters.ts';
 
@@ -444,7 +445,8 @@ class RdbPersistence {
       // a file that cannot be read is left to whoever started the server (the CLI logs it and
       // exits).
       if (!(e instanceof RdbError)) throw new Error(`Fatal error loading the DB from ${path}: ${reason(e)}`);
-      const found = reportDamage(s, s.config.str('dbfilename'), e, trace, reader.offset, this.loadingInfo?.loaded ?? 0);
+      const found = reportDamage(s, s.config.str('dbfilename'), e, trace, reader.offset, this.loadingInfo?.loaded ?? 0,
+        this.checksumFirst(e, trace, reader, fd, total));
       // rdbLoad's caller for a file that is no RDB, whose errno is EINVAL.
       if (found === 'header') s.log.warning('Fatal error loading the DB: Invalid argument. Exiting.');
       if (found === 'value') s.log.warning('Terminating server after rdb file reading failure.');
@@ -453,6 +455,20 @@ class RdbPersistence {
       host.closeFile(fd);
       this.loadingInfo = null;
     }
+  }
+
+  /**
+   * The checksum line Redis would log before anything else for `e`: when a packed blob fails a
+   * check deeper than the one Redis makes without sanitize-dump-payload yes, Redis's loader
+   * takes the blob and then finds the file's checksum wrong (null when it is right).
+   */
+  private checksumFirst(e: RdbError, trace: LoadTrace, reader: RdbReader, fd: number, size: number): string | null {
+    const s = this.server;
+    if (e.eof || trace.doing !== 'read-object-value' || trace.invalidType !== null) return null;
+    if (!e.message.endsWith('integrity check failed.') || s.config.str('sanitize-dump-payload') === 'yes') return null;
+    if (!s.config.bool('rdbchecksum') || s.skipChecksumValidation) return null;
+    if (!passesShallowCheck(trace.type, reader.blobSrc, reader.blobStart, reader.blobEnd)) return null;
+    return checksumMismatch(size, (into, pos) => s.host.readFileAt(fd, into, pos));
   }
 
   /**
