@@ -514,23 +514,38 @@ test('a dump cut short, a file that is no dump, and a damaged AOF base: the line
   }
 });
 
+/** The dump echokv saves in `dir` after running `commands`. */
+async function dumpAfter(dir: string, commands: string[][]): Promise<Buffer> {
+  const srv = await startEchokv({ persistence: 'rdb', dir, save: '' });
+  const c = await RespClient.connect(srv.port);
+  try {
+    for (const cmd of [...commands, ['SAVE']]) await c.call(...cmd);
+  } finally {
+    c.close();
+    await srv.stop();
+  }
+  return readFileSync(join(dir, 'dump.rdb'));
+}
+
+/** The lines of a start-up on a damaged dump that redis-server gives too: the log's about the
+ * damage, and the check report (the functions' source places are Redis's own). */
+function damageLines(out: string): string[] {
+  return out.split('\n')
+    .filter((l) => /^\[(offset \d+|additional info|info)\]|^---|# (Short read|Internal error|Terminating|Wrong RDB|Fatal error)/.test(l))
+    .map((l) => (l.startsWith('[') || l.startsWith('---') ? l : l.slice(l.indexOf('# ') + 2)))
+    .map((l) => l.replace(/function at \S+/, 'function at X').replace(/\(\w{16}\) but got \(\w{16}\)/, 'SUMS'));
+}
+
 test('a stream cut short in the dump is reported by the step it was cut at, as Redis words it', async () => {
   if (!haveRedis()) return;
   const dir = tempDir('echokv-cli-stream-');
   try {
     // A stream with a consumer group, a pending entry and its consumer, saved by echokv.
-    const srv = await startEchokv({ persistence: 'rdb', dir, save: '' });
-    const c = await RespClient.connect(srv.port);
-    for (const cmd of [['XADD', 'st', '1-1', 'a', '1'], ['XADD', 'st', '2-1', 'b', '2'], ['XGROUP', 'CREATE', 'st', 'g1', '0'],
-      ['XREADGROUP', 'GROUP', 'g1', 'c1', 'COUNT', '1', 'STREAMS', 'st', '>'], ['SAVE']]) await c.call(...cmd);
-    c.close();
-    await srv.stop();
-    const dump = readFileSync(join(dir, 'dump.rdb'));
+    const dump = await dumpAfter(dir, [['XADD', 'st', '1-1', 'a', '1'], ['XADD', 'st', '2-1', 'b', '2'],
+      ['XGROUP', 'CREATE', 'st', 'g1', '0'], ['XREADGROUP', 'GROUP', 'g1', 'c1', 'COUNT', '1', 'STREAMS', 'st', '>']]);
     const keyAt = dump.indexOf(Buffer.from('\x02st', 'latin1'));
     assert.ok(keyAt > 0);
-    const lines = (out: string): string[] => out.split('\n')
-      .filter((l) => /^\[(offset \d+|additional info|info)\]|^---|# (Short read|Internal error|Terminating)/.test(l))
-      .map((l) => l.slice(l.indexOf('# ') >= 0 && !l.startsWith('[') ? l.indexOf('# ') + 2 : 0).replace(/function at \S+/, 'function at X'));
+    const lines = damageLines;
     const seen = new Set<string>();
     // Cuts spread over the stream's bytes, its checksum and EOF byte left out.
     for (let i = 0; i < 12; i++) {
@@ -554,19 +569,9 @@ test('a byte changed anywhere in a dump: the lines and check report redis-server
   if (!haveRedis()) return;
   const dir = tempDir('echokv-cli-flip-');
   try {
-    const srv = await startEchokv({ persistence: 'rdb', dir, save: '' });
-    const c = await RespClient.connect(srv.port);
-    for (const cmd of [['SET', 's', 'string'], ['HSET', 'h', 'f', 'v', 'g', 'w'], ['ZADD', 'z', '1', 'a', '2', 'b'],
-      ['RPUSH', 'l', 'x', 'y'], ['SADD', 'i', '1', '2', '3'], ['XADD', 'x', '1-1', 'a', 'b'], ['SET', 'n', '12345'], ['SAVE']]) {
-      await c.call(...cmd);
-    }
-    c.close();
-    await srv.stop();
-    const dump = readFileSync(join(dir, 'dump.rdb'));
-    const lines = (out: string): string[] => out.split('\n')
-      .filter((l) => /^\[(offset \d+|additional info|info)\]|^---|# (Short read|Internal error|Terminating|Wrong RDB|Fatal error)/.test(l))
-      .map((l) => (l.startsWith('[') || l.startsWith('---') ? l : l.slice(l.indexOf('# ') + 2)))
-      .map((l) => l.replace(/function at \S+/, 'function at X').replace(/\(\w{16}\) but got \(\w{16}\)/, 'SUMS'));
+    const dump = await dumpAfter(dir, [['SET', 's', 'string'], ['HSET', 'h', 'f', 'v', 'g', 'w'], ['ZADD', 'z', '1', 'a', '2', 'b'],
+      ['RPUSH', 'l', 'x', 'y'], ['SADD', 'i', '1', '2', '3'], ['XADD', 'x', '1-1', 'a', 'b'], ['SET', 'n', '12345']]);
+    const lines = damageLines;
     // The type byte of the key after the first one, then bytes spread over the rest.
     const offsets = [dump.indexOf(Buffer.from('\x01h', 'latin1')) - 1];
     for (let i = 0; i < 14; i++) offsets.push(9 + Math.floor(((dump.length - 18) * i) / 14));
