@@ -483,6 +483,17 @@ test('a dump cut short, a file that is no dump, and a damaged AOF base: the line
         assert.equal(report(mine), report(theirs), `cut at ${cut}: ${theirs}`);
       }
     }
+    // A quicklist node of no bytes (packed or plain, version 2, and a version 1 ziplist): Redis
+    // takes it as a read that failed.
+    for (const node of ['\x12\x01l\x01\x02\x00', '\x12\x01l\x01\x01\x00', '\x0e\x01l\x01\x00']) {
+      writeFileSync(join(dir, 'dump.rdb'), Buffer.from(`REDIS0010\xfe\x00${node}\xff\x00\x00\x00\x00\x00\x00\x00\x00`, 'latin1'));
+      const { mine, theirs } = both([]);
+      assert.ok(mine.includes('Short read or OOM loading DB. Unrecoverable error, aborting now.'), mine);
+      if (theirs !== null) {
+        assert.equal(logLines(mine), logLines(theirs), theirs);
+        assert.equal(report(mine), report(theirs), theirs);
+      }
+    }
     // Not a dump at all: Redis runs no check for that, and exits with errno's words.
     writeFileSync(join(dir, 'dump.rdb'), 'REDIX0010\xff');
     const sig = both([]);

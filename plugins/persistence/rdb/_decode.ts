@@ -513,16 +513,21 @@ function readValueOf(r: RdbReader, t: number, limits: Limits): Value | typeof EM
           if (container !== 1 && container !== 2) throw new RdbError(`Quicklist integrity check failed (container ${container})`);
         }
         if (container === 1) {
-          // An empty node is refused, plain or packed, as rdbLoadObject refuses encoded_len 0.
+          // An empty node is refused, plain or packed, as rdbLoadObject refuses encoded_len 0:
+          // through its path for a read that failed (the log says "Short read").
           const plain = r.string();
-          if (plain.length === 0) throw new RdbError('Quicklist integrity check failed (empty node)');
+          if (plain.length === 0) throw rdbEof();
           els.push(plain);
           continue;
         }
         let part: string[];
-        if (t === TYPE.LIST_QUICKLIST) part = ziplistElements(r.blob());
-        else {
+        if (t === TYPE.LIST_QUICKLIST) {
+          const zl = r.blob();
+          if (zl.length === 0) throw rdbEof();
+          part = ziplistElements(zl);
+        } else {
           r.blobRange();
+          if (r.blobEnd === r.blobStart) throw rdbEof();
           r.sanitized++;
           // Most lists are one listpack: built straight from its bytes when the type can.
           if (nodes === 1 && a.fromListpack !== undefined) {
