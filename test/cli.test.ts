@@ -605,6 +605,47 @@ test('a byte changed anywhere in a dump: the lines and check report redis-server
   }
 });
 
+test('an AOF base file loads with the notices Redis logs', async () => {
+  if (!haveRedis()) return;
+  const dir = tempDir('echokv-cli-base-');
+  try {
+    // A base file that says what it is, an information field ('%' AUX), a key with an expiry gone
+    // by (an AOF keeps it), and no checksum; then one command in the incremental file.
+    const aux = (k: string, v: string) => `\xfa${String.fromCharCode(k.length)}${k}${String.fromCharCode(v.length)}${v}`;
+    const base = `REDIS0010${aux('redis-ver', '7.0.15')}${aux('aof-base', '1')}${aux('%note', 'hello')}\xfe\x00` +
+      '\x00\x01a\x011\xfc\x01\x00\x00\x00\x00\x00\x00\x00\x00\x01b\x012\xff\x00\x00\x00\x00\x00\x00\x00\x00';
+    mkdirSync(join(dir, 'appendonlydir'));
+    writeFileSync(join(dir, 'appendonlydir', 'appendonly.aof.1.base.rdb'), Buffer.from(base, 'latin1'));
+    writeFileSync(join(dir, 'appendonlydir', 'appendonly.aof.1.incr.aof'), '*3\r\n$3\r\nSET\r\n$1\r\nc\r\n$1\r\n3\r\n');
+    writeFileSync(join(dir, 'appendonlydir', 'appendonly.aof.manifest'),
+      'file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n');
+    const notices = (out: string): string[] => out.split('\n')
+      .filter((l) => / [*#] (RDB|Done loading|Loading RDB|Reading RDB)/.test(l) && !/RDB age/.test(l))
+      .map((l) => l.slice(l.search(/ [*#] /) + 1));
+    const run = async (cmd: string, args: string[]): Promise<string> => {
+      const child = spawn(cmd, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout!.on('data', (d) => (out += d));
+      child.stderr!.on('data', (d) => (out += d));
+      try {
+        // redis-server on a unix socket alone says "The server is now ready to accept connections at ...".
+        await until('the server to be ready', () => /ready to accept connections/i.test(out) || child.exitCode !== null);
+      } finally {
+        assert.is(await stopChild(child), 0, out);
+      }
+      return out;
+    };
+    const args = [...noTcp(dir), '--dir', dir, '--appendonly', 'yes', '--save', ''];
+    const mine = notices(await run(NODE, [BUNDLE, ...args]));
+    const theirs = notices(await run('redis-server', args));
+    assert.equal(mine, theirs);
+    assert.ok(mine.includes('* RDB is base AOF') && mine.includes("* RDB '%note': hello"), mine.join('\n'));
+    assert.ok(mine.includes('* Done loading RDB, keys loaded: 2, keys expired: 0.'), mine.join('\n'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('config errors print the FATAL CONFIG FILE ERROR block and exit 1', () => {
   const base = tempDir();
   const file = join(base, 'bad.conf');

@@ -20,7 +20,7 @@ import { crc64 } from './_crc64.ts';
 import { RdbError } from './_errors.ts';
 import { bufferSource, EMPTY_KEY, RDB_MAX_VERSION, RdbReader, readValue } from './_decode.ts';
 import { type EncodeOptions, OP, RDB_VERSION, RdbWriter, TYPE } from './_encode.ts';
-import { checkReport, type LoadOptions, type LoadTrace, loadRdb, loadRdbSync, newLoadTrace } from './load.ts';
+import { checkReport, doneLoadingLine, type LoadOptions, type LoadTrace, loadRdb, loadRdbSync, newLoadTrace } from './load.ts';
 import { writeHeader } from './snapshot.ts';
 import { type Limits, limitsFrom } from './values.ts';
 
@@ -243,7 +243,9 @@ export const rdbBaseCodec = {
     const trace = newLoadTrace();
     const r = fileReader(server, path, fd);
     try {
-      return (await loadRdb(r, server.keyspace, { ...loadOptionsFor(server, true), trace })).bytes;
+      const res = await loadRdb(r, server.keyspace, { ...loadOptionsFor(server, true), trace });
+      server.log.notice(doneLoadingLine(res));
+      return res.bytes;
     } catch (e) {
       throw preambleError(server, e, path, trace, r, true);
     } finally {
@@ -256,7 +258,9 @@ export const rdbBaseCodec = {
     const trace = newLoadTrace();
     const r = fileReader(server, path, fd);
     try {
-      return loadRdbSync(r, server.keyspace, { ...loadOptionsFor(server, true), trace }).bytes;
+      const res = loadRdbSync(r, server.keyspace, { ...loadOptionsFor(server, true), trace });
+      server.log.notice(doneLoadingLine(res));
+      return res.bytes;
     } catch (e) {
       throw preambleError(server, e, path, trace, r, false);
     } finally {

@@ -219,8 +219,15 @@ function* loadSteps(r: RdbReader, ks: Keyspace, opts: LoadOptions): Generator<nu
       const v = r.string();
       res.aux.set(k, v);
       tr?.lines.push(`[offset ${r.offset}] AUX FIELD ${printable(k)} = '${printable(v)}'`);
-      if (k === 'redis-ver') opts.log('notice', `Loading RDB produced by version ${v}`);
-      else if (k === 'ctime') {
+      // Redis's notices, for the fields it names (strtoll's reading of the flags' values).
+      const flag = (): boolean => (parseInt(v.trim(), 10) || 0) !== 0;
+      if (k.startsWith('%')) opts.log('notice', `RDB '${k}': ${v}`);
+      else if (k === 'redis-ver') opts.log('notice', `Loading RDB produced by version ${v}`);
+      else if (k === 'aof-preamble') {
+        if (flag()) opts.log('notice', 'RDB has an AOF tail');
+      } else if (k === 'aof-base') {
+        if (flag()) opts.log('notice', 'RDB is base AOF');
+      } else if (k === 'ctime') {
         let age = Math.floor(opts.now / 1000) - Number(v);
         if (age < 0) age = 0;
         opts.log('notice', `RDB age ${age} seconds`);
@@ -228,7 +235,7 @@ function* loadSteps(r: RdbReader, ks: Keyspace, opts: LoadOptions): Generator<nu
         opts.log('notice', `RDB memory usage when created ${(Number(v) / (1024 * 1024)).toFixed(2)} Mb`);
       } else if (k === 'lua') {
         opts.log('warning', 'The RDB file holds a Lua script (lua AUX field) from Redis < 7.0; echokv has no scripting and ignores it');
-      } else if (!['redis-bits', 'aof-base', 'aof-preamble', 'repl-stream-db', 'repl-id', 'repl-offset'].includes(k)) {
+      } else if (!['redis-bits', 'repl-stream-db', 'repl-id', 'repl-offset'].includes(k)) {
         opts.log('verbose', `Unrecognized RDB AUX field: '${k}'`);
       }
       continue;
@@ -323,7 +330,7 @@ function* loadSteps(r: RdbReader, ks: Keyspace, opts: LoadOptions): Generator<nu
     let zero = true;
     for (const b of stored) if (b !== 0) zero = false;
     if (opts.verifyChecksum) {
-      if (zero) opts.log('notice', 'RDB file was saved with checksum disabled: no check performed.');
+      if (zero) opts.log('warning', 'RDB file was saved with checksum disabled: no check performed.');
       else if (!computed.matches(stored, 0)) {
         // Redis's two lines: this one, then rdbReportCorruptRDB's "RDB CRC error".
         opts.log('warning', checksumLine(computed, stored));
@@ -345,6 +352,13 @@ export function printable(s: string): string {
     out += c >= 32 && c < 127 ? s[i] : '\\x' + c.toString(16).padStart(2, '0');
   }
   return s.length > 128 ? out + '...' : out;
+}
+
+/** The line Redis logs at the end of every RDB load (rdbLoadRioWithLoadingCtx). */
+export function doneLoadingLine(res: LoadResult): string {
+  return res.emptyKeysSkipped > 0
+    ? `Done loading RDB, keys loaded: ${res.keysLoaded}, keys expired: ${res.keysExpired}, empty keys skipped: ${res.emptyKeysSkipped}.`
+    : `Done loading RDB, keys loaded: ${res.keysLoaded}, keys expired: ${res.keysExpired}.`;
 }
 
 /** Redis's line for a checksum that is not the one stored. */

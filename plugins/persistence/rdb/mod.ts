@@ -32,7 +32,7 @@ import type { RdbControl } from '../../../core/commands/persistence.ts';
 import { RdbError } from './_errors.ts';
 import { passesShallowCheck, type RdbReader } from './_decode.ts';
 import { auxUsedMemory, encodeOptions, fileReader, loadOptionsFor, reportDamage } from './codec.ts';
-import { checksumMismatch, loadRdb, loadRdbSync, type LoadTrace, newLoadTrace } from './load.ts';
+import { checksumMismatch, doneLoadingLine, loadRdb, loadRdbSync, type LoadTrace, newLoadTrace } from './load.ts';
 import { type AuxInfo, BackgroundRdb, writeDatasetSync } from './snapshot.ts';
 import './_adapters.ts';
 
@@ -436,9 +436,7 @@ class RdbPersistence {
       });
       this.loadedKeys = res.keysLoaded;
       this.expiredKeys = res.keysExpired;
-      s.log.notice(res.emptyKeysSkipped > 0
-        ? `Done loading RDB, keys loaded: ${res.keysLoaded}, keys expired: ${res.keysExpired}, empty keys skipped: ${res.emptyKeysSkipped}.`
-        : `Done loading RDB, keys loaded: ${res.keysLoaded}, keys expired: ${res.keysExpired}.`);
+      s.log.notice(doneLoadingLine(res));
       s.log.notice(`DB loaded from disk: ${((host.now() - t0) / 1000).toFixed(3)} seconds`);
     } catch (e) {
       // The server does not start. A damaged file is reported as Redis's rdbReportError does;
@@ -490,7 +488,7 @@ class RdbPersistence {
     try {
       if (host.fileSize(this.path) < 0) throw new RdbError(`${this.path} does not exist`);
       fd = host.openFile(this.path, 'read');
-      loadRdbSync(fileReader(s, this.path, fd), s.keyspace, { ...loadOptionsFor(this.server, false), replace: merge });
+      s.log.notice(doneLoadingLine(loadRdbSync(fileReader(s, this.path, fd), s.keyspace, { ...loadOptionsFor(this.server, false), replace: merge })));
     } catch (e) {
       s.log.warning(`DEBUG RELOAD failed loading ${this.path}: ${e instanceof RdbError ? e.message : reason(e)}`);
       return 'ERR Error trying to load the RDB dump, check server logs.';
