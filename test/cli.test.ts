@@ -547,103 +547,98 @@ function damageLines(out: string): string[] {
     .map((l) => l.replace(/function at \S+/, 'function at X').replace(/\(\w{16}\) but got \(\w{16}\)/, 'SUMS'));
 }
 
-test('a stream cut short in the dump is reported by the step it was cut at, as Redis words it', async () => {
-  if (!haveRedis()) return;
-  const dir = tempDir('echokv-cli-stream-');
-  try {
-    // A stream with a consumer group, a pending entry and its consumer, saved by echokv.
-    const dump = await dumpAfter(dir, [['XADD', 'st', '1-1', 'a', '1'], ['XADD', 'st', '2-1', 'b', '2'],
-      ['XGROUP', 'CREATE', 'st', 'g1', '0'], ['XREADGROUP', 'GROUP', 'g1', 'c1', 'COUNT', '1', 'STREAMS', 'st', '>']]);
-    const keyAt = dump.indexOf(Buffer.from('\x02st', 'latin1'));
-    assert.ok(keyAt > 0);
-    const lines = damageLines;
-    const seen = new Set<string>();
-    // Cuts spread over the stream's bytes, its checksum and EOF byte left out.
-    for (let i = 0; i < 12; i++) {
-      const cut = keyAt + 3 + Math.floor(((dump.length - 9 - keyAt - 3) * i) / 12);
-      writeFileSync(join(dir, 'dump.rdb'), dump.subarray(0, cut));
-      const mine = runToEnd([...noTcp(dir), '--dir', dir]);
-      const theirs = spawnSync('redis-server', [...noTcp(dir), '--dir', dir, '--save', ''], { encoding: 'utf8', timeout: 20000 });
-      assert.is(mine.code, 1, mine.stdout);
-      assert.equal(lines(mine.stdout), lines(theirs.stdout), `cut at ${cut}: ${theirs.stdout}`);
-      const step = /Internal error in RDB reading offset \d+, function at \S+ -> (.*)/.exec(mine.stdout)?.[1];
-      if (step !== undefined) seen.add(step);
+/** A test against redis-server in a temp directory of its own (nothing to compare without it). */
+function withRedis(title: string, fn: (dir: string) => Promise<void>): void {
+  test(title, async () => {
+    if (!haveRedis()) return;
+    const dir = tempDir('echokv-cli-redis-');
+    try {
+      await fn(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-    // Several of the loader's steps were hit, each with its own words.
-    assert.ok([...seen].filter((x) => x.startsWith('Stream')).length >= 3, [...seen].join('\n'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  });
+}
+
+withRedis('a stream cut short in the dump is reported by the step it was cut at, as Redis words it', async (dir) => {
+  // A stream with a consumer group, a pending entry and its consumer, saved by echokv.
+  const dump = await dumpAfter(dir, [['XADD', 'st', '1-1', 'a', '1'], ['XADD', 'st', '2-1', 'b', '2'],
+    ['XGROUP', 'CREATE', 'st', 'g1', '0'], ['XREADGROUP', 'GROUP', 'g1', 'c1', 'COUNT', '1', 'STREAMS', 'st', '>']]);
+  const keyAt = dump.indexOf(Buffer.from('\x02st', 'latin1'));
+  assert.ok(keyAt > 0);
+  const lines = damageLines;
+  const seen = new Set<string>();
+  // Cuts spread over the stream's bytes, its checksum and EOF byte left out.
+  for (let i = 0; i < 12; i++) {
+    const cut = keyAt + 3 + Math.floor(((dump.length - 9 - keyAt - 3) * i) / 12);
+    writeFileSync(join(dir, 'dump.rdb'), dump.subarray(0, cut));
+    const mine = runToEnd([...noTcp(dir), '--dir', dir]);
+    const theirs = spawnSync('redis-server', [...noTcp(dir), '--dir', dir, '--save', ''], { encoding: 'utf8', timeout: 20000 });
+    assert.is(mine.code, 1, mine.stdout);
+    assert.equal(lines(mine.stdout), lines(theirs.stdout), `cut at ${cut}: ${theirs.stdout}`);
+    const step = /Internal error in RDB reading offset \d+, function at \S+ -> (.*)/.exec(mine.stdout)?.[1];
+    if (step !== undefined) seen.add(step);
   }
+  // Several of the loader's steps were hit, each with its own words.
+  assert.ok([...seen].filter((x) => x.startsWith('Stream')).length >= 3, [...seen].join('\n'));
 });
 
-test('a byte changed anywhere in a dump: the lines and check report redis-server gives', async () => {
-  if (!haveRedis()) return;
-  const dir = tempDir('echokv-cli-flip-');
-  try {
-    const dump = await dumpAfter(dir, [['SET', 's', 'string'], ['HSET', 'h', 'f', 'v', 'g', 'w'], ['ZADD', 'z', '1', 'a', '2', 'b'],
-      ['RPUSH', 'l', 'x', 'y'], ['SADD', 'i', '1', '2', '3'], ['XADD', 'x', '1-1', 'a', 'b'], ['SET', 'n', '12345']]);
-    const lines = damageLines;
-    // The type byte of the key after the first one, then bytes spread over the rest.
-    const offsets = [dump.indexOf(Buffer.from('\x01h', 'latin1')) - 1];
-    for (let i = 0; i < 14; i++) offsets.push(9 + Math.floor(((dump.length - 18) * i) / 14));
-    const found = new Set<string>();
-    for (const at of offsets) {
-      const bad = Buffer.from(dump);
-      bad[at] ^= 0x55;
-      writeFileSync(join(dir, 'dump.rdb'), bad);
-      const mine = runToEnd([...noTcp(dir), '--dir', dir]);
-      const theirs = spawnSync('redis-server', [...noTcp(dir), '--dir', dir, '--save', ''], { encoding: 'utf8', timeout: 20000 });
-      assert.is(mine.code, theirs.status, `byte ${at}: ${mine.stdout}`);
-      assert.equal(lines(mine.stdout), lines(theirs.stdout), `byte ${at}: ${theirs.stdout}`);
-      for (const l of lines(mine.stdout)) if (l.startsWith('[offset') && !l.includes('AUX') && !l.includes('Selecting') && !l.includes('Checking')) found.add(l.replace(/\[offset \d+\] /, ''));
-    }
-    // Not all caught by the checksum: a type no version knows, a broken blob.
-    assert.ok(found.has(`Invalid object type: ${dump[offsets[0]] ^ 0x55}`), [...found].join('\n'));
-    assert.ok(found.size >= 3, [...found].join('\n'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+withRedis('a byte changed anywhere in a dump: the lines and check report redis-server gives', async (dir) => {
+  const dump = await dumpAfter(dir, [['SET', 's', 'string'], ['HSET', 'h', 'f', 'v', 'g', 'w'], ['ZADD', 'z', '1', 'a', '2', 'b'],
+    ['RPUSH', 'l', 'x', 'y'], ['SADD', 'i', '1', '2', '3'], ['XADD', 'x', '1-1', 'a', 'b'], ['SET', 'n', '12345']]);
+  const lines = damageLines;
+  // The type byte of the key after the first one, then bytes spread over the rest.
+  const offsets = [dump.indexOf(Buffer.from('\x01h', 'latin1')) - 1];
+  for (let i = 0; i < 14; i++) offsets.push(9 + Math.floor(((dump.length - 18) * i) / 14));
+  const found = new Set<string>();
+  for (const at of offsets) {
+    const bad = Buffer.from(dump);
+    bad[at] ^= 0x55;
+    writeFileSync(join(dir, 'dump.rdb'), bad);
+    const mine = runToEnd([...noTcp(dir), '--dir', dir]);
+    const theirs = spawnSync('redis-server', [...noTcp(dir), '--dir', dir, '--save', ''], { encoding: 'utf8', timeout: 20000 });
+    assert.is(mine.code, theirs.status, `byte ${at}: ${mine.stdout}`);
+    assert.equal(lines(mine.stdout), lines(theirs.stdout), `byte ${at}: ${theirs.stdout}`);
+    for (const l of lines(mine.stdout)) if (l.startsWith('[offset') && !l.includes('AUX') && !l.includes('Selecting') && !l.includes('Checking')) found.add(l.replace(/\[offset \d+\] /, ''));
   }
+  // Not all caught by the checksum: a type no version knows, a broken blob.
+  assert.ok(found.has(`Invalid object type: ${dump[offsets[0]] ^ 0x55}`), [...found].join('\n'));
+  assert.ok(found.size >= 3, [...found].join('\n'));
 });
 
-test('an AOF base file loads with the notices Redis logs', async () => {
-  if (!haveRedis()) return;
-  const dir = tempDir('echokv-cli-base-');
-  try {
-    // A base file that says what it is, an information field ('%' AUX), a key with an expiry gone
-    // by (an AOF keeps it), and no checksum; then one command in the incremental file.
-    const aux = (k: string, v: string) => `\xfa${String.fromCharCode(k.length)}${k}${String.fromCharCode(v.length)}${v}`;
-    const base = `REDIS0010${aux('redis-ver', '7.0.15')}${aux('aof-base', '1')}${aux('%note', 'hello')}\xfe\x00` +
-      '\x00\x01a\x011\xfc\x01\x00\x00\x00\x00\x00\x00\x00\x00\x01b\x012\xff\x00\x00\x00\x00\x00\x00\x00\x00';
-    mkdirSync(join(dir, 'appendonlydir'));
-    writeFileSync(join(dir, 'appendonlydir', 'appendonly.aof.1.base.rdb'), Buffer.from(base, 'latin1'));
-    writeFileSync(join(dir, 'appendonlydir', 'appendonly.aof.1.incr.aof'), '*3\r\n$3\r\nSET\r\n$1\r\nc\r\n$1\r\n3\r\n');
-    writeFileSync(join(dir, 'appendonlydir', 'appendonly.aof.manifest'),
-      'file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n');
-    const notices = (out: string): string[] => out.split('\n')
-      .filter((l) => / [*#] (RDB|Done loading|Loading RDB|Reading RDB)/.test(l) && !/RDB age/.test(l))
-      .map((l) => l.slice(l.search(/ [*#] /) + 1));
-    const run = async (cmd: string, args: string[]): Promise<string> => {
-      const child = spawn(cmd, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-      let out = '';
-      child.stdout!.on('data', (d) => (out += d));
-      child.stderr!.on('data', (d) => (out += d));
-      try {
-        // redis-server on a unix socket alone says "The server is now ready to accept connections at ...".
-        await until('the server to be ready', () => /ready to accept connections/i.test(out) || child.exitCode !== null);
-      } finally {
-        assert.is(await stopChild(child), 0, out);
-      }
-      return out;
-    };
-    const args = [...noTcp(dir), '--dir', dir, '--appendonly', 'yes', '--save', ''];
-    const mine = notices(await run(NODE, [BUNDLE, ...args]));
-    const theirs = notices(await run('redis-server', args));
-    assert.equal(mine, theirs);
-    assert.ok(mine.includes('* RDB is base AOF') && mine.includes("* RDB '%note': hello"), mine.join('\n'));
-    assert.ok(mine.includes('* Done loading RDB, keys loaded: 2, keys expired: 0.'), mine.join('\n'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+withRedis('an AOF base file loads with the notices Redis logs', async (dir) => {
+  // A base file that says what it is, an information field ('%' AUX), a key with an expiry gone
+  // by (an AOF keeps it), and no checksum; then one command in the incremental file.
+  const aux = (k: string, v: string) => `\xfa${String.fromCharCode(k.length)}${k}${String.fromCharCode(v.length)}${v}`;
+  const base = `REDIS0010${aux('redis-ver', '7.0.15')}${aux('aof-base', '1')}${aux('%note', 'hello')}\xfe\x00` +
+    '\x00\x01a\x011\xfc\x01\x00\x00\x00\x00\x00\x00\x00\x00\x01b\x012\xff\x00\x00\x00\x00\x00\x00\x00\x00';
+  mkdirSync(join(dir, 'appendonlydir'));
+  writeFileSync(join(dir, 'appendonlydir', 'appendonly.aof.1.base.rdb'), Buffer.from(base, 'latin1'));
+  writeFileSync(join(dir, 'appendonlydir', 'appendonly.aof.1.incr.aof'), '*3\r\n$3\r\nSET\r\n$1\r\nc\r\n$1\r\n3\r\n');
+  writeFileSync(join(dir, 'appendonlydir', 'appendonly.aof.manifest'),
+    'file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n');
+  const notices = (out: string): string[] => out.split('\n')
+    .filter((l) => / [*#] (RDB|Done loading|Loading RDB|Reading RDB)/.test(l) && !/RDB age/.test(l))
+    .map((l) => l.slice(l.search(/ [*#] /) + 1));
+  const run = async (cmd: string, args: string[]): Promise<string> => {
+    const child = spawn(cmd, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
+    try {
+      // redis-server on a unix socket alone says "The server is now ready to accept connections at ...".
+      await until('the server to be ready', () => /ready to accept connections/i.test(out) || child.exitCode !== null);
+    } finally {
+      assert.is(await stopChild(child), 0, out);
+    }
+    return out;
+  };
+  const args = [...noTcp(dir), '--dir', dir, '--appendonly', 'yes', '--save', ''];
+  const mine = notices(await run(NODE, [BUNDLE, ...args]));
+  const theirs = notices(await run('redis-server', args));
+  assert.equal(mine, theirs);
+  assert.ok(mine.includes('* RDB is base AOF') && mine.includes("* RDB '%note': hello"), mine.join('\n'));
+  assert.ok(mine.includes('* Done loading RDB, keys loaded: 2, keys expired: 0.'), mine.join('\n'));
 });
 
 test('config errors print the FATAL CONFIG FILE ERROR block and exit 1', () => {
